@@ -1,0 +1,144 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Validation of asynchronous-invocation destination ARNs, before any API call.
+
+AWS answers most bad destinations with a generic "destination ARN is invalid" or a long regular
+expression; these checks say instead which option is wrong, why, and what is allowed.
+"""
+
+import re
+from collections import namedtuple
+
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import FULL_ARN_RE
+
+# The DestinationArn pattern of the Lambda API (botocore model), as AWS enforced it in 2025-11.
+DESTINATION_ARN_RE = re.compile(
+    r"^arn:(?P<partition>aws[a-zA-Z0-9-]*):(?P<service>[a-zA-Z0-9-]+):"
+    r"(?P<region>(?:eusc-)?[a-z]{2}(?:(?:-gov)|(?:-iso[a-z]?))?-[a-z]+-\d)?:(?P<account>\d{12})?:(?P<resource>.*)$"
+)
+MAX_DESTINATION_LENGTH = 350
+
+ON_SUCCESS = "on_success"
+ON_FAILURE = "on_failure"
+
+# Service -> (resource pattern, what the resource is called, sides it is allowed on, needs region/account).
+_SERVICES = {
+    "sqs": (re.compile(r"^[a-zA-Z0-9_-]{1,80}(\.fifo)?$"), "an SQS queue", (ON_SUCCESS, ON_FAILURE)),
+    "sns": (re.compile(r"^[a-zA-Z0-9_-]{1,256}(\.fifo)?$"), "an SNS topic", (ON_SUCCESS, ON_FAILURE)),
+    "lambda": (
+        re.compile(r"^function:[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]{1,128}))?$"),
+        "a Lambda function",
+        (ON_SUCCESS, ON_FAILURE),
+    ),
+    "events": (re.compile(r"^event-bus/[A-Za-z0-9._/-]{1,256}$"), "an EventBridge event bus", (ON_SUCCESS, ON_FAILURE)),
+    "s3": (re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), "an S3 bucket", (ON_FAILURE,)),
+}
+
+ALLOWED_DESTINATIONS = (
+    "an SQS queue (arn:aws:sqs:REGION:ACCOUNT:QUEUE), an SNS topic (arn:aws:sns:REGION:ACCOUNT:TOPIC), "
+    "a Lambda function (arn:aws:lambda:REGION:ACCOUNT:function:NAME), an EventBridge event bus "
+    "(arn:aws:events:REGION:ACCOUNT:event-bus/NAME), or, for on_failure only, an S3 bucket (arn:aws:s3:::BUCKET)"
+)
+
+# What the function's execution role must be allowed to do for each destination service.
+REQUIRED_PERMISSIONS = {
+    "sqs": "sqs:SendMessage",
+    "sns": "sns:Publish",
+    "lambda": "lambda:InvokeFunction",
+    "events": "events:PutEvents",
+    "s3": "s3:PutObject and s3:ListBucket",
+}
+
+DestinationArn = namedtuple("DestinationArn", "arn partition service region account resource")
+
+
+def parse_destination(arn):
+    """Split a destination ARN into its parts, or return None when it is not an ARN at all."""
+    match = DESTINATION_ARN_RE.match(arn or "")
+    if not match:
+        return None
+    return DestinationArn(arn=arn, **match.groupdict())
+
+
+def required_permission(arn):
+    """The IAM action(s) the execution role needs to deliver to ``arn``, or None if unknown."""
+    parsed = parse_destination(arn)
+    return REQUIRED_PERMISSIONS.get(parsed.service) if parsed else None
+
+
+def _option(side):
+    return f"destination_config.{side}.destination"
+
+
+def _fail(side, arn, reason):
+    raise InvalidOptionError(
+        f"{_option(side)}={arn!r} {reason}. Allowed: {ALLOWED_DESTINATIONS}.", option=_option(side)
+    )
+
+
+def _is_self(parsed, target):
+    """Whether a Lambda destination is the managed function itself (any of its qualifiers).
+
+    Parts of the function's identity that are unknown (a bare function name carries no region or
+    account) are taken to match, as AWS would refuse the same configuration.
+    """
+    match = FULL_ARN_RE.match(parsed.arn)
+    if not match or match.group("name") != target.name:
+        return False
+    for part in ("partition", "region", "account"):
+        mine = getattr(target, part)
+        if mine is not None and mine != match.group(part):
+            return False
+    return True
+
+
+def validate_destination(side, arn, target, region=None):
+    """Raise InvalidOptionError unless ``arn`` can be the ``side`` destination of ``target``'s config.
+
+    ``region`` is the connection's region, used to tell whether a Lambda destination with a bare
+    function name as ``target`` is the function itself.
+    """
+    if not isinstance(arn, str) or not arn:
+        raise InvalidOptionError(
+            f"{_option(side)} must be a destination ARN; to remove the {side} destination, leave {side} out of destination_config.",
+            option=_option(side),
+        )
+    if len(arn) > MAX_DESTINATION_LENGTH:
+        _fail(side, arn, f"is longer than {MAX_DESTINATION_LENGTH} characters")
+    parsed = parse_destination(arn)
+    if parsed is None:
+        _fail(side, arn, "is not an ARN (expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)")
+    if parsed.service not in _SERVICES:
+        _fail(
+            side,
+            arn,
+            f"names the {parsed.service} service, which cannot receive asynchronous invocation records",
+        )
+    resource_re, kind, sides = _SERVICES[parsed.service]
+    if side not in sides:
+        _fail(side, arn, f"is {kind}, which AWS supports as an on_failure destination only")
+    if parsed.service == "s3":
+        if parsed.region or parsed.account:
+            _fail(side, arn, "is not a bucket ARN: an S3 bucket ARN has empty region and account (arn:aws:s3:::BUCKET)")
+    elif not parsed.region or not parsed.account:
+        _fail(side, arn, f"lacks a region or account; {kind} ARN names both")
+    if not resource_re.match(parsed.resource):
+        _fail(side, arn, f"does not name {kind}")
+    if parsed.service in ("sqs", "sns") and parsed.resource.endswith(".fifo"):
+        raise InvalidOptionError(
+            "{0}={1!r} is a FIFO {2}. AWS accepts it in the configuration but every delivery to it fails: "
+            "use a standard {2} as the destination.".format(
+                _option(side), arn, "queue" if parsed.service == "sqs" else "topic"
+            ),
+            option=_option(side),
+        )
+    if parsed.service == "lambda":
+        target_with_region = target._replace(region=target.region or region)
+        if _is_self(parsed, target_with_region):
+            raise InvalidOptionError(
+                f"{_option(side)}={arn!r} is the function {target.name} itself; a function cannot be its own destination. "
+                "Use another function, a queue, a topic or an event bus.",
+                option=_option(side),
+            )
+    return arn

@@ -1,0 +1,211 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Calls to the Lambda API for event invoke configs, with retries and errors that say what to do.
+
+Every botocore error is turned into an EventInvokeConfigError here, naming the function, the
+qualifier and the next step; modules report it once with fail_json_aws_error().
+"""
+
+import time
+
+try:
+    import botocore
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore.
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import required_permission
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
+
+# Retried besides AWSRetry's throttling codes: a function that is being updated answers
+# ResourceConflictException, and ServiceException is Lambda's 500.
+RETRIED_ERROR_CODES = ["ResourceConflictException", "ServiceException", "ServiceUnavailableException"]
+
+# Default for destination_retry_timeout: IAM changes to an execution role usually reach Lambda
+# within a minute or two.
+DESTINATION_RETRY_TIMEOUT = 120
+_DESTINATION_RETRY_MAX_DELAY = 15
+
+NO_CONFIG_MESSAGE = "doesn't have an EventInvokeConfig"
+SELF_DESTINATION_MESSAGE = "destination for itself"
+
+
+def retry_decorator():
+    """AWSRetry policy of every Lambda call: about 10 attempts over at most a minute and a half."""
+    return AWSRetry.jittered_backoff(
+        retries=10, delay=1, backoff=2.0, max_delay=20, catch_extra_error_codes=RETRIED_ERROR_CODES
+    )
+
+
+def _error_code(exception):
+    return getattr(exception, "response", {}).get("Error", {}).get("Code")
+
+
+def _error_message(exception):
+    error = getattr(exception, "response", {}).get("Error", {})
+    return error.get("Message") or error.get("message") or str(exception)
+
+
+def _is_missing_config(exception):
+    return NO_CONFIG_MESSAGE in _error_message(exception)
+
+
+def _fail(action, target, exception, advice=""):
+    message = f"Failed to {action} the event invoke config of {target.describe()}"
+    if advice:
+        message = f"{message}. {advice}"
+    raise EventInvokeConfigError(message=message, exception=exception)
+
+
+def get_config(client, target):
+    """The config of ``target`` as AWS returns it, or None when there is none.
+
+    AWS answers a missing function, version or alias with the same 404 as a missing config, so
+    None does not prove that the function exists (see get_function()).
+    """
+    try:
+        return client.get_function_event_invoke_config(aws_retry=True, **target.api_params())
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return None
+    except (
+        botocore.exceptions.ClientError,
+        botocore.exceptions.BotoCoreError,
+    ) as e:  # pylint: disable=duplicate-except
+        _fail("read", target, e)
+
+
+def get_function(client, target):
+    """The configuration of the function version or alias ``target`` names, or None when it does not exist."""
+    try:
+        return client.get_function_configuration(aws_retry=True, **target.api_params())
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return None
+    except (
+        botocore.exceptions.ClientError,
+        botocore.exceptions.BotoCoreError,
+    ) as e:  # pylint: disable=duplicate-except
+        raise EventInvokeConfigError(message=f"Failed to check that {target.describe()} exists", exception=e) from e
+
+
+def missing_function_error(target, exception=None):
+    """The error for a config whose function, version or alias does not exist."""
+    return EventInvokeConfigError(
+        message=(
+            f"Cannot configure {target.describe()}: the function or its version/alias {target.key_qualifier} does not exist in this account and "
+            "region. Create it first, or fix function_name, qualifier and region"
+        ),
+        exception=exception,
+    )
+
+
+def _is_destination_rejection(exception):
+    """AWS's answer to a destination the execution role cannot (yet) use, or that does not exist."""
+    if _error_code(exception) != "InvalidParameterValueException":
+        return False
+    message = _error_message(exception)
+    return ("destination ARN" in message and "is invalid" in message) or "permission" in message.lower()
+
+
+def _destination_advice(destinations, waited):
+    needs = []
+    for arn in destinations:
+        needs.append("{0} on {1}".format(required_permission(arn) or "permission to deliver", arn))
+    return (
+        "AWS still rejected the destination after {0:.0f} seconds of retries. Check that each destination exists "
+        "and that the function's execution role allows {1}. IAM changes can take a minute or two to reach Lambda: "
+        "raise destination_retry_timeout to wait longer"
+    ).format(waited, "; ".join(needs) or "delivery to it")
+
+
+def _write_error(action, target, exception):
+    """Raise the EventInvokeConfigError for a Put/Update error that is not retried; None for a missing config."""
+    message = _error_message(exception)
+    if _error_code(exception) == "ResourceNotFoundException":
+        if _is_missing_config(exception):
+            return None
+        raise missing_function_error(target, exception)
+    if SELF_DESTINATION_MESSAGE in message:
+        _fail(action, target, exception, "A function cannot be its own destination; choose another destination")
+    _fail(action, target, exception)
+
+
+_WRITE_OPERATIONS = {"put": "put_function_event_invoke_config", "update": "update_function_event_invoke_config"}
+
+
+def write_config(
+    client,
+    target,
+    action,
+    params,
+    *,
+    destinations=(),
+    retry_timeout=DESTINATION_RETRY_TIMEOUT,
+    sleep=time.sleep,
+    clock=time.monotonic,
+):
+    """Put (create or replace) or Update (merge into) the config of ``target``.
+
+    Returns the config as AWS returns it, or None when an Update finds no config (deleted
+    concurrently). Destination rejections, which AWS also gives while IAM changes propagate, are
+    retried for up to ``retry_timeout`` seconds; then the error names each destination and the
+    permission the execution role needs for it.
+    """
+    operation = getattr(client, _WRITE_OPERATIONS[action])
+    started = clock()
+    delay = 1
+    while True:
+        try:
+            return operation(aws_retry=True, **dict(target.api_params(), **params))
+        except botocore.exceptions.ClientError as e:
+            if not _is_destination_rejection(e):
+                return _write_error(action, target, e)
+            waited = clock() - started
+            if waited + delay > retry_timeout:
+                _fail(action, target, e, _destination_advice(destinations, waited))
+        except botocore.exceptions.BotoCoreError as e:
+            _fail(action, target, e)
+        sleep(delay)
+        delay = min(delay * 2, _DESTINATION_RETRY_MAX_DELAY)
+
+
+def delete_config(client, target):
+    """Delete the config of ``target``; False when it was already gone."""
+    try:
+        client.delete_function_event_invoke_config(aws_retry=True, **target.api_params())
+        return True
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return False
+    except (
+        botocore.exceptions.ClientError,
+        botocore.exceptions.BotoCoreError,
+    ) as e:  # pylint: disable=duplicate-except
+        _fail("delete", target, e)
+
+
+def list_configs(client, function_name):
+    """Every config of a function (all qualifiers, all pages); None when the function does not exist."""
+    try:
+        result = paginated_query_with_retries(
+            client, "list_function_event_invoke_configs", retry_decorator(), FunctionName=function_name
+        )
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return None
+    except (
+        botocore.exceptions.ClientError,
+        botocore.exceptions.BotoCoreError,
+    ) as e:  # pylint: disable=duplicate-except
+        raise EventInvokeConfigError(
+            message=f"Failed to list the event invoke configs of function {function_name}", exception=e
+        ) from e
+    return result.get("FunctionEventInvokeConfigs", [])
+
+
+def list_function_names(client):
+    """The names of every function in the connection's region (all pages)."""
+    try:
+        result = paginated_query_with_retries(client, "list_functions", retry_decorator())
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        raise EventInvokeConfigError(message="Failed to list the Lambda functions of the region", exception=e) from e
+    return [function["FunctionName"] for function in result.get("Functions", [])]

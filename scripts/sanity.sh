@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Run `ansible-test sanity` on a copy of the collection laid out as ansible-test requires
+# (.../ansible_collections/serverless/aws_lambda), with amazon.aws from the ansible package beside it.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+python=${PYTHON:-"$root/.venv/bin/python"}
+build="$root/.build/sanity"
+dest="$build/ansible_collections/serverless/aws_lambda"
+
+rm -rf "$build"
+mkdir -p "$dest" "$build/ansible_collections/amazon"
+# Only the files git tracks or would track: no virtualenv, caches or build output.
+(cd "$root" && git ls-files -co --exclude-standard | while read -r f; do [ -e "$f" ] && printf '%s\n' "$f"; done) \
+  | (cd "$root" && tar -cf - -T -) | tar -xf - -C "$dest"
+site=$("$python" -c 'import ansible, os; print(os.path.dirname(os.path.dirname(ansible.__file__)))')
+ln -s "$site/ansible_collections/amazon/aws" "$build/ansible_collections/amazon/aws"
+
+"$python" "$root/scripts/ensure_ansible_test_pip.py"
+cd "$dest"
+exec "$(dirname "$python")/ansible-test" sanity --python "$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" --color no "$@"
