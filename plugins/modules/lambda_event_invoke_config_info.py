@@ -1,0 +1,204 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the serverless.aws_lambda project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: lambda_event_invoke_config_info
+version_added: 0.1.0
+short_description: Read the asynchronous invocation settings of Lambda functions, versions and aliases
+description:
+  - Reads event invoke configs (retries, maximum event age, destinations) without changing anything.
+  - With a qualifier, in O(qualifier) or at the end of O(function_name), returns that one config.
+  - With a function but no qualifier, returns every config of the function, on V($LATEST), on each
+    version and on each alias, following every page of results.
+  - Without O(function_name), returns the configs of every function in the region, and in RV(functions)
+    every function with its configs, so functions without any config can be found.
+  - A function, version, alias or config that does not exist gives an empty result, not a failure.
+author:
+  - serverless.aws_lambda maintainers
+options:
+  function_name:
+    description:
+      - A function name, a partial ARN or a full ARN, optionally ending in a qualifier, as in
+        M(serverless.aws_lambda.lambda_event_invoke_config).
+      - When omitted, every function of the region is read.
+    type: str
+    aliases: ['name']
+  qualifier:
+    description:
+      - V($LATEST), a version number or an alias name. Only the config of that qualifier is returned.
+      - Requires O(function_name).
+    type: str
+notes:
+  - Throttling and server errors are retried with a jittered backoff.
+  - Makes only read calls; supports check mode.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Read the config of an alias
+  serverless.aws_lambda.lambda_event_invoke_config_info:
+    function_name: my-function
+    qualifier: prod
+  register: prod_config
+
+- name: Read every config of a function ($LATEST, versions and aliases)
+  serverless.aws_lambda.lambda_event_invoke_config_info:
+    function_name: arn:aws:lambda:us-east-1:123456789012:function:my-function
+  register: all_configs
+
+- name: Audit the region
+  serverless.aws_lambda.lambda_event_invoke_config_info:
+  register: audit
+
+- name: List functions that have no config at all
+  ansible.builtin.debug:
+    msg: "{{ audit.functions | selectattr('event_invoke_configs', 'equalto', []) | map(attribute='function_name') }}"
+
+- name: List configs that send failures nowhere
+  ansible.builtin.debug:
+    msg: "{{ audit.event_invoke_configs | rejectattr('destination_config.on_failure') | map(attribute='function_arn') }}"
+"""
+
+RETURN = r"""
+event_invoke_configs:
+  description:
+    - The configs found, sorted by function name, then V($LATEST), versions in numeric order and aliases by name.
+    - Each item has the shape of RV(serverless.aws_lambda.lambda_event_invoke_config#module:event_invoke_config)
+      plus RV(event_invoke_configs[].function_name).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    function_name:
+      description: The name of the function.
+      type: str
+      returned: always
+      sample: my-function
+    function_arn:
+      description: The qualified ARN of the function, version or alias the config belongs to.
+      type: str
+      returned: always
+      sample: arn:aws:lambda:us-east-1:123456789012:function:my-function:prod
+    qualifier:
+      description: V($LATEST), the version or the alias the config belongs to.
+      type: str
+      returned: always
+      sample: prod
+    last_modified:
+      description: When the config was last changed, as an ISO 8601 string.
+      type: str
+      returned: always
+      sample: "2026-11-27T14:03:12+00:00"
+    maximum_retry_attempts:
+      description: The maximum number of retries; V(null) when unset (AWS then retries twice).
+      type: int
+      returned: always
+      sample: 1
+    maximum_event_age_in_seconds:
+      description: The maximum event age; V(null) when unset (AWS then uses 21600 seconds).
+      type: int
+      returned: always
+      sample: 3600
+    destination_config:
+      description: The destinations; a side is V(null) when it has no destination.
+      type: dict
+      returned: always
+      contains:
+        on_success:
+          description: The destination of successful invocations.
+          type: dict
+          returned: always
+          sample: {"destination": "arn:aws:sqs:us-east-1:123456789012:my-success-queue"}
+        on_failure:
+          description: The destination of failed invocations.
+          type: dict
+          returned: always
+          sample: {"destination": "arn:aws:sns:us-east-1:123456789012:my-failure-topic"}
+functions:
+  description:
+    - Every function of the region, sorted by name, each with its configs (an empty list when it has none).
+  returned: when O(function_name) is not given
+  type: list
+  elements: dict
+  contains:
+    function_name:
+      description: The name of the function.
+      type: str
+      returned: always
+      sample: my-function
+    event_invoke_configs:
+      description: The configs of the function, in the shape of RV(event_invoke_configs).
+      type: list
+      elements: dict
+      returned: always
+      sample: []
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import config_item
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import sorted_items
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.modules import AnsibleLambdaModule
+
+
+def configs_of_target(client, target):
+    """The config of one qualifier, or every config of the function when no qualifier is given."""
+    if target.qualifier:
+        config = lambda_api.get_config(client, target)
+        return [config_item(target.name, config)] if config else []
+    return sorted_items(target.name, lambda_api.list_configs(client, target.given_name) or [])
+
+
+def configs_of_region(client):
+    """Every function of the region with its configs, sorted by function name."""
+    functions = []
+    for name in sorted(lambda_api.list_function_names(client)):
+        # A function deleted between the two calls simply has no configs.
+        functions.append(
+            dict(
+                function_name=name, event_invoke_configs=sorted_items(name, lambda_api.list_configs(client, name) or [])
+            )
+        )
+    return functions
+
+
+def main():
+    argument_spec = dict(
+        function_name=dict(type="str", aliases=["name"]),
+        qualifier=dict(type="str"),
+    )
+    module = AnsibleLambdaModule(
+        argument_spec=argument_spec, supports_check_mode=True, required_by=dict(qualifier="function_name")
+    )
+
+    target = None
+    if module.params["function_name"] is not None:
+        try:
+            target = parse_function_name(module.params["function_name"], module.params["qualifier"], module.region)
+        except InvalidOptionError as e:
+            module.fail_json(msg=str(e), option=e.option)
+
+    client = module.client("lambda", retry_decorator=lambda_api.retry_decorator())
+    try:
+        if target is not None:
+            result = dict(event_invoke_configs=configs_of_target(client, target))
+        else:
+            functions = configs_of_region(client)
+            configs = [config for function in functions for config in function["event_invoke_configs"]]
+            result = dict(event_invoke_configs=configs, functions=functions)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == "__main__":
+    main()
