@@ -20,7 +20,7 @@ description:
     changed meanwhile are kept. C(PutFunctionEventInvokeConfig) is used to create a config and to
     remove a destination.
 author:
-  - serverless.aws_lambda maintainers
+  - serverless.aws_lambda maintainers (@serverless-aws-lambda)
 options:
   function_name:
     description:

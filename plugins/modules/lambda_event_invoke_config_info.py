@@ -18,7 +18,7 @@ description:
     every function with its configs, so functions without any config can be found.
   - A function, version, alias or config that does not exist gives an empty result, not a failure.
 author:
-  - serverless.aws_lambda maintainers
+  - serverless.aws_lambda maintainers (@serverless-aws-lambda)
 options:
   function_name:
     description:

@@ -24,7 +24,7 @@ def main():
     function_name, count = sys.argv[1], int(sys.argv[2])
     client = boto3.client("lambda", endpoint_url=os.environ.get("AWS_URL") or None)
     missing = count - len(published_versions(client, function_name))
-    for _ in range(missing):
+    for _attempt in range(missing):
         number = len(published_versions(client, function_name)) + 1
         client.update_function_configuration(FunctionName=function_name, Description="version %d" % number)
         client.publish_version(FunctionName=function_name)
