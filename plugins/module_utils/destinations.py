@@ -15,7 +15,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_nam
 # The DestinationArn pattern of the Lambda API (botocore model), as AWS enforced it in 2025-11.
 DESTINATION_ARN_RE = re.compile(
     r"^arn:(?P<partition>aws[a-zA-Z0-9-]*):(?P<service>[a-zA-Z0-9-]+):"
-    r"(?P<region>(?:eusc-)?[a-z]{2}(?:(?:-gov)|(?:-iso[a-z]?))?-[a-z]+-\d)?:(?P<account>\d{12})?:(?P<resource>.*)$"
+    r"(?P<region>(?:eusc-)?[a-z]{2}(?:(?:-gov)|(?:-iso[a-z]?))?-[a-z]+-\d)?:(?P<account>\d{12})?:(?P<resource>.*)\Z"
 )
 MAX_DESTINATION_LENGTH = 350
 

@@ -20,13 +20,20 @@ _REGION = r"(?P<region>(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)"
 _PARTITION = r"(?P<partition>aws[a-zA-Z-]*)"
 
 FULL_ARN_RE = re.compile(
-    r"^arn:" + _PARTITION + r":lambda:" + _REGION + r":(?P<account>\d{12}):function:" + _NAME + _QUALIFIER_SUFFIX + r"$"
+    r"^arn:"
+    + _PARTITION
+    + r":lambda:"
+    + _REGION
+    + r":(?P<account>\d{12}):function:"
+    + _NAME
+    + _QUALIFIER_SUFFIX
+    + r"\Z"
 )
-PARTIAL_ARN_RE = re.compile(r"^(?P<account>\d{12}):function:" + _NAME + _QUALIFIER_SUFFIX + r"$")
-SHORT_NAME_RE = re.compile(r"^" + _NAME + _QUALIFIER_SUFFIX + r"$")
+PARTIAL_ARN_RE = re.compile(r"^(?P<account>\d{12}):function:" + _NAME + _QUALIFIER_SUFFIX + r"\Z")
+SHORT_NAME_RE = re.compile(r"^" + _NAME + _QUALIFIER_SUFFIX + r"\Z")
 
-VERSION_RE = re.compile(r"^[0-9]{1,128}$")
-ALIAS_RE = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
+VERSION_RE = re.compile(r"^[0-9]{1,128}\Z")
+ALIAS_RE = re.compile(r"^[a-zA-Z0-9_-]{1,128}\Z")
 
 FUNCTION_NAME_FORMS = (
     "a function name (my-function), a partial ARN (123456789012:function:my-function) or a full ARN "
@@ -62,9 +69,13 @@ class FunctionTarget(namedtuple("FunctionTarget", "name partition region account
         return f"function {self.name} (qualifier {self.key_qualifier})"
 
 
+def _is_qualifier(qualifier):
+    return qualifier == LATEST or bool(VERSION_RE.match(qualifier) or ALIAS_RE.match(qualifier))
+
+
 def validate_qualifier(qualifier, option="qualifier"):
     """Raise InvalidOptionError unless ``qualifier`` is $LATEST, a version number or an alias name."""
-    if qualifier == LATEST or VERSION_RE.match(qualifier) or ALIAS_RE.match(qualifier):
+    if _is_qualifier(qualifier):
         return qualifier
     raise InvalidOptionError(f"{option}={qualifier!r} is not a valid qualifier: use {QUALIFIER_FORMS}.", option=option)
 
@@ -88,12 +99,15 @@ def parse_function_name(function_name, qualifier=None, region=None):
     connection's region), since AWS would refuse it from that region.
     """
     if not function_name:
-        raise InvalidOptionError(f"function_name must not be empty: use {FUNCTION_NAME_FORMS}.")
+        raise InvalidOptionError(f"function_name must not be empty: use {FUNCTION_NAME_FORMS}.", option="function_name")
     match = _match_function_name(function_name)
     groups = match.groupdict()
     embedded = groups.get("qualifier")
-    if embedded is not None:
-        validate_qualifier(embedded, option="function_name")
+    if embedded is not None and not _is_qualifier(embedded):
+        raise InvalidOptionError(
+            f"function_name={function_name!r} ends in {embedded!r}, which is not a valid qualifier: use {QUALIFIER_FORMS}.",
+            option="function_name",
+        )
     if qualifier is not None:
         validate_qualifier(qualifier)
     if embedded is not None and qualifier is not None and embedded != qualifier:

@@ -1,0 +1,558 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+import copy
+import datetime
+
+import pytest
+
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import Plan
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import build_request
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import desired_settings
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import options_view
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import plan_change
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import put_params
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import result_from_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import result_view
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import settings_from_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import update_params
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+FN_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:my-function"
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
+QUEUE_2 = f"arn:aws:sqs:{REGION}:{ACCOUNT}:other-queue"
+TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
+BUCKET = "arn:aws:s3:::failed-events"
+
+RETRIES = "maximum_retry_attempts"
+EVENT_AGE = "maximum_event_age_in_seconds"
+NO_DESTINATIONS = {"OnSuccess": {}, "OnFailure": {}}
+
+
+def settings(retries=None, event_age=None, on_success=None, on_failure=None):
+    return {RETRIES: retries, EVENT_AGE: event_age, "on_success": on_success, "on_failure": on_failure}
+
+
+def params(**options):
+    """Module parameters as AnsibleModule gives them: every option present, None when left out."""
+    base = {
+        "function_name": "my-function",
+        "qualifier": None,
+        RETRIES: None,
+        EVENT_AGE: None,
+        "destination_config": None,
+        "destination_retry_timeout": 120,
+    }
+    base.update(options)
+    return base
+
+
+def destination_config(on_success=None, on_failure=None):
+    """destination_config as AnsibleModule gives it: both suboptions present, None when left out."""
+    return {
+        "on_success": None if on_success is None else {"destination": on_success},
+        "on_failure": None if on_failure is None else {"destination": on_failure},
+    }
+
+
+# --- build_request ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "option, value",
+    [
+        (RETRIES, 0),
+        (RETRIES, 1),
+        (RETRIES, 2),
+        (EVENT_AGE, 60),
+        (EVENT_AGE, 61),
+        (EVENT_AGE, 21599),
+        (EVENT_AGE, 21600),
+    ],
+)
+def test_build_request_accepts_values_in_range(option, value):
+    assert build_request(params(**{option: value})).managed == {option: value}
+
+
+@pytest.mark.parametrize(
+    "option, value, low, high",
+    [
+        (RETRIES, -1, 0, 2),
+        (RETRIES, 3, 0, 2),
+        (RETRIES, 100, 0, 2),
+        (EVENT_AGE, 0, 60, 21600),
+        (EVENT_AGE, 59, 60, 21600),
+        (EVENT_AGE, 21601, 60, 21600),
+        (EVENT_AGE, -60, 60, 21600),
+    ],
+)
+def test_build_request_refuses_values_out_of_range(option, value, low, high):
+    with pytest.raises(InvalidOptionError) as raised:
+        build_request(params(**{option: value}))
+    assert raised.value.option == option
+    assert str(raised.value) == f"{option}={value} is out of range: use a whole number from {low} to {high}."
+
+
+def test_build_request_leaves_out_options_unmanaged():
+    request = build_request(params())
+    assert request.managed == {}
+    assert request.target == parse_function_name("my-function")
+
+
+def test_build_request_with_integers_only_leaves_destinations_unmanaged():
+    assert build_request(params(**{RETRIES: 0, EVENT_AGE: 3600})).managed == {RETRIES: 0, EVENT_AGE: 3600}
+
+
+@pytest.mark.parametrize(
+    "given, managed",
+    [
+        ({}, {"on_success": None, "on_failure": None}),
+        (destination_config(), {"on_success": None, "on_failure": None}),
+        (destination_config(on_success=QUEUE), {"on_success": QUEUE, "on_failure": None}),
+        ({"on_success": {"destination": QUEUE}}, {"on_success": QUEUE, "on_failure": None}),
+        (destination_config(on_failure=BUCKET), {"on_success": None, "on_failure": BUCKET}),
+        ({"on_failure": {"destination": TOPIC}}, {"on_success": None, "on_failure": TOPIC}),
+        (destination_config(QUEUE, TOPIC), {"on_success": QUEUE, "on_failure": TOPIC}),
+    ],
+)
+def test_build_request_destination_config_manages_both_sides(given, managed):
+    assert build_request(params(destination_config=given)).managed == managed
+
+
+def test_build_request_with_every_option():
+    request = build_request(
+        params(
+            function_name=f"{FN_ARN}:prod",
+            qualifier="prod",
+            destination_config=destination_config(QUEUE, TOPIC),
+            **{RETRIES: 1, EVENT_AGE: 7200},
+        ),
+        region=REGION,
+    )
+    assert request.target == parse_function_name(f"{FN_ARN}:prod", region=REGION)
+    assert request.managed == settings(1, 7200, QUEUE, TOPIC)
+
+
+@pytest.mark.parametrize(
+    "given, option, text",
+    [
+        (
+            destination_config(on_success=BUCKET),
+            "destination_config.on_success.destination",
+            "on_failure destination only",
+        ),
+        ({"on_failure": {"destination": "not-an-arn"}}, "destination_config.on_failure.destination", "is not an ARN"),
+        (
+            {"on_success": {"destination": None}},
+            "destination_config.on_success.destination",
+            "must be a destination ARN",
+        ),
+        ({"on_success": {}}, "destination_config.on_success.destination", "must be a destination ARN"),
+        (
+            destination_config(on_failure=FN_ARN),
+            "destination_config.on_failure.destination",
+            "cannot be its own destination",
+        ),
+    ],
+)
+def test_build_request_validates_destinations(given, option, text):
+    with pytest.raises(InvalidOptionError) as raised:
+        build_request(params(destination_config=given), region=REGION)
+    assert raised.value.option == option
+    assert text in str(raised.value)
+
+
+def test_build_request_uses_the_region_for_the_self_destination_check():
+    given = destination_config(on_success=f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:my-function")
+    assert build_request(params(destination_config=given), region=REGION).managed["on_success"].startswith("arn:")
+    with pytest.raises(InvalidOptionError):
+        build_request(params(destination_config=given), region="eu-west-1")
+
+
+@pytest.mark.parametrize(
+    "options, option",
+    [
+        ({"function_name": "my-function:1", "qualifier": "2"}, "qualifier"),
+        ({"function_name": "bad name"}, "function_name"),
+        ({"function_name": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:my-function"}, "function_name"),
+        ({"qualifier": "bad.qualifier"}, "qualifier"),
+    ],
+)
+def test_build_request_validates_the_target(options, option):
+    with pytest.raises(InvalidOptionError) as raised:
+        build_request(params(**options, **{RETRIES: 1}), region=REGION)
+    assert raised.value.option == option
+
+
+# --- settings_from_api ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "config, expected",
+    [
+        (None, None),
+        ({"FunctionArn": f"{FN_ARN}:$LATEST", "DestinationConfig": NO_DESTINATIONS}, settings()),
+        ({"FunctionArn": f"{FN_ARN}:$LATEST"}, settings()),
+        ({"DestinationConfig": {}}, settings()),
+        ({"DestinationConfig": None}, settings()),
+        ({"MaximumRetryAttempts": 0, "DestinationConfig": NO_DESTINATIONS}, settings(retries=0)),
+        ({"MaximumRetryAttempts": 2}, settings(retries=2)),
+        ({"MaximumEventAgeInSeconds": 60, "DestinationConfig": NO_DESTINATIONS}, settings(event_age=60)),
+        (
+            {"DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {}}},
+            settings(on_success=QUEUE),
+        ),
+        ({"DestinationConfig": {"OnFailure": {"Destination": BUCKET}}}, settings(on_failure=BUCKET)),
+        ({"DestinationConfig": {"OnSuccess": {"Destination": ""}, "OnFailure": None}}, settings()),
+        (
+            {
+                "FunctionArn": f"{FN_ARN}:prod",
+                "LastModified": datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc),
+                "MaximumRetryAttempts": 1,
+                "MaximumEventAgeInSeconds": 21600,
+                "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {"Destination": TOPIC}},
+            },
+            settings(1, 21600, QUEUE, TOPIC),
+        ),
+    ],
+)
+def test_settings_from_api(config, expected):
+    assert settings_from_api(config) == expected
+
+
+# --- put_params / update_params -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "desired, expected",
+    [
+        (settings(), {"DestinationConfig": NO_DESTINATIONS}),
+        (settings(retries=0), {"MaximumRetryAttempts": 0, "DestinationConfig": NO_DESTINATIONS}),
+        (settings(event_age=60), {"MaximumEventAgeInSeconds": 60, "DestinationConfig": NO_DESTINATIONS}),
+        (
+            settings(on_failure=BUCKET),
+            {"DestinationConfig": {"OnSuccess": {}, "OnFailure": {"Destination": BUCKET}}},
+        ),
+        (
+            settings(2, 3600, QUEUE, TOPIC),
+            {
+                "MaximumRetryAttempts": 2,
+                "MaximumEventAgeInSeconds": 3600,
+                "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {"Destination": TOPIC}},
+            },
+        ),
+    ],
+)
+def test_put_params(desired, expected):
+    assert put_params(desired) == expected
+
+
+@pytest.mark.parametrize(
+    "current, desired, expected",
+    [
+        (settings(2, 60, QUEUE, TOPIC), settings(2, 60, QUEUE, TOPIC), {}),
+        (settings(2, 60), settings(0, 60), {"MaximumRetryAttempts": 0}),
+        (settings(2, 60, QUEUE), settings(2, 120, QUEUE), {"MaximumEventAgeInSeconds": 120}),
+        (settings(), settings(1, 300), {"MaximumRetryAttempts": 1, "MaximumEventAgeInSeconds": 300}),
+        (
+            settings(1, None, QUEUE, TOPIC),
+            settings(1, None, QUEUE_2, TOPIC),
+            {"DestinationConfig": {"OnSuccess": {"Destination": QUEUE_2}, "OnFailure": {"Destination": TOPIC}}},
+        ),
+        (
+            settings(1, None, QUEUE, None),
+            settings(1, None, QUEUE, TOPIC),
+            {"DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {"Destination": TOPIC}}},
+        ),
+        (settings(1), settings(1, None, QUEUE), {"DestinationConfig": {"OnSuccess": {"Destination": QUEUE}}}),
+        (settings(1), settings(1, None, None, BUCKET), {"DestinationConfig": {"OnFailure": {"Destination": BUCKET}}}),
+        (
+            settings(2, 60, QUEUE),
+            settings(0, 60, QUEUE_2),
+            {"MaximumRetryAttempts": 0, "DestinationConfig": {"OnSuccess": {"Destination": QUEUE_2}}},
+        ),
+    ],
+)
+def test_update_params_carry_only_what_changed(current, desired, expected):
+    assert update_params(current, desired) == expected
+
+
+# --- desired_settings -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "current, managed, expected",
+    [
+        (None, {}, settings()),
+        (None, {RETRIES: 1}, settings(retries=1)),
+        (settings(2, 60, QUEUE), {}, settings(2, 60, QUEUE)),
+        (settings(2, 60, QUEUE), {RETRIES: 0}, settings(0, 60, QUEUE)),
+        (settings(2, 60, QUEUE, TOPIC), {"on_success": None, "on_failure": None}, settings(2, 60)),
+    ],
+)
+def test_desired_settings(current, managed, expected):
+    before = copy.deepcopy(current)
+    assert desired_settings(current, managed) == expected
+    assert current == before
+
+
+# --- plan_change --------------------------------------------------------------------------------------------------
+
+AWS_EMPTY_SIDES = settings_from_api({"MaximumRetryAttempts": 2, "DestinationConfig": NO_DESTINATIONS})
+
+
+@pytest.mark.parametrize(
+    "current, managed, expected",
+    [
+        # No config: Put the whole desired state.
+        (
+            None,
+            {RETRIES: 1},
+            Plan("put", {"MaximumRetryAttempts": 1, "DestinationConfig": NO_DESTINATIONS}, settings(retries=1)),
+        ),
+        (
+            None,
+            {RETRIES: 0, EVENT_AGE: 60, "on_success": QUEUE, "on_failure": TOPIC},
+            Plan(
+                "put",
+                {
+                    "MaximumRetryAttempts": 0,
+                    "MaximumEventAgeInSeconds": 60,
+                    "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {"Destination": TOPIC}},
+                },
+                settings(0, 60, QUEUE, TOPIC),
+            ),
+        ),
+        (
+            None,
+            {"on_success": None, "on_failure": BUCKET},
+            Plan(
+                "put",
+                {"DestinationConfig": {"OnSuccess": {}, "OnFailure": {"Destination": BUCKET}}},
+                settings(on_failure=BUCKET),
+            ),
+        ),
+        # Equal: nothing to do.
+        (settings(1, 60, QUEUE, TOPIC), {RETRIES: 1}, Plan("none", {}, settings(1, 60, QUEUE, TOPIC))),
+        (settings(1, 60, QUEUE, TOPIC), {}, Plan("none", {}, settings(1, 60, QUEUE, TOPIC))),
+        (
+            settings(1, 60, QUEUE, TOPIC),
+            {RETRIES: 1, EVENT_AGE: 60, "on_success": QUEUE, "on_failure": TOPIC},
+            Plan("none", {}, settings(1, 60, QUEUE, TOPIC)),
+        ),
+        (AWS_EMPTY_SIDES, {RETRIES: 2}, Plan("none", {}, settings(retries=2))),
+        (AWS_EMPTY_SIDES, {"on_success": None, "on_failure": None}, Plan("none", {}, settings(retries=2))),
+        (settings(), {"on_success": None, "on_failure": None}, Plan("none", {}, settings())),
+        # An integer changes: Update carrying only that field.
+        (
+            settings(2, 60, QUEUE, TOPIC),
+            {RETRIES: 0},
+            Plan("update", {"MaximumRetryAttempts": 0}, settings(0, 60, QUEUE, TOPIC)),
+        ),
+        (
+            settings(2, 60, QUEUE, TOPIC),
+            {RETRIES: 2, EVENT_AGE: 21600},
+            Plan("update", {"MaximumEventAgeInSeconds": 21600}, settings(2, 21600, QUEUE, TOPIC)),
+        ),
+        (AWS_EMPTY_SIDES, {EVENT_AGE: 120}, Plan("update", {"MaximumEventAgeInSeconds": 120}, settings(2, 120))),
+        # A destination is added or replaced: Update with every set side.
+        (
+            settings(2, 60, QUEUE, TOPIC),
+            {"on_success": QUEUE_2, "on_failure": TOPIC},
+            Plan(
+                "update",
+                {"DestinationConfig": {"OnSuccess": {"Destination": QUEUE_2}, "OnFailure": {"Destination": TOPIC}}},
+                settings(2, 60, QUEUE_2, TOPIC),
+            ),
+        ),
+        (
+            settings(2),
+            {"on_success": None, "on_failure": BUCKET},
+            Plan(
+                "update", {"DestinationConfig": {"OnFailure": {"Destination": BUCKET}}}, settings(2, None, None, BUCKET)
+            ),
+        ),
+        # A destination is removed: Put with the full desired state, unmanaged current values included.
+        (
+            settings(1, 120, QUEUE, TOPIC),
+            {"on_success": None, "on_failure": TOPIC},
+            Plan(
+                "put",
+                {
+                    "MaximumRetryAttempts": 1,
+                    "MaximumEventAgeInSeconds": 120,
+                    "DestinationConfig": {"OnSuccess": {}, "OnFailure": {"Destination": TOPIC}},
+                },
+                settings(1, 120, None, TOPIC),
+            ),
+        ),
+        (
+            settings(1, 120, QUEUE, TOPIC),
+            {"on_success": None, "on_failure": None},
+            Plan(
+                "put",
+                {"MaximumRetryAttempts": 1, "MaximumEventAgeInSeconds": 120, "DestinationConfig": NO_DESTINATIONS},
+                settings(1, 120),
+            ),
+        ),
+        (
+            settings(None, 3600, QUEUE),
+            {RETRIES: 0, "on_success": None, "on_failure": None},
+            Plan(
+                "put",
+                {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 3600, "DestinationConfig": NO_DESTINATIONS},
+                settings(0, 3600),
+            ),
+        ),
+    ],
+)
+def test_plan_change(current, managed, expected):
+    before = copy.deepcopy(current)
+    assert plan_change(current, managed) == expected
+    assert current == before
+
+
+def test_plan_change_with_no_config_and_nothing_to_set():
+    with pytest.raises(InvalidOptionError) as raised:
+        plan_change(None, {})
+    message = str(raised.value)
+    assert "nothing to set" in message
+    for option in (RETRIES, EVENT_AGE, "destination_config", "state=absent"):
+        assert option in message
+
+
+@pytest.mark.parametrize(
+    "current, managed",
+    [
+        (None, {RETRIES: 1}),
+        (settings(2, 60, QUEUE, TOPIC), {RETRIES: 0}),
+        (settings(2, 60, QUEUE, TOPIC), {"on_success": None, "on_failure": TOPIC}),
+        (settings(2, 60, QUEUE, TOPIC), {"on_success": QUEUE_2, "on_failure": TOPIC}),
+    ],
+)
+def test_plan_is_idempotent(current, managed):
+    plan = plan_change(current, managed)
+    assert plan.action != "none"
+    assert plan_change(plan.after, managed) == Plan("none", {}, plan.after)
+
+
+# --- views --------------------------------------------------------------------------------------------------------
+
+LAST_MODIFIED = datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "current, expected",
+    [
+        (None, {}),
+        (
+            settings(),
+            {RETRIES: None, EVENT_AGE: None, "destination_config": {"on_success": None, "on_failure": None}},
+        ),
+        (
+            settings(0, 60, QUEUE, TOPIC),
+            {
+                RETRIES: 0,
+                EVENT_AGE: 60,
+                "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": {"destination": TOPIC}},
+            },
+        ),
+        (
+            settings(on_failure=BUCKET),
+            {
+                RETRIES: None,
+                EVENT_AGE: None,
+                "destination_config": {"on_success": None, "on_failure": {"destination": BUCKET}},
+            },
+        ),
+    ],
+)
+def test_options_view(current, expected):
+    assert options_view(current) == expected
+
+
+@pytest.mark.parametrize(
+    "function_arn, last_modified, identity",
+    [
+        (
+            f"{FN_ARN}:$LATEST",
+            LAST_MODIFIED,
+            {"function_arn": f"{FN_ARN}:$LATEST", "qualifier": "$LATEST", "last_modified": "2026-11-27T14:03:12+00:00"},
+        ),
+        (
+            f"{FN_ARN}:3",
+            datetime.datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=datetime.timezone.utc),
+            {"function_arn": f"{FN_ARN}:3", "qualifier": "3", "last_modified": "2026-01-02T03:04:05.678000+00:00"},
+        ),
+        (
+            f"{FN_ARN}:prod",
+            "2026-11-27T14:03:12.000+0000",
+            {"function_arn": f"{FN_ARN}:prod", "qualifier": "prod", "last_modified": "2026-11-27T14:03:12.000+0000"},
+        ),
+        (FN_ARN, None, {"function_arn": FN_ARN, "qualifier": "$LATEST", "last_modified": None}),
+        (None, None, {"function_arn": None, "qualifier": None, "last_modified": None}),
+    ],
+)
+def test_result_view(function_arn, last_modified, identity):
+    current = settings(1, 60, QUEUE)
+    assert result_view(current, function_arn, last_modified) == dict(options_view(current), **identity)
+
+
+def test_result_view_of_no_config():
+    assert result_view(None, f"{FN_ARN}:$LATEST", LAST_MODIFIED) == {}
+
+
+@pytest.mark.parametrize(
+    "config, expected",
+    [
+        (None, {}),
+        (
+            {
+                "FunctionArn": f"{FN_ARN}:$LATEST",
+                "LastModified": LAST_MODIFIED,
+                "MaximumRetryAttempts": 0,
+                "DestinationConfig": NO_DESTINATIONS,
+            },
+            {
+                "function_arn": f"{FN_ARN}:$LATEST",
+                "qualifier": "$LATEST",
+                "last_modified": "2026-11-27T14:03:12+00:00",
+                RETRIES: 0,
+                EVENT_AGE: None,
+                "destination_config": {"on_success": None, "on_failure": None},
+            },
+        ),
+        (
+            {
+                "FunctionArn": f"{FN_ARN}:live",
+                "LastModified": LAST_MODIFIED,
+                "MaximumEventAgeInSeconds": 21600,
+                "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {"Destination": BUCKET}},
+            },
+            {
+                "function_arn": f"{FN_ARN}:live",
+                "qualifier": "live",
+                "last_modified": "2026-11-27T14:03:12+00:00",
+                RETRIES: None,
+                EVENT_AGE: 21600,
+                "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": {"destination": BUCKET}},
+            },
+        ),
+        (
+            {"FunctionArn": f"{FN_ARN}:7", "MaximumRetryAttempts": 2},
+            {
+                "function_arn": f"{FN_ARN}:7",
+                "qualifier": "7",
+                "last_modified": None,
+                RETRIES: 2,
+                EVENT_AGE: None,
+                "destination_config": {"on_success": None, "on_failure": None},
+            },
+        ),
+    ],
+)
+def test_result_from_api(config, expected):
+    assert result_from_api(config) == expected
