@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The WSGI application: moto's server, with the call log, fault injection and event invoke configs in front."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+from aws_errors import AwsError
+from aws_errors import default_message
+from aws_errors import render_error
+from calls import CallLog
+from config_store import ConfigStore
+from control import ControlEndpoints
+from event_invoke_config import OPERATIONS
+from event_invoke_config import Call
+from event_invoke_config import EventInvokeConfigService
+from faults import Fault
+from faults import FaultRegistry
+from http_response import status_code
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+from moto.moto_server.werkzeug_app import create_backend_app
+from operation_names import RequestIdentifier
+from operation_names import RequestInfo
+from operation_names import read_body
+
+
+class EmulatorApp:
+    """Routes ``/_emulator/*`` to the control endpoints, ``/moto-api/*`` to moto, and AWS calls through the log."""
+
+    def __init__(self, moto_app=None):
+        self.moto_app = moto_app or default_moto_app()
+        self.identifier = RequestIdentifier()
+        self.calls = CallLog()
+        self.faults = FaultRegistry()
+        self.store = ConfigStore()
+        self.event_invoke_configs = EventInvokeConfigService(self.store, self.identifier.catalog.model("lambda"))
+        self.control = ControlEndpoints(self.calls, self.faults)
+
+    def __call__(self, environ: dict, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_emulator"):
+            return self.control(environ, start_response)
+        if path.startswith("/moto-api"):
+            return self.moto_api(environ, start_response)
+        return self.aws_call(environ, start_response)
+
+    def moto_api(self, environ: dict, start_response):
+        result = self.moto_app(environ, start_response)
+        if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").rstrip("/") == "/moto-api/reset":
+            self.reset()
+        return result
+
+    def reset(self) -> None:
+        """Everything of ours goes with moto's state: configs, the call log and the faults."""
+        self.store.clear()
+        self.calls.clear()
+        self.faults.clear()
+
+    def aws_call(self, environ: dict, start_response):
+        info = self.identifier.identify(environ)
+        entry = self.calls.record(info.service, info.operation)
+        statuses = []
+
+        def logging_start_response(status, headers, exc_info=None):
+            statuses.append(status_code(status))
+            self.calls.set_status(entry, statuses[-1])
+            return start_response(status, headers, exc_info)
+
+        try:
+            fault = self.faults.take(info.service, info.operation)
+            if fault is not None:
+                return self.fault_response(fault, info).send(logging_start_response)
+            if info.service == "lambda" and info.operation in OPERATIONS:
+                return self.event_invoke_configs.handle(event_invoke_call(info, environ)).send(logging_start_response)
+            result = self.moto_app(environ, logging_start_response)
+            if statuses and statuses[-1] < 300:
+                self.after_moto_success(info)
+            return result
+        except Exception:  # noqa: BLE001 - an emulator bug must still answer like AWS does, and say why on stderr
+            traceback.print_exc(file=sys.stderr)
+            error = AwsError("ServiceException", "The emulator failed to handle the request.", 500)
+            return render_error(error, info.protocol, self.identifier.service_model(info)).send(logging_start_response)
+
+    def fault_response(self, fault: Fault, info: RequestInfo):
+        error = AwsError(fault.error_code, fault.message or default_message(fault.error_code), fault.status)
+        return render_error(error, info.protocol, self.identifier.service_model(info))
+
+    def after_moto_success(self, info: RequestInfo) -> None:
+        """Configs go when their function, version or alias is deleted (AWS deletes them together)."""
+        if info.service != "lambda" or "FunctionName" not in info.labels:
+            return
+        if info.operation == "DeleteFunction":
+            qualifier = info.query.get("Qualifier", [None])[0]
+            self.event_invoke_configs.forget(info.region, info.labels["FunctionName"], qualifier)
+        elif info.operation == "DeleteAlias":
+            self.event_invoke_configs.forget(info.region, info.labels["FunctionName"], info.labels["Name"])
+
+
+def event_invoke_call(info: RequestInfo, environ: dict) -> Call:
+    def first(key):
+        return info.query.get(key, [None])[0]
+
+    return Call(
+        operation=info.operation,
+        region=info.region,
+        function_name=info.labels["FunctionName"],
+        qualifier=first("Qualifier"),
+        body=read_body(environ),
+        marker=first("Marker"),
+        max_items=first("MaxItems"),
+    )
+
+
+def default_moto_app():
+
+    return DomainDispatcherApplication(create_backend_app)

@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Semantic checks of DestinationConfig (contract section H): allowed services, target existence, self-reference."""
+
+from __future__ import annotations
+
+import re
+
+import moto_resources
+from aws_errors import invalid_parameter
+from function_names import parse_function_name
+
+ARN = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)")
+SIDES = ("OnSuccess", "OnFailure")
+ANY_SIDE_SERVICES = {"sqs", "sns", "lambda", "events"}
+ON_FAILURE_ONLY_SERVICES = {"s3"}
+
+
+def normalize(destination_config: dict | None) -> dict:
+    """Both sides present; an unset side is ``{}``.
+
+    Inferred: an empty-string Destination (allowed by the pattern, not recorded) is treated as no destination.
+    """
+    config = destination_config or {}
+    normalized = {}
+    for side in SIDES:
+        destination = (config.get(side) or {}).get("Destination")
+        normalized[side] = {"Destination": destination} if destination else {}
+    return normalized
+
+
+def check(destination_config: dict | None, function_name: str, region: str, account: str) -> None:
+    """Raise InvalidParameterValueException for a destination AWS would refuse."""
+    if not destination_config:
+        return
+    targets = {side: (destination_config.get(side) or {}).get("Destination") for side in SIDES}
+    if any(target and not service_allowed(side, target) for side, target in targets.items()):
+        raise invalid_parameter(f"The provided destination config {describe(destination_config)} is invalid.")
+    for target in filter(None, targets.values()):
+        if is_self(target, function_name, region, account):
+            raise invalid_parameter("You can't specify the function as a destination for itself.")
+        if not target_exists(target):
+            raise invalid_parameter(f"The destination ARN {target} is invalid.")
+
+
+def service_allowed(side: str, target: str) -> bool:
+    """kafka:// passes the pattern but is not an async-invocation destination (inferred: refused like item 35)."""
+    arn = ARN.fullmatch(target)
+    if arn is None:
+        return False
+    if arn["service"] in ANY_SIDE_SERVICES:
+        return True
+    return side == "OnFailure" and arn["service"] in ON_FAILURE_ONLY_SERVICES
+
+
+def describe(destination_config: dict) -> str:
+    """AWS's Java-style rendering, e.g. ``DestinationConfig(onSuccess=OnSuccess(destination=arn), onFailure=null)``.
+
+    A side that was not sent is ``null`` (recorded); a side sent as ``{}`` prints ``OnX(destination=null)`` (inferred).
+    """
+    parts = []
+    for side in SIDES:
+        field = side[0].lower() + side[1:]
+        if destination_config.get(side) is None:
+            parts.append(f"{field}=null")
+        else:
+            destination = destination_config[side].get("Destination")
+            parts.append(f"{field}={side}(destination={destination if destination else 'null'})")
+    return f"DestinationConfig({', '.join(parts)})"
+
+
+def is_self(target: str, function_name: str, region: str, account: str) -> bool:
+    """The function's own ARN. Inferred: a qualified self-ARN (not recorded) counts as self too."""
+    arn = ARN.fullmatch(target)
+    if arn is None or arn["service"] != "lambda":
+        return False
+    ref = parse_function_name(target)
+    return ref is not None and (ref.name, arn["region"], arn["account"]) == (function_name, region, account)
+
+
+def target_exists(target: str) -> bool:
+    """Inferred for SQS, SNS, EventBridge and S3 (only Lambda is recorded): the target must exist in moto."""
+    arn = ARN.fullmatch(target)
+    region, account, resource = arn["region"], arn["account"], arn["resource"]
+    service = arn["service"]
+    if service == "lambda":
+        ref = parse_function_name(target)
+        return ref is not None and moto_resources.function_exists(region, ref.name, ref.qualifier, account)
+    if service == "sqs":
+        return moto_resources.queue_exists(region, account, resource)
+    if service == "sns":
+        return moto_resources.topic_exists(region, account, target)
+    if service == "events":
+        return resource.startswith("event-bus/") and moto_resources.event_bus_exists(region, account, resource[10:])
+    if service == "s3":
+        return not region and not account and moto_resources.bucket_exists(resource)
+    return False

@@ -1,0 +1,165 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Start, drive and stop the emulator from tests: ``Emulator.start()`` runs server.py as a subprocess.
+
+Only the standard library is used for the control endpoints, so this works from any Python that has boto3
+(boto3 is imported only by ``Emulator.client``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.error
+import urllib.request
+
+SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "server.py")
+# Distinctive values: Ansible masks no_log values (such as secret_key) wherever they appear in its output.
+ACCESS_KEY = "AKIAEMULATOR00000000"
+SECRET_KEY = "emulator-secret-key-not-real"
+DEFAULT_REGION = "us-east-1"
+CLEARED_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+
+
+class EmulatorError(RuntimeError):
+    """The emulator did not start, or a control call failed."""
+
+
+class Emulator:
+    """A running emulator process. Use ``Emulator.start()``; ``stop()`` (or a ``with`` block) ends it."""
+
+    def __init__(self, process: subprocess.Popen, url: str, log_path: str):
+        self.process = process
+        self.url = url
+        self.port = int(url.rsplit(":", 1)[1])
+        self.log_path = log_path
+
+    @classmethod
+    def start(cls, port: int | None = None, python: str = sys.executable, timeout: float = 120.0) -> Emulator:
+        """Run server.py on ``port`` (a free one when None) and return once it printed its ready line."""
+        log = tempfile.NamedTemporaryFile(prefix="aws-emulator-", suffix=".log", delete=False)
+        process = subprocess.Popen(
+            [python, SERVER, "--port", str(port or 0)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+        log.close()
+        line = read_line(process.stdout, timeout)
+        if "ready" not in line:
+            process.kill()
+            process.wait()
+            raise EmulatorError(f"emulator did not start (stdout: {line!r}); see {log.name}:\n{tail(log.name)}")
+        drain(process.stdout)
+        return cls(process, line.split()[-1], log.name)
+
+    def stop(self, timeout: float = 15.0) -> int:
+        """SIGTERM, wait, SIGKILL if it does not end in time. Returns the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+    def __enter__(self) -> Emulator:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def reset(self) -> None:
+        """All state: moto's resources, event invoke configs, the call log and the faults."""
+        self._request("POST", "/moto-api/reset")
+
+    def calls(self) -> list[dict]:
+        return self._request("GET", "/_emulator/calls")
+
+    def clear_calls(self) -> None:
+        self._request("DELETE", "/_emulator/calls")
+
+    def add_fault(self, **spec) -> dict:
+        """E.g. ``add_fault(operation="PutFunctionEventInvokeConfig", error_code="TooManyRequestsException", times=3)``."""
+        return self._request("POST", "/_emulator/faults", spec)
+
+    def faults(self) -> list[dict]:
+        return self._request("GET", "/_emulator/faults")
+
+    def clear_faults(self) -> None:
+        self._request("DELETE", "/_emulator/faults")
+
+    def env(self, base: dict | None = None, region: str = DEFAULT_REGION) -> dict:
+        """A complete environment for a subprocess (boto3, the AWS CLI, Ansible's amazon.aws) that uses the emulator.
+
+        It is a copy of ``base`` (default ``os.environ``) with the endpoint, test credentials and region set, and
+        the profile and session-token variables removed.
+        """
+        env = {
+            key: value for key, value in (os.environ if base is None else base).items() if key not in CLEARED_VARIABLES
+        }
+        env.update(
+            {
+                "AWS_ENDPOINT_URL": self.url,
+                "AWS_URL": self.url,
+                "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+                "AWS_REGION": region,
+                "AWS_DEFAULT_REGION": region,
+                "AWS_EC2_METADATA_DISABLED": "true",
+            }
+        )
+        return env
+
+    def client(self, service: str, region: str = DEFAULT_REGION, **kwargs):
+        """A boto3 client for ``service`` pointed at the emulator (extra kwargs, e.g. ``config``, go to boto3)."""
+        import boto3  # noqa: PLC0415 - only this method needs boto3; the rest works from any Python
+
+        return boto3.session.Session().client(
+            service,
+            region_name=region,
+            endpoint_url=self.url,
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+            **kwargs,
+        )
+
+    def _request(self, method: str, path: str, payload: dict | None = None):
+        data = json.dumps(payload).encode("utf-8") if payload is not None else None
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                body = response.read()
+        except urllib.error.HTTPError as error:
+            raise EmulatorError(f"{method} {path}: {error.code} {error.read().decode('utf-8', 'replace')}") from None
+        return json.loads(body) if body.strip() else None
+
+
+def read_line(stream, timeout: float) -> str:
+    """The first line of ``stream``, waiting at most ``timeout`` seconds ('' if the process ended first)."""
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        return ""
+
+
+def drain(stream) -> None:
+    """Keep reading the child's stdout so that it can never block on a full pipe."""
+    threading.Thread(target=stream.read, daemon=True).start()
+
+
+def tail(path: str, size: int = 4000) -> str:
+    with open(path, encoding="utf-8", errors="replace") as log:
+        return log.read()[-size:]

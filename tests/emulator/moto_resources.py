@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Read-only look-ups into moto's in-process backends (functions, versions, aliases and destination targets)."""
+
+from __future__ import annotations
+
+from function_names import ACCOUNT_ID
+from function_names import LATEST
+from function_names import function_arn
+from moto.awslambda.models import lambda_backends
+from moto.events.models import events_backends
+from moto.s3.models import s3_backends
+from moto.sns.models import sns_backends
+from moto.sqs.models import sqs_backends
+
+
+def backend(backends, region: str, account: str = ACCOUNT_ID):
+    """moto's backend for ``account``/``region``, or None for a region moto does not know."""
+    try:
+        return backends[account][region]
+    except KeyError:
+        return None
+
+
+def lambda_storage(region: str, account: str = ACCOUNT_ID):
+    found = backend(lambda_backends, region, account)
+    return found._lambdas if found is not None else None
+
+
+def function_qualifiers(region: str, name: str, account: str = ACCOUNT_ID) -> set[str] | None:
+    """Every qualifier of the function that exists (``$LATEST``, versions, aliases); None if there is no function."""
+    storage = lambda_storage(region, account)
+    if storage is None:
+        return None
+    # moto keeps its functions in plain dicts; copy before iterating, other threads may be changing them.
+    group = dict(storage._functions).get(name)
+    if group is None:
+        return None
+    qualifiers = {str(version.version) for version in list(group["versions"])}
+    if group["latest"] is not None:
+        qualifiers.add(LATEST)
+    # _aliases is a defaultdict: .get() so that looking does not create an entry.
+    qualifiers.update(dict(storage._aliases.get(function_arn(region, name, account), {})))
+    return qualifiers
+
+
+def function_exists(region: str, name: str, qualifier: str | None = None, account: str = ACCOUNT_ID) -> bool:
+    qualifiers = function_qualifiers(region, name, account)
+    if qualifiers is None:
+        return False
+    return qualifier is None or qualifier in qualifiers
+
+
+def queue_exists(region: str, account: str, name: str) -> bool:
+    found = backend(sqs_backends, region, account)
+    return found is not None and name in found.queues
+
+
+def topic_exists(region: str, account: str, arn: str) -> bool:
+    found = backend(sns_backends, region, account)
+    return found is not None and arn in found.topics
+
+
+def event_bus_exists(region: str, account: str, name: str) -> bool:
+    found = backend(events_backends, region, account)
+    return found is not None and name in found.event_buses
+
+
+def bucket_exists(name: str) -> bool:
+    found = backend(s3_backends, "aws")
+    return found is not None and name in found.buckets
