@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Build the collection tarball, install it into an empty collections path and run a playbook from that copy."""
+
+import json
+import os
+import tarfile
+
+REQUIRED_MEMBERS = (
+    "MANIFEST.json",
+    "FILES.json",
+    "README.md",
+    "COPYING",
+    "requirements.txt",
+    "bindep.txt",
+    "meta/runtime.yml",
+    "meta/execution-environment.yml",
+    "plugins/modules/lambda_event_invoke_config.py",
+    "plugins/modules/lambda_event_invoke_config_info.py",
+    "docs/docsite/extra-docs.yml",
+    "docs/docsite/links.yml",
+    "docs/docsite/rst/guide_event_invoke_config.rst",
+    "changelogs/config.yaml",
+)
+FORBIDDEN_DIRECTORIES = {".venv", ".build", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".ansible"}
+
+
+def forbidden(member):
+    parts = member.split("/")
+    return (
+        bool(FORBIDDEN_DIRECTORIES.intersection(parts))
+        or member.startswith("tests/output")
+        or member.endswith((".pyc", ".tar.gz"))
+    )
+
+
+def test_tarball_holds_the_collection_and_nothing_else(collection_tarball):
+    with tarfile.open(collection_tarball) as archive:
+        members = archive.getnames()
+        manifest = json.load(archive.extractfile("MANIFEST.json"))
+    missing = [member for member in REQUIRED_MEMBERS if member not in members]
+    assert not missing, f"missing from {collection_tarball.name}: {missing}"
+    assert [member for member in members if member.startswith("docs/docsite/rst/") and member.endswith(".rst")]
+    unwanted = [member for member in members if forbidden(member)]
+    assert not unwanted, f"build_ignore lets these into {collection_tarball.name}: {unwanted[:20]}"
+    info = manifest["collection_info"]
+    assert (info["namespace"], info["name"]) == ("serverless", "aws_lambda")
+    assert collection_tarball.name == "serverless-aws_lambda-{0}.tar.gz".format(info["version"])
+    assert "amazon.aws" in info["dependencies"]
+
+
+def test_installed_copy_is_the_only_one_ansible_sees(tools, installed_collections):
+    env = tools.bare_env(ANSIBLE_COLLECTIONS_PATH=str(installed_collections))
+    listed = tools.run(["ansible-galaxy", "collection", "list", "serverless.aws_lambda", "--format", "json"], env=env)
+    assert listed.returncode == 0, tools.output_of(listed)
+    locations = json.loads(listed.stdout)
+    assert list(locations) == [str(installed_collections / "ansible_collections")], locations
+
+    doc = tools.run(["ansible-doc", "--json", *("serverless.aws_lambda." + name for name in tools.MODULES)], env=env)
+    assert doc.returncode == 0, tools.output_of(doc)
+    module_dir = installed_collections / "ansible_collections" / "serverless" / "aws_lambda" / "plugins" / "modules"
+    for name, entry in json.loads(doc.stdout).items():
+        assert entry["doc"]["filename"] == str(module_dir / (name.rsplit(".", 1)[1] + ".py"))
+
+
+def test_playbook_runs_from_the_installed_copy(tools, installed_collections, lambda_function, clean_emulator, tmp_path):
+    env = clean_emulator.env(base=tools.bare_env(ANSIBLE_COLLECTIONS_PATH=str(installed_collections)))
+    completed = tools.run(
+        [
+            "ansible-playbook",
+            "-vvv",
+            "-i",
+            os.path.join(tools.PLAYBOOKS, "inventory.ini"),
+            "-e",
+            "packaging_function_name=" + lambda_function["name"],
+            os.path.join(tools.PLAYBOOKS, "installed_collection.yml"),
+        ],
+        env=env,
+        cwd=str(tmp_path),
+    )
+    assert completed.returncode == 0, tools.output_of(completed)
+
+    module_dir = installed_collections / "ansible_collections" / "serverless" / "aws_lambda" / "plugins" / "modules"
+    for name in tools.MODULES:
+        assert "Using module file {0}".format(module_dir / (name + ".py")) in completed.stdout, tools.output_of(
+            completed
+        )
+    assert tools.ROOT + "/plugins/modules" not in completed.stdout
+    assert "/.build/collections/" not in completed.stdout
+
+    config = clean_emulator.client("lambda").get_function_event_invoke_config(FunctionName=lambda_function["name"])
+    assert config["MaximumRetryAttempts"] == 1
+    assert config["MaximumEventAgeInSeconds"] == 600
+    assert [call["operation"] for call in tools.write_calls(clean_emulator)] == ["PutFunctionEventInvokeConfig"]

@@ -1,0 +1,123 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Module documentation as ansible-doc renders it, and the user guides under docs/docsite."""
+
+import json
+import os
+import re
+
+import pytest
+import yaml
+
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import REQUIRED_PERMISSIONS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import RANGES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import DESTINATION_RETRY_TIMEOUT
+
+DOCSITE = "docs/docsite"
+GUIDE = "docs/docsite/rst/guide_event_invoke_config.rst"
+LABEL_PREFIX = ".. _ansible_collections.serverless.aws_lambda.docsite."
+# The options each module defines itself (the amazon.aws doc fragments add the connection options).
+OWN_OPTIONS = {
+    "lambda_event_invoke_config": {
+        "function_name",
+        "qualifier",
+        "state",
+        "maximum_retry_attempts",
+        "maximum_event_age_in_seconds",
+        "destination_config",
+        "destination_retry_timeout",
+    },
+    "lambda_event_invoke_config_info": {"function_name", "qualifier"},
+}
+
+
+def walk(entries, path=""):
+    """(dotted name, entry) for every option or return key, suboptions and contained keys included."""
+    for name, entry in (entries or {}).items():
+        yield path + name, entry
+        yield from walk(entry.get("suboptions") or entry.get("contains"), path + name + ".")
+
+
+def undocumented(entries):
+    return [name for name, entry in walk(entries) if not entry.get("description") or not entry.get("type")]
+
+
+@pytest.fixture(scope="module")
+def module_docs(tools, installed_collections):
+    """ansible-doc --json of both modules, from the collection installed from its tarball."""
+    env = tools.bare_env(ANSIBLE_COLLECTIONS_PATH=str(installed_collections))
+    completed = tools.run(
+        ["ansible-doc", "--json", *("serverless.aws_lambda." + name for name in tools.MODULES)], env=env
+    )
+    assert completed.returncode == 0, tools.output_of(completed)
+    return {name.rsplit(".", 1)[1]: entry for name, entry in json.loads(completed.stdout).items()}
+
+
+@pytest.mark.parametrize("module", sorted(OWN_OPTIONS))
+def test_ansible_doc_renders_every_option(tools, installed_collections, module_docs, module):
+    env = tools.bare_env(ANSIBLE_COLLECTIONS_PATH=str(installed_collections))
+    completed = tools.run(["ansible-doc", "serverless.aws_lambda." + module], env=env)
+    assert completed.returncode == 0, tools.output_of(completed)
+    options = module_docs[module]["doc"]["options"]
+    assert OWN_OPTIONS[module] <= set(options), sorted(options)
+    for name, _entry in walk(options):
+        assert re.search(r"\b{0}\b".format(re.escape(name.rsplit(".", 1)[-1])), completed.stdout), name
+    for key, _entry in walk(module_docs[module]["return"]):
+        assert key.rsplit(".", 1)[-1] in completed.stdout, key
+
+
+@pytest.mark.parametrize("module", sorted(OWN_OPTIONS))
+def test_every_option_and_return_key_is_described(module_docs, module):
+    doc = module_docs[module]
+    assert doc["doc"]["short_description"]
+    assert doc["doc"]["version_added"]
+    assert doc["examples"].strip()
+    assert doc["return"], "no RETURN documentation"
+    assert undocumented(doc["doc"]["options"]) == []
+    assert undocumented(doc["return"]) == []
+    assert [name for name, entry in walk(doc["return"]) if not entry.get("returned")] == []
+
+
+def test_user_guides_parse_without_warnings(tools):
+    guides = sorted(os.listdir(os.path.join(tools.ROOT, DOCSITE, "rst")))
+    assert "guide_event_invoke_config.rst" in guides
+    paths = [os.path.join(DOCSITE, "rst", name) for name in guides]
+    completed = tools.run(["rstcheck", "--report-level", "WARNING", *paths])
+    assert completed.returncode == 0, tools.output_of(completed)
+    for path in paths:
+        with open(os.path.join(tools.ROOT, path), encoding="utf-8") as guide:
+            first_line = guide.readline()
+        assert first_line.startswith(LABEL_PREFIX), f"{path} must start with a {LABEL_PREFIX}... label"
+
+
+def test_docsite_config_lists_every_guide(tools):
+    with open(os.path.join(tools.ROOT, DOCSITE, "extra-docs.yml"), encoding="utf-8") as stream:
+        extra_docs = yaml.safe_load(stream)
+    listed = [entry for section in extra_docs["sections"] for entry in section["toctree"]]
+    guides = sorted(name[: -len(".rst")] for name in os.listdir(os.path.join(tools.ROOT, DOCSITE, "rst")))
+    assert sorted(listed) == guides
+    with open(os.path.join(tools.ROOT, DOCSITE, "links.yml"), encoding="utf-8") as stream:
+        links = yaml.safe_load(stream)
+    with open(os.path.join(tools.ROOT, "galaxy.yml"), encoding="utf-8") as stream:
+        galaxy = yaml.safe_load(stream)
+    assert galaxy["repository"].endswith("/" + links["edit_on_github"]["repository"])
+
+
+def test_user_guide_matches_the_code(tools, module_docs):
+    """The guide names every option, every destination permission, the ranges and the retry default."""
+    with open(os.path.join(tools.ROOT, GUIDE), encoding="utf-8") as stream:
+        guide = stream.read()
+    for option in OWN_OPTIONS["lambda_event_invoke_config"]:
+        assert f"``{option}" in guide, option
+    for service, permission in REQUIRED_PERMISSIONS.items():
+        for action in permission.split(" and "):
+            assert f"``{action}``" in guide, (service, action)
+    for low, high in RANGES.values():
+        assert f"{low} to {high}" in guide
+    default_timeout = module_docs["lambda_event_invoke_config"]["doc"]["options"]["destination_retry_timeout"][
+        "default"
+    ]
+    assert default_timeout == DESTINATION_RETRY_TIMEOUT
+    assert f"``destination_retry_timeout: {DESTINATION_RETRY_TIMEOUT}``" in guide
+    for terraform_id in ("my_function", "my_function:production", "function:my_function``", "my_function:production``"):
+        assert terraform_id in guide
