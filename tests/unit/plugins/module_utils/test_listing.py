@@ -1,0 +1,266 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+import datetime
+import random
+
+import pytest
+
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import config_item
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import item_sort_key
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import qualifier_sort_key
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import sorted_items
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+FN_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:my-function"
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
+TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
+NO_DESTINATIONS = {"OnSuccess": {}, "OnFailure": {}}
+WHEN = datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc)
+
+ITEM_KEYS = {
+    "function_name",
+    "function_arn",
+    "qualifier",
+    "last_modified",
+    "maximum_retry_attempts",
+    "maximum_event_age_in_seconds",
+    "destination_config",
+}
+
+
+def api_config(qualifier, function_arn=FN_ARN, **settings):
+    """A config as Get/List return it: DestinationConfig always there, unset integers absent."""
+    config = {"FunctionArn": f"{function_arn}:{qualifier}", "LastModified": WHEN, "DestinationConfig": NO_DESTINATIONS}
+    config.update(settings)
+    return config
+
+
+def item(function_name, qualifier):
+    return {"function_name": function_name, "qualifier": qualifier}
+
+
+# --- config_item ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "config, expected",
+    [
+        pytest.param(
+            api_config("$LATEST", MaximumRetryAttempts=0),
+            {
+                "function_arn": f"{FN_ARN}:$LATEST",
+                "qualifier": "$LATEST",
+                "maximum_retry_attempts": 0,
+                "maximum_event_age_in_seconds": None,
+                "destination_config": {"on_success": None, "on_failure": None},
+            },
+            id="latest-retries-zero-is-kept",
+        ),
+        pytest.param(
+            api_config("7", MaximumEventAgeInSeconds=21600),
+            {
+                "function_arn": f"{FN_ARN}:7",
+                "qualifier": "7",
+                "maximum_retry_attempts": None,
+                "maximum_event_age_in_seconds": 21600,
+                "destination_config": {"on_success": None, "on_failure": None},
+            },
+            id="version",
+        ),
+        pytest.param(
+            api_config(
+                "live",
+                MaximumRetryAttempts=2,
+                MaximumEventAgeInSeconds=60,
+                DestinationConfig={"OnSuccess": {"Destination": QUEUE}, "OnFailure": {"Destination": TOPIC}},
+            ),
+            {
+                "function_arn": f"{FN_ARN}:live",
+                "qualifier": "live",
+                "maximum_retry_attempts": 2,
+                "maximum_event_age_in_seconds": 60,
+                "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": {"destination": TOPIC}},
+            },
+            id="alias-with-both-destinations",
+        ),
+        pytest.param(
+            api_config("live", DestinationConfig={"OnSuccess": {}, "OnFailure": {"Destination": TOPIC}}),
+            {
+                "function_arn": f"{FN_ARN}:live",
+                "qualifier": "live",
+                "maximum_retry_attempts": None,
+                "maximum_event_age_in_seconds": None,
+                "destination_config": {"on_success": None, "on_failure": {"destination": TOPIC}},
+            },
+            id="empty-side-is-null",
+        ),
+        pytest.param(
+            api_config(
+                "prod", function_arn="arn:aws-cn:lambda:cn-north-1:123456789012:function:f", MaximumRetryAttempts=1
+            ),
+            {
+                "function_arn": "arn:aws-cn:lambda:cn-north-1:123456789012:function:f:prod",
+                "qualifier": "prod",
+                "maximum_retry_attempts": 1,
+                "maximum_event_age_in_seconds": None,
+                "destination_config": {"on_success": None, "on_failure": None},
+            },
+            id="other-partition",
+        ),
+        pytest.param(
+            api_config(
+                "12", function_arn="arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f", MaximumRetryAttempts=1
+            ),
+            {
+                "function_arn": "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f:12",
+                "qualifier": "12",
+                "maximum_retry_attempts": 1,
+                "maximum_event_age_in_seconds": None,
+                "destination_config": {"on_success": None, "on_failure": None},
+            },
+            id="govcloud-version",
+        ),
+    ],
+)
+def test_config_item_shape(config, expected):
+    result = config_item("my-function", config)
+    assert set(result) == ITEM_KEYS
+    assert result["function_name"] == "my-function"
+    assert result["last_modified"] == "2026-11-27T14:03:12+00:00"
+    for key, value in expected.items():
+        assert result[key] == value, key
+
+
+def test_config_item_unqualified_arn_is_latest():
+    config = dict(api_config("$LATEST", MaximumRetryAttempts=1), FunctionArn=FN_ARN)
+    assert config_item("my-function", config)["qualifier"] == "$LATEST"
+
+
+def test_config_item_missing_destination_config_means_no_destinations():
+    config = {"FunctionArn": f"{FN_ARN}:1", "LastModified": WHEN, "MaximumRetryAttempts": 1}
+    assert config_item("my-function", config)["destination_config"] == {"on_success": None, "on_failure": None}
+
+
+def test_config_item_epoch_last_modified_is_a_string():
+    config = dict(api_config("1", MaximumRetryAttempts=1), LastModified=1764252192.5)
+    assert config_item("my-function", config)["last_modified"] == "1764252192.5"
+
+
+def test_config_item_does_not_change_its_input():
+    config = api_config("live", MaximumRetryAttempts=1)
+    before = dict(config)
+    config_item("my-function", config)
+    assert config == before
+
+
+def test_config_item_function_name_comes_from_the_caller():
+    assert config_item("given", api_config("1", MaximumRetryAttempts=1))["function_name"] == "given"
+
+
+# --- qualifier_sort_key ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "smaller, larger",
+    [
+        ("$LATEST", "0"),
+        ("$LATEST", "1"),
+        ("$LATEST", "live"),
+        ("$LATEST", "A"),
+        ("1", "2"),
+        ("2", "10"),  # numeric, not text order
+        ("9", "100"),
+        ("99", "1000"),
+        ("10", "live"),
+        ("123456789", "a"),
+        ("a", "b"),
+        ("alias-10", "alias-9"),  # aliases are text
+        ("Prod", "prod"),  # case-sensitive, as AWS alias names are
+        ("live", "live-2"),
+        ("a_b", "ab"),
+    ],
+)
+def test_qualifier_sort_key_order(smaller, larger):
+    assert qualifier_sort_key(smaller) < qualifier_sort_key(larger)
+    assert not qualifier_sort_key(larger) < qualifier_sort_key(smaller)
+
+
+@pytest.mark.parametrize(
+    "qualifier, group",
+    [("$LATEST", 0), ("1", 1), ("0", 1), ("10", 1), ("live", 2), ("v1", 2), ("1a", 2), ("-1", 2), ("LATEST", 2)],
+)
+def test_qualifier_sort_key_groups(qualifier, group):
+    assert qualifier_sort_key(qualifier)[0] == group
+
+
+def test_qualifier_sort_key_huge_version_number():
+    assert qualifier_sort_key("9" * 40) > qualifier_sort_key("9" * 39)
+
+
+def test_qualifier_sort_key_sorts_a_shuffled_list():
+    expected = ["$LATEST", "1", "2", "3", "10", "11", "100", "Beta", "alias-10", "alias-2", "live", "prod"]
+    shuffled = list(expected)
+    random.Random(7).shuffle(shuffled)
+    assert sorted(shuffled, key=qualifier_sort_key) == expected
+
+
+# --- item_sort_key ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "smaller, larger",
+    [
+        (item("a", "live"), item("b", "$LATEST")),  # function name first
+        (item("fn", "$LATEST"), item("fn", "1")),
+        (item("fn", "2"), item("fn", "10")),
+        (item("fn", "10"), item("fn", "alias")),
+        (item("fn", "zeta"), item("fn2", "$LATEST")),
+        (item("Fn", "live"), item("fn", "$LATEST")),
+    ],
+)
+def test_item_sort_key_order(smaller, larger):
+    assert item_sort_key(smaller) < item_sort_key(larger)
+
+
+def test_item_sort_key_ignores_other_keys():
+    assert item_sort_key(dict(item("fn", "1"), maximum_retry_attempts=0)) == item_sort_key(
+        dict(item("fn", "1"), maximum_retry_attempts=2)
+    )
+
+
+# --- sorted_items ----------------------------------------------------------------------------------------------
+
+
+def test_sorted_items_orders_latest_versions_then_aliases():
+    qualifiers = ["live", "10", "$LATEST", "alias-10", "2", "1", "alias-9", "Beta"]
+    configs = [api_config(q, MaximumRetryAttempts=1) for q in qualifiers]
+    result = sorted_items("my-function", configs)
+    assert [i["qualifier"] for i in result] == ["$LATEST", "1", "2", "10", "Beta", "alias-10", "alias-9", "live"]
+    assert [i["function_arn"] for i in result] == [f"{FN_ARN}:{i['qualifier']}" for i in result]
+    assert {i["function_name"] for i in result} == {"my-function"}
+
+
+def test_sorted_items_keeps_each_config_once():
+    configs = [api_config(str(n), MaximumRetryAttempts=n % 3) for n in range(1, 120)]
+    random.Random(3).shuffle(configs)
+    result = sorted_items("my-function", configs)
+    assert [i["qualifier"] for i in result] == [str(n) for n in range(1, 120)]
+    assert [i["maximum_retry_attempts"] for i in result] == [n % 3 for n in range(1, 120)]
+
+
+@pytest.mark.parametrize("configs", [[], ()])
+def test_sorted_items_empty(configs):
+    assert sorted_items("my-function", configs) == []
+
+
+def test_sorted_items_accepts_a_generator():
+    configs = (api_config(q, MaximumRetryAttempts=1) for q in ["live", "$LATEST"])
+    assert [i["qualifier"] for i in sorted_items("my-function", configs)] == ["$LATEST", "live"]
+
+
+def test_sorted_items_returns_a_list_of_items_in_the_module_shape():
+    result = sorted_items("my-function", [api_config("1", MaximumRetryAttempts=1)])
+    assert isinstance(result, list)
+    assert set(result[0]) == ITEM_KEYS

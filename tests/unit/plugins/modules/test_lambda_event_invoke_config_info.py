@@ -1,0 +1,484 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+import datetime
+import random
+import types
+from collections import namedtuple
+
+import botocore.exceptions
+import botocore.paginate
+import botocore.session
+import pytest
+
+from ansible_collections.amazon.aws.plugins.module_utils import cloud
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
+from ansible_collections.serverless.aws_lambda.plugins.modules import lambda_event_invoke_config_info as info
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+WHEN = datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc)
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
+TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
+NO_DESTINATIONS = {"OnSuccess": {}, "OnFailure": {}}
+
+_SESSION = botocore.session.get_session()
+_LAMBDA_MODEL = _SESSION.get_service_model("lambda")
+_PAGINATORS = _SESSION.get_paginator_model("lambda")
+# One request the fake received; aws_retry says whether the module asked for AWSRetry's retries.
+Call = namedtuple("Call", "operation aws_retry params")
+
+_OPERATIONS = {
+    "list_function_event_invoke_configs": "ListFunctionEventInvokeConfigs",
+    "list_functions": "ListFunctions",
+}
+
+
+def function_arn(name):
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
+
+
+def client_error(code, message, operation, status=400):
+    response = {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}}
+    return botocore.exceptions.ClientError(response, operation)
+
+
+class FakeLambda:
+    """The Lambda client as the module uses it, answering as AWS does (see lambda-event-invoke-config-api.md).
+
+    ``functions`` maps a function name to its qualifiers; each qualifier maps to the config's settings (API
+    keys) or to None when the qualifier exists without a config. Lists are paged ``page_size`` items at a
+    time and ``get_paginator`` returns botocore's own paginator over them, so ``build_full_result`` and the
+    marker handling are botocore's. ``failures`` maps an operation to exceptions raised by its next calls,
+    ``page_failures`` a List marker to exceptions raised by the next requests of that page.
+    """
+
+    def __init__(self, functions, page_size=50, function_page_size=50, config_order=None):
+        self.functions = functions
+        self.page_size = page_size
+        self.function_page_size = function_page_size
+        self.config_order = config_order
+        self.calls = []
+        self.failures = {}
+        self.page_failures = {}
+
+    # --- what the module calls -------------------------------------------------------------------------------
+
+    def get_function_event_invoke_config(self, aws_retry=False, **params):
+        self._record("GetFunctionEventInvokeConfig", aws_retry, params)
+        name, qualifier = self._address(params)
+        config = self.functions.get(name, {}).get(qualifier)
+        if config is None:
+            raise client_error(
+                "ResourceNotFoundException",
+                f"The function {function_arn(name)}:{qualifier} doesn't have an EventInvokeConfig",
+                "GetFunctionEventInvokeConfig",
+                404,
+            )
+        return self._render(name, qualifier, config)
+
+    def list_function_event_invoke_configs(self, aws_retry=False, **params):
+        self._record("ListFunctionEventInvokeConfigs", aws_retry, params)
+        assert set(params) <= {"FunctionName", "Marker", "MaxItems"}
+        pending = self.page_failures.get(params.get("Marker"))
+        if pending:
+            raise pending.pop(0)
+        name, qualifier = self._address(params)
+        assert qualifier == "$LATEST", "List takes no qualifier"
+        if name not in self.functions:
+            raise client_error(
+                "ResourceNotFoundException", "The function doesn't exist.", "ListFunctionEventInvokeConfigs", 404
+            )
+        qualifiers = [q for q, config in self.functions[name].items() if config is not None]
+        if self.config_order:
+            qualifiers = self.config_order(qualifiers)
+        configs = [self._render(name, q, self.functions[name][q]) for q in qualifiers]
+        return self._page("FunctionEventInvokeConfigs", configs, params, self.page_size)
+
+    def list_functions(self, aws_retry=False, **params):
+        self._record("ListFunctions", aws_retry, params)
+        assert set(params) <= {"Marker", "MaxItems"}
+        functions = [{"FunctionName": name, "FunctionArn": function_arn(name)} for name in self.functions]
+        return self._page("Functions", functions, params, self.function_page_size)
+
+    def get_paginator(self, name):
+        operation = _OPERATIONS[name]
+        config = _PAGINATORS.get_paginator(operation)
+        return botocore.paginate.Paginator(getattr(self, name), config, _LAMBDA_MODEL.operation_model(operation))
+
+    # --- helpers ---------------------------------------------------------------------------------------------
+
+    def operations(self):
+        return [call.operation for call in self.calls]
+
+    def _record(self, operation, aws_retry, params):
+        self.calls.append(Call(operation, aws_retry, dict(params)))
+        pending = self.failures.get(operation)
+        if pending:
+            raise pending.pop(0)
+
+    @staticmethod
+    def _address(params):
+        """Name and qualifier from FunctionName (name, partial or full ARN, maybe qualified) and Qualifier."""
+        function_name = params["FunctionName"]
+        if ":function:" in function_name:
+            function_name = function_name.split(":function:", 1)[1]
+        name, embedded = (function_name.split(":", 1) + [""])[:2]
+        return name, params.get("Qualifier") or embedded or "$LATEST"
+
+    @staticmethod
+    def _render(name, qualifier, settings):
+        config = {"FunctionArn": f"{function_arn(name)}:{qualifier}", "LastModified": WHEN}
+        config.update(settings)
+        config.setdefault("DestinationConfig", NO_DESTINATIONS)
+        return config
+
+    @staticmethod
+    def _page(key, items, params, page_size):
+        start = int(params.get("Marker") or 0)
+        size = min(int(params.get("MaxItems") or page_size), page_size)
+        page = {key: items[start : start + size]}
+        if start + size < len(items):
+            page["NextMarker"] = str(start + size)
+        return page
+
+
+def qualifiers_of(items):
+    return [item["qualifier"] for item in items]
+
+
+def many_aliases(count, prefix="alias-"):
+    return {f"{prefix}{n:03d}": {"MaximumRetryAttempts": n % 3} for n in range(count)}
+
+
+@pytest.fixture
+def no_sleep(monkeypatch):
+    """AWSRetry's back-off sleeps, recorded instead of slept."""
+    sleeps = []
+    monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=sleeps.append))
+    return sleeps
+
+
+# --- configs_of_target: one qualifier --------------------------------------------------------------------------
+
+
+MY_FUNCTION = {
+    "$LATEST": {"MaximumRetryAttempts": 1, "MaximumEventAgeInSeconds": 600},
+    "1": None,  # a version without a config
+    "2": {"MaximumRetryAttempts": 0},
+    "live": {
+        "MaximumEventAgeInSeconds": 21600,
+        "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {"Destination": TOPIC}},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "function_name, qualifier, expected_params, expected_qualifier",
+    [
+        ("my-function", "live", {"FunctionName": "my-function", "Qualifier": "live"}, "live"),
+        ("my-function:live", None, {"FunctionName": "my-function", "Qualifier": "live"}, "live"),
+        ("my-function:live", "live", {"FunctionName": "my-function", "Qualifier": "live"}, "live"),
+        ("my-function", "$LATEST", {"FunctionName": "my-function", "Qualifier": "$LATEST"}, "$LATEST"),
+        ("my-function:$LATEST", None, {"FunctionName": "my-function", "Qualifier": "$LATEST"}, "$LATEST"),
+        (
+            f"{function_arn('my-function')}:2",
+            None,
+            {"FunctionName": function_arn("my-function"), "Qualifier": "2"},
+            "2",
+        ),
+        (
+            f"{ACCOUNT}:function:my-function",
+            "2",
+            {"FunctionName": f"{ACCOUNT}:function:my-function", "Qualifier": "2"},
+            "2",
+        ),
+    ],
+)
+def test_configs_of_target_one_qualifier(function_name, qualifier, expected_params, expected_qualifier):
+    client = FakeLambda({"my-function": dict(MY_FUNCTION)})
+    result = info.configs_of_target(client, parse_function_name(function_name, qualifier, REGION))
+    assert client.calls == [("GetFunctionEventInvokeConfig", True, expected_params)]
+    assert len(result) == 1
+    assert result[0]["function_name"] == "my-function"
+    assert result[0]["qualifier"] == expected_qualifier
+    assert result[0]["function_arn"] == f"{function_arn('my-function')}:{expected_qualifier}"
+
+
+def test_configs_of_target_one_qualifier_values():
+    client = FakeLambda({"my-function": dict(MY_FUNCTION)})
+    (item,) = info.configs_of_target(client, parse_function_name("my-function", "live", REGION))
+    assert item == {
+        "function_name": "my-function",
+        "function_arn": f"{function_arn('my-function')}:live",
+        "qualifier": "live",
+        "last_modified": WHEN.isoformat(),
+        "maximum_retry_attempts": None,
+        "maximum_event_age_in_seconds": 21600,
+        "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": {"destination": TOPIC}},
+    }
+
+
+@pytest.mark.parametrize(
+    "function_name, qualifier",
+    [
+        pytest.param("my-function", "1", id="version-without-config"),
+        pytest.param("my-function", "99", id="missing-version"),
+        pytest.param("my-function", "nosuch", id="missing-alias"),
+        pytest.param("no-such-function", "live", id="missing-function"),
+        pytest.param("no-such-function:$LATEST", None, id="missing-function-latest"),
+        pytest.param(f"{function_arn('no-such-function')}:3", None, id="missing-function-arn"),
+    ],
+)
+def test_configs_of_target_one_qualifier_absent_is_empty(function_name, qualifier):
+    client = FakeLambda({"my-function": dict(MY_FUNCTION)})
+    assert info.configs_of_target(client, parse_function_name(function_name, qualifier, REGION)) == []
+    assert client.operations() == ["GetFunctionEventInvokeConfig"]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        client_error("AccessDeniedException", "not allowed", "GetFunctionEventInvokeConfig", 403),
+        client_error("InvalidParameterValueException", "bad qualifier", "GetFunctionEventInvokeConfig"),
+        botocore.exceptions.EndpointConnectionError(endpoint_url="https://lambda.us-east-1.amazonaws.com"),
+    ],
+)
+def test_configs_of_target_one_qualifier_other_errors_fail(error):
+    client = FakeLambda({"my-function": dict(MY_FUNCTION)})
+    client.failures["GetFunctionEventInvokeConfig"] = [error]
+    with pytest.raises(EventInvokeConfigError) as raised:
+        info.configs_of_target(client, parse_function_name("my-function", "live", REGION))
+    assert "my-function" in raised.value.message
+    assert "live" in raised.value.message
+    assert raised.value.exception is error
+
+
+# --- configs_of_target: every qualifier of a function ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "function_name, expected_name_param",
+    [
+        ("my-function", "my-function"),
+        (function_arn("my-function"), function_arn("my-function")),
+        (f"{ACCOUNT}:function:my-function", f"{ACCOUNT}:function:my-function"),
+    ],
+)
+def test_configs_of_target_whole_function(function_name, expected_name_param):
+    client = FakeLambda({"my-function": dict(MY_FUNCTION), "other": {"$LATEST": {"MaximumRetryAttempts": 0}}})
+    result = info.configs_of_target(client, parse_function_name(function_name, None, REGION))
+    assert qualifiers_of(result) == ["$LATEST", "2", "live"]
+    assert {item["function_name"] for item in result} == {"my-function"}
+    assert [(call.operation, call.params) for call in client.calls] == [
+        ("ListFunctionEventInvokeConfigs", {"FunctionName": expected_name_param})
+    ]
+    assert result[0]["maximum_retry_attempts"] == 1
+    assert result[0]["maximum_event_age_in_seconds"] == 600
+    assert result[1]["maximum_retry_attempts"] == 0
+
+
+@pytest.mark.parametrize(
+    "config_count, page_size, expected_pages",
+    [
+        (1, 50, 1),
+        (50, 50, 1),
+        (51, 50, 2),
+        (100, 50, 2),
+        (101, 50, 3),
+        (7, 1, 7),
+        (7, 3, 3),
+    ],
+)
+def test_configs_of_target_follows_every_page(config_count, page_size, expected_pages):
+    aliases = many_aliases(config_count)
+    client = FakeLambda({"my-function": aliases}, page_size=page_size)
+    result = info.configs_of_target(client, parse_function_name("my-function", None, REGION))
+    assert qualifiers_of(result) == sorted(aliases)
+    assert len(set(qualifiers_of(result))) == config_count
+    assert client.operations() == ["ListFunctionEventInvokeConfigs"] * expected_pages
+    markers = [call.params.get("Marker") for call in client.calls]
+    assert markers == [None] + [str(page * page_size) for page in range(1, expected_pages)]
+
+
+def test_configs_of_target_sorts_what_aws_returns_in_any_order():
+    versions = {str(n): {"MaximumRetryAttempts": 1} for n in range(1, 13)}
+    aliases = {name: {"MaximumRetryAttempts": 2} for name in ["live", "Beta", "alias-10", "alias-9"]}
+    functions = {"my-function": dict({"$LATEST": {"MaximumRetryAttempts": 0}}, **versions, **aliases)}
+    shuffled = FakeLambda(functions, page_size=4, config_order=lambda q: random.Random(5).sample(q, len(q)))
+    reverse = FakeLambda(functions, page_size=4, config_order=lambda q: list(reversed(q)))
+    target = parse_function_name("my-function", None, REGION)
+    expected = ["$LATEST"] + [str(n) for n in range(1, 13)] + ["Beta", "alias-10", "alias-9", "live"]
+    assert qualifiers_of(info.configs_of_target(shuffled, target)) == expected
+    assert qualifiers_of(info.configs_of_target(reverse, target)) == expected
+
+
+@pytest.mark.parametrize(
+    "functions",
+    [
+        pytest.param({}, id="missing-function"),
+        pytest.param({"my-function": {"$LATEST": None, "1": None, "live": None}}, id="function-without-config"),
+        pytest.param({"other": {"$LATEST": {"MaximumRetryAttempts": 1}}}, id="only-another-function-has-configs"),
+    ],
+)
+def test_configs_of_target_whole_function_without_configs_is_empty(functions):
+    client = FakeLambda(functions)
+    assert info.configs_of_target(client, parse_function_name("my-function", None, REGION)) == []
+    assert client.operations() == ["ListFunctionEventInvokeConfigs"]
+
+
+def test_configs_of_target_retries_a_throttled_page(no_sleep):
+    client = FakeLambda({"my-function": many_aliases(12)}, page_size=5)
+    # The first page passes, the second is throttled twice: each time the paginated query starts again.
+    client.page_failures["5"] = [
+        client_error("TooManyRequestsException", "Rate exceeded", "ListFunctionEventInvokeConfigs", 429)
+        for attempt in range(2)
+    ]
+    result = info.configs_of_target(client, parse_function_name("my-function", None, REGION))
+    assert qualifiers_of(result) == sorted(many_aliases(12))
+    assert len(no_sleep) == 2
+    assert [call.params.get("Marker") for call in client.calls] == [None, "5", None, "5", None, "5", "10"]
+
+
+@pytest.mark.parametrize(
+    "code, status",
+    [("TooManyRequestsException", 429), ("ServiceException", 500), ("ResourceConflictException", 409)],
+)
+def test_configs_of_target_retries_transient_list_errors(no_sleep, code, status):
+    client = FakeLambda({"my-function": dict(MY_FUNCTION)})
+    client.failures["ListFunctionEventInvokeConfigs"] = [
+        client_error(code, "try again", "ListFunctionEventInvokeConfigs", status) for attempt in range(3)
+    ]
+    result = info.configs_of_target(client, parse_function_name("my-function", None, REGION))
+    assert qualifiers_of(result) == ["$LATEST", "2", "live"]
+    assert len(no_sleep) == 3
+    assert client.operations() == ["ListFunctionEventInvokeConfigs"] * 4
+
+
+def test_configs_of_target_gives_up_after_the_retries(no_sleep):
+    client = FakeLambda({"my-function": dict(MY_FUNCTION)})
+    client.failures["ListFunctionEventInvokeConfigs"] = [
+        client_error("TooManyRequestsException", "Rate exceeded", "ListFunctionEventInvokeConfigs", 429)
+        for attempt in range(50)
+    ]
+    with pytest.raises(EventInvokeConfigError) as raised:
+        info.configs_of_target(client, parse_function_name("my-function", None, REGION))
+    assert "my-function" in raised.value.message
+    assert len(client.calls) == 10  # AWSRetry(retries=10) makes 10 attempts in all
+    assert len(no_sleep) == 9
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        client_error("AccessDeniedException", "not allowed", "ListFunctionEventInvokeConfigs", 403),
+        client_error("InvalidParameterValueException", "bad marker", "ListFunctionEventInvokeConfigs"),
+    ],
+)
+def test_configs_of_target_whole_function_other_errors_fail(error, no_sleep):
+    client = FakeLambda({"my-function": dict(MY_FUNCTION)})
+    client.failures["ListFunctionEventInvokeConfigs"] = [error]
+    with pytest.raises(EventInvokeConfigError) as raised:
+        info.configs_of_target(client, parse_function_name("my-function", None, REGION))
+    assert "my-function" in raised.value.message
+    assert no_sleep == []
+
+
+# --- configs_of_region -----------------------------------------------------------------------------------------
+
+
+def region_functions():
+    return {
+        "zeta": {"$LATEST": {"MaximumRetryAttempts": 2}},
+        "my-function": dict(MY_FUNCTION),
+        "alpha": {"$LATEST": None, "1": None},
+        "Beta": {"live": {"MaximumEventAgeInSeconds": 60}, "$LATEST": {"MaximumRetryAttempts": 0}},
+        "many": many_aliases(7),
+    }
+
+
+def test_configs_of_region_lists_every_function_sorted_with_its_configs():
+    client = FakeLambda(region_functions(), page_size=3, function_page_size=2)
+    functions = info.configs_of_region(client)
+    assert [f["function_name"] for f in functions] == ["Beta", "alpha", "many", "my-function", "zeta"]
+    by_name = {f["function_name"]: qualifiers_of(f["event_invoke_configs"]) for f in functions}
+    assert by_name == {
+        "Beta": ["$LATEST", "live"],
+        "alpha": [],
+        "many": sorted(many_aliases(7)),
+        "my-function": ["$LATEST", "2", "live"],
+        "zeta": ["$LATEST"],
+    }
+    for function in functions:
+        assert set(function) == {"function_name", "event_invoke_configs"}
+        assert {item["function_name"] for item in function["event_invoke_configs"]} <= {function["function_name"]}
+        assert all(
+            item["function_arn"] == f"{function_arn(function['function_name'])}:{item['qualifier']}"
+            for item in function["event_invoke_configs"]
+        )
+
+
+def test_configs_of_region_pages_functions_and_configs():
+    client = FakeLambda(region_functions(), page_size=3, function_page_size=2)
+    info.configs_of_region(client)
+    operations = client.operations()
+    assert operations[:3] == ["ListFunctions"] * 3  # 5 functions, 2 a page
+    listed = [
+        call.params["FunctionName"] for call in client.calls if call.operation == "ListFunctionEventInvokeConfigs"
+    ]
+    # One call per function, and three for "many" (7 configs, 3 a page); nothing else is called.
+    assert sorted(listed) == sorted(["zeta", "my-function", "alpha", "Beta"] + ["many"] * 3)
+    assert set(operations) == {"ListFunctions", "ListFunctionEventInvokeConfigs"}
+
+
+def test_configs_of_region_without_functions():
+    client = FakeLambda({})
+    assert info.configs_of_region(client) == []
+    assert client.operations() == ["ListFunctions"]
+
+
+def test_configs_of_region_function_deleted_meanwhile_has_no_configs():
+    client = FakeLambda(region_functions())
+    real_list = client.list_function_event_invoke_configs
+
+    def deleted_zeta(**params):
+        if params["FunctionName"] == "zeta":
+            raise client_error(
+                "ResourceNotFoundException", "The function doesn't exist.", "ListFunctionEventInvokeConfigs", 404
+            )
+        return real_list(**params)
+
+    client.list_function_event_invoke_configs = deleted_zeta
+    functions = info.configs_of_region(client)
+    assert functions[-1] == {"function_name": "zeta", "event_invoke_configs": []}
+    assert len(functions) == 5
+
+
+def test_configs_of_region_list_functions_error_fails():
+    client = FakeLambda(region_functions())
+    client.failures["ListFunctions"] = [client_error("AccessDeniedException", "not allowed", "ListFunctions", 403)]
+    with pytest.raises(EventInvokeConfigError) as raised:
+        info.configs_of_region(client)
+    assert "functions" in raised.value.message
+    assert client.operations() == ["ListFunctions"]
+
+
+def test_configs_of_region_config_list_error_names_the_function():
+    client = FakeLambda(region_functions())
+    client.failures["ListFunctionEventInvokeConfigs"] = [
+        client_error("AccessDeniedException", "not allowed", "ListFunctionEventInvokeConfigs", 403)
+    ]
+    with pytest.raises(EventInvokeConfigError) as raised:
+        info.configs_of_region(client)
+    assert "Beta" in raised.value.message  # the first function in name order
+
+
+def test_configs_of_region_retries_throttled_function_list(no_sleep):
+    client = FakeLambda(region_functions(), function_page_size=2)
+    client.failures["ListFunctions"] = [
+        client_error("TooManyRequestsException", "Rate exceeded", "ListFunctions", 429) for attempt in range(2)
+    ]
+    functions = info.configs_of_region(client)
+    assert [f["function_name"] for f in functions] == ["Beta", "alpha", "many", "my-function", "zeta"]
+    assert len(no_sleep) == 2
