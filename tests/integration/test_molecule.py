@@ -20,10 +20,22 @@ SCENARIOS = sorted(
 )
 
 
+MOLECULE = os.path.join(os.path.dirname(sys.executable), "molecule")
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_molecule_scenario(ansible_env, scenario):
+    # The emulator starts empty, but molecule keeps "prepared: true" from an earlier run and would
+    # skip prepare: start from fresh molecule state too.
+    subprocess.run(
+        [MOLECULE, "reset", "--scenario-name", scenario],
+        cwd=EXTENSIONS,
+        env=ansible_env,
+        capture_output=True,
+        check=True,
+    )
     completed = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "molecule"), "test", "--scenario-name", scenario],
+        [MOLECULE, "test", "--scenario-name", scenario],
         cwd=EXTENSIONS,
         env=ansible_env,
         capture_output=True,

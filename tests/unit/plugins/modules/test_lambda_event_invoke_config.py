@@ -387,7 +387,7 @@ def test_update_race_falls_back_to_put_of_the_managed_settings(options, put_body
     assert changed is True
     assert config == result_from_api(created)
     assert after == settings_from_api(created)
-    assert [operation for operation, _ in client.calls] == [
+    assert [call[0] for call in client.calls] == [
         "update_function_event_invoke_config",
         "put_function_event_invoke_config",
     ]
