@@ -61,8 +61,11 @@ def main():
     demo = os.path.join(ROOT, "playbooks", "demo.yml")
     with Emulator.start() as emulator:
         env = playbook_env(emulator)
-        run_playbook("Create the function, its versions and alias, and the destinations", env,
-                     os.path.join(ROOT, "playbooks", "demo_resources.yml"))
+        run_playbook(
+            "Create the function, its versions and alias, and the destinations",
+            env,
+            os.path.join(ROOT, "playbooks", "demo_resources.yml"),
+        )
 
         emulator.clear_calls()
         recap = run_playbook("1. Check mode: what would change (--check --diff)", env, demo, "--check", "--diff")
