@@ -21,6 +21,16 @@ ln -s "$site/ansible_collections/amazon/aws" "$build/ansible_collections/amazon/
 git -C "$dest" init --quiet
 git -C "$dest" add --all
 
+# The shellcheck sanity test is skipped (with a warning) without the program; bindep.txt lists it as a
+# test package. Install it where that is possible without asking (root with apt, as in CI).
+if ! command -v shellcheck >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null
+  else
+    echo "shellcheck not found: install it (bindep.txt [test]) or the shellcheck sanity test is skipped" >&2
+  fi
+fi
+
 "$python" "$root/scripts/ensure_ansible_test_pip.py"
 cd "$dest"
 exec "$(dirname "$python")/ansible-test" sanity --python "$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" --color no "$@"
