@@ -21,13 +21,13 @@ ln -s "$site/ansible_collections/amazon/aws" "$build/ansible_collections/amazon/
 git -C "$dest" init --quiet
 git -C "$dest" add --all
 
-# The shellcheck sanity test is skipped (with a warning) without the program; bindep.txt lists it as a
-# test package. Install it where that is possible without asking (root with apt, as in CI).
+# The shellcheck sanity test is skipped (with a warning) without the program, a test-only system
+# package. Install it where that is possible without asking (root with apt, as in CI).
 if ! command -v shellcheck >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null
   else
-    echo "shellcheck not found: install it (bindep.txt [test]) or the shellcheck sanity test is skipped" >&2
+    echo "shellcheck not found: install it or the shellcheck sanity test is skipped" >&2
   fi
 fi
 
