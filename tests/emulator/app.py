@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
+from urllib.parse import quote
 
 from aws_errors import AwsError
 from aws_errors import default_message
@@ -74,6 +76,7 @@ class EmulatorApp:
                 return self.fault_response(fault, info).send(logging_start_response)
             if info.service == "lambda" and info.operation in OPERATIONS:
                 return self.event_invoke_configs.handle(event_invoke_call(info, environ)).send(logging_start_response)
+            expand_partial_function_arn(environ, info)
             result = self.moto_app(environ, logging_start_response)
             if statuses and statuses[-1] < 300:
                 self.after_moto_success(info)
@@ -96,6 +99,24 @@ class EmulatorApp:
             self.event_invoke_configs.forget(info.region, info.labels["FunctionName"], qualifier)
         elif info.operation == "DeleteAlias":
             self.event_invoke_configs.forget(info.region, info.labels["FunctionName"], info.labels["Name"])
+
+
+PARTIAL_FUNCTION_ARN = re.compile(r"^\d{12}:function:[^:/]+(:[^:/]+)?$")
+
+
+def expand_partial_function_arn(environ: dict, info: RequestInfo) -> None:
+    """Give moto the full ARN for a partial one (``ACCOUNT:function:NAME[:QUALIFIER]``).
+
+    AWS accepts partial ARNs in every FunctionName; moto's qualifier handling splits them wrongly and fails
+    with a 500 (GetFunctionConfiguration of ``123456789012:function:name:1``, for example).
+    """
+    name = info.labels.get("FunctionName") or ""
+    if info.service != "lambda" or not PARTIAL_FUNCTION_ARN.match(name):
+        return
+    full = f"arn:aws:lambda:{info.region}:{name}"
+    for key in ("PATH_INFO", "RAW_URI", "REQUEST_URI"):
+        if key in environ:
+            environ[key] = environ[key].replace(quote(name, safe=""), quote(full, safe=""), 1).replace(name, full, 1)
 
 
 def event_invoke_call(info: RequestInfo, environ: dict) -> Call:

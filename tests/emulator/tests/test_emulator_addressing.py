@@ -182,3 +182,10 @@ def test_item12_configs_are_regional(aws, fn):
     aws.lam.put_function_event_invoke_config(FunctionName=fn.name, MaximumRetryAttempts=1)
     error = error_of(aws.west.get_function_event_invoke_config, FunctionName=fn.name)
     assert error["Message"] == f"The function {fn_arn(region='us-west-2')}:$LATEST doesn't have an EventInvokeConfig"
+
+
+@pytest.mark.parametrize("qualifier_suffix", ["", ":1", f":{ALIAS}"])
+def test_partial_arn_reaches_moto_operations_too(lam, fn, qualifier_suffix):
+    """AWS accepts ACCOUNT:function:NAME[:QUALIFIER] everywhere; the emulator hands moto the full ARN."""
+    configuration = lam.get_function_configuration(FunctionName=f"{ACCOUNT}:function:{fn.name}{qualifier_suffix}")
+    assert configuration["FunctionName"] == fn.name
