@@ -80,11 +80,12 @@ def _fail(side, arn, reason):
 def _is_self(parsed, target):
     """Whether a Lambda destination is the managed function itself (any of its qualifiers).
 
-    Parts of the function's identity that are unknown (a bare function name carries no region or
-    account) are taken to match, as AWS would refuse the same configuration.
+    An unknown partition or region (a bare name or partial ARN) is taken to match. An unknown account
+    is not: a function of the same name in another account is a valid destination, so with a bare
+    function name the check waits until the account is known (see refuse_self_destinations()).
     """
     match = FULL_ARN_RE.match(parsed.arn)
-    if not match or match.group("name") != target.name:
+    if not match or match.group("name") != target.name or target.account is None:
         return False
     for part in ("partition", "region", "account"):
         mine = getattr(target, part)
@@ -96,8 +97,8 @@ def _is_self(parsed, target):
 def validate_destination(side, arn, target, region=None):
     """Raise InvalidOptionError unless ``arn`` can be the ``side`` destination of ``target``'s config.
 
-    ``region`` is the connection's region, used to tell whether a Lambda destination with a bare
-    function name as ``target`` is the function itself.
+    ``region`` is the connection's region, used to tell whether a Lambda destination is the function
+    itself when ``target`` carries no region.
     """
     if not isinstance(arn, str) or not arn:
         raise InvalidOptionError(
@@ -142,3 +143,21 @@ def validate_destination(side, arn, target, region=None):
                 option=_option(side),
             )
     return arn
+
+
+def refuse_self_destinations(destinations, target, function_arn):
+    """Raise InvalidOptionError if a destination is the function itself, now that its ARN is known.
+
+    ``destinations`` maps each side to an ARN (or None); ``function_arn`` is the function's ARN as
+    AWS returned it (from the config or the function), which names the account a bare function
+    name leaves unknown.
+    """
+    match = FULL_ARN_RE.match(function_arn or "")
+    if match is None:
+        return
+    known = target._replace(
+        partition=match.group("partition"), region=match.group("region"), account=match.group("account")
+    )
+    for side, arn in destinations.items():
+        if arn:
+            validate_destination(side, arn, known)

@@ -36,6 +36,12 @@ Plan = namedtuple("Plan", "action params after")
 
 def _validate_range(option, value):
     low, high = RANGES[option]
+    if isinstance(value, bool):
+        # Ansible's type=int lets booleans through (bool is an int); AWS refuses them in the request body.
+        raise InvalidOptionError(
+            f"{option}={value} is a boolean, not a number: use a whole number from {low} to {high}.",
+            option=option,
+        )
     if not low <= value <= high:
         raise InvalidOptionError(
             f"{option}={value} is out of range: use a whole number from {low} to {high}.",

@@ -22,6 +22,9 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors impor
 # Retried besides AWSRetry's throttling codes: a function that is being updated answers
 # ResourceConflictException, and ServiceException is Lambda's 500.
 RETRIED_ERROR_CODES = ["ResourceConflictException", "ServiceException", "ServiceUnavailableException"]
+# The codes AWSRetry itself retries (amazon.aws retries.py), as Lambda's throttling answers.
+_THROTTLING_CODES = ["TooManyRequestsException", "Throttling", "RequestLimitExceeded"]
+RETRY_ATTEMPTS = 10
 
 # Default for destination_retry_timeout: IAM changes to an execution role usually reach Lambda
 # within a minute or two.
@@ -35,7 +38,7 @@ SELF_DESTINATION_MESSAGE = "destination for itself"
 def retry_decorator():
     """AWSRetry policy of every Lambda call: about 10 attempts over at most a minute and a half."""
     return AWSRetry.jittered_backoff(
-        retries=10, delay=1, backoff=2.0, max_delay=20, catch_extra_error_codes=RETRIED_ERROR_CODES
+        retries=RETRY_ATTEMPTS, delay=1, backoff=2.0, max_delay=20, catch_extra_error_codes=RETRIED_ERROR_CODES
     )
 
 
@@ -52,7 +55,22 @@ def _is_missing_config(exception):
     return NO_CONFIG_MESSAGE in _error_message(exception)
 
 
+def _retries_exhausted_advice(exception):
+    """What to do about an error that was retried until the retries ran out; '' for any other error."""
+    code = _error_code(exception)
+    if code == "ResourceConflictException":
+        reason = "the function was still being updated (a deployment or another configuration change)"
+    elif code in _THROTTLING_CODES:
+        reason = "the account's Lambda requests were still being throttled"
+    elif code in RETRIED_ERROR_CODES:
+        reason = "Lambda kept failing on its side"
+    else:
+        return ""
+    return f"AWS answered {code} to all {RETRY_ATTEMPTS} attempts, retried with back-off: {reason}. Run the task again later"
+
+
 def _fail(action, target, exception, advice=""):
+    advice = advice or _retries_exhausted_advice(exception)
     message = f"Failed to {action} the event invoke config of {target.describe()}"
     if advice:
         message = f"{message}. {advice}"

@@ -4,14 +4,28 @@
 
 from ansible_collections.amazon.aws.plugins.module_utils.common import set_collection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 
 COLLECTION_NAME = "serverless.aws_lambda"
 COLLECTION_VERSION = "0.1.0"
+
+
+def _with_secret_access_key_id(argument_spec):
+    """``argument_spec`` with access_key marked no_log.
+
+    amazon.aws leaves the access key ID loggable (AWS does not call it secret), so with -vvv, in
+    registered results and in AWS errors that echo the signing credential it would be shown in full;
+    half of a credential pair is not for logs.
+    """
+    spec = dict(argument_spec or {})
+    spec.setdefault("access_key", dict(aws_argument_spec()["access_key"], no_log=True))
+    return spec
 
 
 class AnsibleLambdaModule(AnsibleAWSModule):
     """AnsibleAWSModule that records serverless.aws_lambda and its version for the user agent."""
 
     def __init__(self, **kwargs):
+        kwargs["argument_spec"] = _with_secret_access_key_id(kwargs.get("argument_spec"))
         super().__init__(**kwargs)
         set_collection_info(collection_name=COLLECTION_NAME, collection_version=COLLECTION_VERSION)

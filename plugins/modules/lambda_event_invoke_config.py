@@ -94,7 +94,9 @@ options:
     default: 120
 notes:
   - Throttling, C(ResourceConflictException) (the function is being updated) and server errors are
-    retried with a jittered backoff for up to about a minute and a half.
+    retried with a jittered backoff: 10 attempts, which take about a minute on average and at most
+    about two minutes. For throttling and server errors, botocore's own retries (see C(AWS_RETRY_MODE)
+    and C(AWS_MAX_ATTEMPTS)) happen within each of these attempts.
   - A run that changes nothing makes one API call (C(GetFunctionEventInvokeConfig)); a run that
     creates, updates or deletes makes two. Check mode never makes a write call; when no config exists
     it also checks that the function and qualifier exist, so it predicts the failure a real run would
@@ -253,6 +255,7 @@ diff:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import refuse_self_destinations
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import SIDES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import build_request
@@ -308,8 +311,16 @@ def ensure_present(module, client, request, current_config):
     plan = plan_change(current, request.managed)
     if plan.action == "none":
         return False, result_from_api(current_config), current
+    # With a bare function name the account, and so whether a destination is the function itself,
+    # is only known from AWS's answer: the current config's ARN, or in check mode the function's.
+    function_arn = (
+        _predicted_arn(client, target, current_config)
+        if module.check_mode
+        else (current_config or {}).get("FunctionArn")
+    )
+    refuse_self_destinations({side: plan.after[side] for side in SIDES}, target, function_arn)
     if module.check_mode:
-        return True, result_view(plan.after, _predicted_arn(client, target, current_config)), plan.after
+        return True, result_view(plan.after, function_arn), plan.after
     config = _write(module, client, request, plan)
     return True, result_from_api(config), settings_from_api(config)
 
@@ -346,6 +357,11 @@ def main():
         request = build_request(module.params, region=module.region)
     except InvalidOptionError as e:
         module.fail_json(msg=str(e), option=e.option)
+    if isinstance(module.params["destination_retry_timeout"], bool):
+        module.fail_json(
+            msg="destination_retry_timeout is a boolean, not a number: give a number of seconds (0 or more).",
+            option="destination_retry_timeout",
+        )
     if module.params["destination_retry_timeout"] < 0:
         module.fail_json(msg="destination_retry_timeout must be 0 or more seconds.", option="destination_retry_timeout")
 

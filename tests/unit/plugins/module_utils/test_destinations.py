@@ -6,6 +6,7 @@ import pytest
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import parse_destination
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import refuse_self_destinations
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import required_permission
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import validate_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
@@ -235,14 +236,11 @@ SELF = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:my-function"
 @pytest.mark.parametrize(
     "function_name, region, arn",
     [
-        ("my-function", REGION, SELF),
-        ("my-function", REGION, f"{SELF}:$LATEST"),
-        ("my-function", REGION, f"{SELF}:1"),
-        ("my-function", REGION, f"{SELF}:prod"),
-        ("my-function:prod", REGION, SELF),
-        ("my-function", None, SELF),
-        ("my-function", None, f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:my-function"),
         (f"{ACCOUNT}:function:my-function", REGION, SELF),
+        (f"{ACCOUNT}:function:my-function", REGION, f"{SELF}:$LATEST"),
+        (f"{ACCOUNT}:function:my-function", REGION, f"{SELF}:1"),
+        (f"{ACCOUNT}:function:my-function:prod", REGION, SELF),
+        (f"{ACCOUNT}:function:my-function", None, f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:my-function"),
         (SELF, REGION, SELF),
         (SELF, None, SELF),
         (f"{SELF}:prod", REGION, f"{SELF}:prod"),
@@ -258,6 +256,41 @@ def test_self_destination_refused(side, function_name, region, arn):
     target = parse_function_name(function_name, region=region)
     message = _refused(side, arn, target=target, region=region)
     assert "is the function my-function itself; a function cannot be its own destination" in message
+
+
+BARE_NAME_SELF_CASES = [
+    ("my-function", SELF),
+    ("my-function", f"{SELF}:$LATEST"),
+    ("my-function", f"{SELF}:prod"),
+    ("my-function:prod", SELF),
+]
+
+
+@pytest.mark.parametrize("function_name, arn", BARE_NAME_SELF_CASES)
+@pytest.mark.parametrize("side", BOTH_SIDES)
+def test_bare_name_cannot_tell_self_before_the_account_is_known(side, function_name, arn):
+    """A same-named function in another account is a valid destination: no verdict without the account."""
+    target = parse_function_name(function_name, region=REGION)
+    assert validate_destination(side, arn, target, REGION) == arn
+
+
+@pytest.mark.parametrize("function_name, arn", BARE_NAME_SELF_CASES)
+@pytest.mark.parametrize("side", BOTH_SIDES)
+def test_bare_name_self_destination_refused_once_the_function_arn_is_known(side, function_name, arn):
+    target = parse_function_name(function_name, region=REGION)
+    with pytest.raises(InvalidOptionError) as raised:
+        refuse_self_destinations({side: arn}, target, f"{SELF}:$LATEST")
+    assert "is the function my-function itself" in str(raised.value)
+    assert raised.value.option == f"destination_config.{side}.destination"
+
+
+@pytest.mark.parametrize("side", BOTH_SIDES)
+def test_bare_name_same_function_in_another_account_accepted_once_the_account_is_known(side):
+    target = parse_function_name("my-function", region=REGION)
+    other_account = f"arn:aws:lambda:{REGION}:{OTHER_ACCOUNT}:function:my-function"
+    refuse_self_destinations(
+        {side: other_account, "on_failure" if side == "on_success" else "on_success": None}, target, SELF
+    )
 
 
 @pytest.mark.parametrize(

@@ -151,11 +151,6 @@ def test_build_request_with_every_option():
             "must be a destination ARN",
         ),
         ({"on_success": {}}, "destination_config.on_success.destination", "must be a destination ARN"),
-        (
-            destination_config(on_failure=FN_ARN),
-            "destination_config.on_failure.destination",
-            "cannot be its own destination",
-        ),
     ],
 )
 def test_build_request_validates_destinations(given, option, text):
@@ -167,9 +162,18 @@ def test_build_request_validates_destinations(given, option, text):
 
 def test_build_request_uses_the_region_for_the_self_destination_check():
     given = destination_config(on_success=f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:my-function")
-    assert build_request(params(destination_config=given), region=REGION).managed["on_success"].startswith("arn:")
+    partial_arn = f"{ACCOUNT}:function:my-function"
+    request = build_request(params(function_name=partial_arn, destination_config=given), region=REGION)
+    assert request.managed["on_success"].startswith("arn:")
     with pytest.raises(InvalidOptionError):
-        build_request(params(destination_config=given), region="eu-west-1")
+        build_request(params(function_name=partial_arn, destination_config=given), region="eu-west-1")
+
+
+def test_build_request_leaves_the_self_check_of_a_bare_name_until_the_account_is_known():
+    given = destination_config(on_failure=FN_ARN)
+    assert build_request(params(destination_config=given), region=REGION).managed["on_failure"] == FN_ARN
+    with pytest.raises(InvalidOptionError, match="cannot be its own destination"):
+        build_request(params(function_name=FN_ARN, destination_config=given), region=REGION)
 
 
 @pytest.mark.parametrize(

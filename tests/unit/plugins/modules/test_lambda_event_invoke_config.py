@@ -456,3 +456,34 @@ def test_absent_delete_race_is_not_a_change():
     client = FakeLambda(delete_function_event_invoke_config=[no_config("DeleteFunctionEventInvokeConfig")])
     assert run_absent(CURRENT, client) == (False, {}, None)
     assert len(client.calls) == 1
+
+
+# --- self-destination with a bare function name: decided once AWS has named the account ---------------------
+
+SELF_DESTINATION = {"on_failure": {"destination": FN_ARN}}
+OTHER_ACCOUNT_SAME_NAME = {"on_failure": {"destination": FN_ARN.replace(ACCOUNT, "210987654321")}}
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_self_destination_refused_from_the_current_config_arn_without_a_write(check_mode):
+    client = FakeLambda()
+    with pytest.raises(InvalidOptionError, match="cannot be its own destination"):
+        run_present(CURRENT, client, check_mode=check_mode, destination_config=SELF_DESTINATION)
+    assert client.calls == []
+
+
+def test_check_mode_refuses_a_self_destination_from_the_function_arn():
+    client = FakeLambda(get_function_configuration=[{"FunctionArn": FN_ARN}])
+    with pytest.raises(InvalidOptionError, match="cannot be its own destination"):
+        run_present(None, client, check_mode=True, destination_config=SELF_DESTINATION)
+    assert client.writes == []
+
+
+def test_same_name_in_another_account_is_a_valid_destination():
+    updated = dict(CURRENT, DestinationConfig={"OnSuccess": {}, "OnFailure": OTHER_ACCOUNT_SAME_NAME["on_failure"]})
+    updated["DestinationConfig"]["OnFailure"] = {"Destination": OTHER_ACCOUNT_SAME_NAME["on_failure"]["destination"]}
+    client = FakeLambda(put_function_event_invoke_config=[updated])
+    changed, config, after = run_present(CURRENT, client, destination_config=OTHER_ACCOUNT_SAME_NAME)
+    assert changed is True
+    assert after["on_failure"] == OTHER_ACCOUNT_SAME_NAME["on_failure"]["destination"]
+    assert [call[0] for call in client.calls] == ["put_function_event_invoke_config"]
