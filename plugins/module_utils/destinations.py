@@ -145,6 +145,15 @@ def validate_destination(side, arn, target, region=None):
     return arn
 
 
+def may_be_self(destinations, target):
+    """Whether a Lambda destination names the function's own name (the account decides; see _is_self)."""
+    for arn in destinations.values():
+        match = FULL_ARN_RE.match(arn or "")
+        if match and match.group("name") == target.name:
+            return True
+    return False
+
+
 def refuse_self_destinations(destinations, target, function_arn):
     """Raise InvalidOptionError if a destination is the function itself, now that its ARN is known.
 

@@ -94,13 +94,16 @@ options:
     default: 120
 notes:
   - Throttling, C(ResourceConflictException) (the function is being updated) and server errors are
-    retried with a jittered backoff: 10 attempts, which take about a minute on average and at most
-    about two minutes. For throttling and server errors, botocore's own retries (see C(AWS_RETRY_MODE)
-    and C(AWS_MAX_ATTEMPTS)) happen within each of these attempts.
+    retried with a jittered backoff, 10 attempts in all, which take about a minute on average and at
+    most about two minutes. For throttling and server errors, botocore's own retries (see
+    C(AWS_RETRY_MODE) and C(AWS_MAX_ATTEMPTS)) happen within each of these attempts.
   - A run that changes nothing makes one API call (C(GetFunctionEventInvokeConfig)); a run that
     creates, updates or deletes makes two. Check mode never makes a write call; when no config exists
     it also checks that the function and qualifier exist, so it predicts the failure a real run would
     report.
+  - A Lambda destination with the function's own name is refused as the function itself only when it
+    is in the same account. With a bare O(function_name) that account is read from AWS, which costs
+    one extra call when such a destination is set on a new config.
   - Supports C(check_mode) and C(diff_mode).
 extends_documentation_fragment:
   - amazon.aws.common.modules
@@ -255,6 +258,7 @@ diff:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import may_be_self
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import refuse_self_destinations
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import SIDES
@@ -312,13 +316,13 @@ def ensure_present(module, client, request, current_config):
     if plan.action == "none":
         return False, result_from_api(current_config), current
     # With a bare function name the account, and so whether a destination is the function itself,
-    # is only known from AWS's answer: the current config's ARN, or in check mode the function's.
-    function_arn = (
-        _predicted_arn(client, target, current_config)
-        if module.check_mode
-        else (current_config or {}).get("FunctionArn")
-    )
-    refuse_self_destinations({side: plan.after[side] for side in SIDES}, target, function_arn)
+    # is only known from AWS's answers: the current config's ARN, or the function's (in check mode,
+    # and in the rare real run that creates a config with a same-named Lambda destination).
+    destinations = {side: plan.after[side] for side in SIDES}
+    function_arn = (current_config or {}).get("FunctionArn")
+    if function_arn is None and (module.check_mode or (target.account is None and may_be_self(destinations, target))):
+        function_arn = _predicted_arn(client, target, current_config)
+    refuse_self_destinations(destinations, target, function_arn)
     if module.check_mode:
         return True, result_view(plan.after, function_arn), plan.after
     config = _write(module, client, request, plan)

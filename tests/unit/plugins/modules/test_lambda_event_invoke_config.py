@@ -487,3 +487,31 @@ def test_same_name_in_another_account_is_a_valid_destination():
     assert changed is True
     assert after["on_failure"] == OTHER_ACCOUNT_SAME_NAME["on_failure"]["destination"]
     assert [call[0] for call in client.calls] == ["put_function_event_invoke_config"]
+
+
+def test_real_create_with_a_same_named_destination_reads_the_function_first_and_writes_nothing():
+    client = FakeLambda(get_function_configuration=[{"FunctionArn": FN_ARN}])
+    with pytest.raises(InvalidOptionError, match="cannot be its own destination"):
+        run_present(None, client, destination_config=SELF_DESTINATION)
+    assert [call[0] for call in client.calls] == ["get_function_configuration"]
+
+
+def test_real_create_with_a_same_named_destination_elsewhere_is_put_after_the_read():
+    created = dict(
+        CURRENT,
+        DestinationConfig={"OnSuccess": {}, "OnFailure": {"Destination": FN_ARN.replace(ACCOUNT, "210987654321")}},
+    )
+    client = FakeLambda(
+        get_function_configuration=[{"FunctionArn": FN_ARN}], put_function_event_invoke_config=[created]
+    )
+    changed, config, after = run_present(None, client, destination_config=OTHER_ACCOUNT_SAME_NAME)
+    assert changed is True
+    assert after["on_failure"] == config["destination_config"]["on_failure"]["destination"]
+    assert [call[0] for call in client.calls] == ["get_function_configuration", "put_function_event_invoke_config"]
+
+
+def test_real_create_with_other_destinations_does_not_read_the_function():
+    created = dict(CURRENT)
+    client = FakeLambda(put_function_event_invoke_config=[created])
+    run_present(None, client, destination_config={"on_success": {"destination": QUEUE}})
+    assert [call[0] for call in client.calls] == ["put_function_event_invoke_config"]
