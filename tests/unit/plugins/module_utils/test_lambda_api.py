@@ -3,6 +3,7 @@
 
 import datetime
 
+import lambda_fakes
 import pytest
 from botocore.exceptions import ClientError
 from botocore.exceptions import EndpointConnectionError
@@ -92,55 +93,11 @@ ACCESS_DENIED = client_error(
 )
 
 
-class FakeLambda:
-    """A Lambda client that records every call and answers from a script, per operation.
-
-    Each answer is a dict (returned) or an exception (raised); the last answer of an operation is
-    repeated for further calls.
-    """
+class FakeLambda(lambda_fakes.FakeLambda):
+    """The shared fake, repeating each operation's last answer (retry loops call it many times)."""
 
     def __init__(self, **answers):
-        self.answers = {operation: list(outcomes) for operation, outcomes in answers.items()}
-        self.calls = []
-
-    def _call(self, operation, kwargs):
-        self.calls.append((operation, kwargs))
-        outcomes = self.answers[operation]
-        outcome = outcomes.pop(0) if len(outcomes) > 1 else outcomes[0]
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
-
-    def get_function_event_invoke_config(self, **kwargs):
-        return self._call("get_function_event_invoke_config", kwargs)
-
-    def put_function_event_invoke_config(self, **kwargs):
-        return self._call("put_function_event_invoke_config", kwargs)
-
-    def update_function_event_invoke_config(self, **kwargs):
-        return self._call("update_function_event_invoke_config", kwargs)
-
-    def delete_function_event_invoke_config(self, **kwargs):
-        return self._call("delete_function_event_invoke_config", kwargs)
-
-    def get_function_configuration(self, **kwargs):
-        return self._call("get_function_configuration", kwargs)
-
-    def get_paginator(self, name):
-        return FakePaginator(self, name)
-
-
-class FakePaginator:
-    def __init__(self, client, name):
-        self.client = client
-        self.name = name
-
-    def paginate(self, **kwargs):
-        self.kwargs = kwargs
-        return self
-
-    def build_full_result(self):
-        return self.client._call(self.name, self.kwargs)
+        super().__init__(repeat_last=True, **answers)
 
 
 class FakeTime:

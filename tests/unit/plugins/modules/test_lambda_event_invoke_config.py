@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from botocore.exceptions import ClientError
+from lambda_fakes import FakeLambda
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
@@ -21,12 +22,6 @@ QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
 TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
 LAST_MODIFIED = datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc)
 NO_DESTINATIONS = {"OnSuccess": {}, "OnFailure": {}}
-
-WRITE_OPERATIONS = {
-    "put_function_event_invoke_config",
-    "update_function_event_invoke_config",
-    "delete_function_event_invoke_config",
-}
 
 # The config on AWS before each test: 2 retries, 60 seconds, a success queue, no failure destination.
 CURRENT = {
@@ -62,42 +57,6 @@ class FakeModule:
     def __init__(self, params, check_mode=False):
         self.params = params
         self.check_mode = check_mode
-
-
-class FakeLambda:
-    """Records every call; answers each operation from a script (a dict is returned, an exception raised)."""
-
-    def __init__(self, **answers):
-        self.answers = {operation: list(outcomes) for operation, outcomes in answers.items()}
-        self.calls = []
-
-    def _call(self, operation, kwargs):
-        self.calls.append((operation, kwargs))
-        if operation not in self.answers:
-            raise AssertionError(f"unexpected call {operation}({kwargs})")
-        outcome = self.answers[operation].pop(0)
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
-
-    @property
-    def writes(self):
-        return [call for call in self.calls if call[0] in WRITE_OPERATIONS]
-
-    def get_function_event_invoke_config(self, **kwargs):
-        return self._call("get_function_event_invoke_config", kwargs)
-
-    def put_function_event_invoke_config(self, **kwargs):
-        return self._call("put_function_event_invoke_config", kwargs)
-
-    def update_function_event_invoke_config(self, **kwargs):
-        return self._call("update_function_event_invoke_config", kwargs)
-
-    def delete_function_event_invoke_config(self, **kwargs):
-        return self._call("delete_function_event_invoke_config", kwargs)
-
-    def get_function_configuration(self, **kwargs):
-        return self._call("get_function_configuration", kwargs)
 
 
 def module_params(**options):
