@@ -22,7 +22,7 @@ MAX_DESTINATION_LENGTH = 350
 ON_SUCCESS = "on_success"
 ON_FAILURE = "on_failure"
 
-# Service -> (resource pattern, what the resource is called, sides it is allowed on, needs region/account).
+# Service -> (resource pattern, what the resource is called, sides it is allowed on).
 _SERVICES = {
     "sqs": (re.compile(r"^[a-zA-Z0-9_-]{1,80}(\.fifo)?$"), "an SQS queue", (ON_SUCCESS, ON_FAILURE)),
     "sns": (re.compile(r"^[a-zA-Z0-9_-]{1,256}(\.fifo)?$"), "an SNS topic", (ON_SUCCESS, ON_FAILURE)),

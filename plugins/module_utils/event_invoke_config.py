@@ -34,14 +34,15 @@ Request = namedtuple("Request", "target managed")
 Plan = namedtuple("Plan", "action params after")
 
 
+def _refuse_boolean(option, value, allowed):
+    # Ansible's type=int lets booleans through (bool is an int); AWS refuses them in the request body.
+    if isinstance(value, bool):
+        raise InvalidOptionError(f"{option}={value} is a boolean, not a number: {allowed}.", option=option)
+
+
 def _validate_range(option, value):
     low, high = RANGES[option]
-    if isinstance(value, bool):
-        # Ansible's type=int lets booleans through (bool is an int); AWS refuses them in the request body.
-        raise InvalidOptionError(
-            f"{option}={value} is a boolean, not a number: use a whole number from {low} to {high}.",
-            option=option,
-        )
+    _refuse_boolean(option, value, f"use a whole number from {low} to {high}")
     if not low <= value <= high:
         raise InvalidOptionError(
             f"{option}={value} is out of range: use a whole number from {low} to {high}.",
@@ -62,6 +63,16 @@ def _managed_destinations(destination_config, target, region):
     return managed
 
 
+def validate_retry_timeout(value):
+    """The destination_retry_timeout option: a number of seconds, 0 or more."""
+    _refuse_boolean("destination_retry_timeout", value, "give a number of seconds (0 or more)")
+    if value < 0:
+        raise InvalidOptionError(
+            "destination_retry_timeout must be 0 or more seconds.", option="destination_retry_timeout"
+        )
+    return value
+
+
 def build_request(params, region=None):
     """Validate module parameters and return the Request they describe. No API call is made.
 
@@ -75,6 +86,8 @@ def build_request(params, region=None):
             managed[option] = _validate_range(option, params[option])
     if params.get("destination_config") is not None:
         managed.update(_managed_destinations(params["destination_config"], target, region))
+    if params.get("destination_retry_timeout") is not None:
+        validate_retry_timeout(params["destination_retry_timeout"])
     return Request(target=target, managed=managed)
 
 

@@ -22,8 +22,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors impor
 # Retried besides AWSRetry's throttling codes: a function that is being updated answers
 # ResourceConflictException, and ServiceException is Lambda's 500.
 RETRIED_ERROR_CODES = ["ResourceConflictException", "ServiceException", "ServiceUnavailableException"]
-# The codes AWSRetry itself retries (amazon.aws retries.py), as Lambda's throttling answers.
-_THROTTLING_CODES = ["TooManyRequestsException", "Throttling", "RequestLimitExceeded"]
 RETRY_ATTEMPTS = 10
 
 # Default for destination_retry_timeout: IAM changes to an execution role usually reach Lambda
@@ -36,7 +34,7 @@ SELF_DESTINATION_MESSAGE = "destination for itself"
 
 
 def retry_decorator():
-    """AWSRetry policy of every Lambda call: about 10 attempts over at most a minute and a half."""
+    """AWSRetry policy of every Lambda call: 10 attempts, about a minute on average, at most about two."""
     return AWSRetry.jittered_backoff(
         retries=RETRY_ATTEMPTS, delay=1, backoff=2.0, max_delay=20, catch_extra_error_codes=RETRIED_ERROR_CODES
     )
@@ -60,10 +58,8 @@ def _retries_exhausted_advice(exception):
     code = _error_code(exception)
     if code == "ResourceConflictException":
         reason = "the function was still being updated (a deployment or another configuration change)"
-    elif code in _THROTTLING_CODES:
-        reason = "the account's Lambda requests were still being throttled"
-    elif code in RETRIED_ERROR_CODES:
-        reason = "Lambda kept failing on its side"
+    elif AWSRetry.found(code, RETRIED_ERROR_CODES):
+        reason = "AWS kept throttling the requests or failing on its side"
     else:
         return ""
     return f"AWS answered {code} to all {RETRY_ATTEMPTS} attempts, retried with back-off: {reason}. Run the task again later"

@@ -361,13 +361,6 @@ def main():
         request = build_request(module.params, region=module.region)
     except InvalidOptionError as e:
         module.fail_json(msg=str(e), option=e.option)
-    if isinstance(module.params["destination_retry_timeout"], bool):
-        module.fail_json(
-            msg="destination_retry_timeout is a boolean, not a number: give a number of seconds (0 or more).",
-            option="destination_retry_timeout",
-        )
-    if module.params["destination_retry_timeout"] < 0:
-        module.fail_json(msg="destination_retry_timeout must be 0 or more seconds.", option="destination_retry_timeout")
 
     client = module.client("lambda", retry_decorator=lambda_api.retry_decorator())
     ensure = ensure_present if module.params["state"] == "present" else ensure_absent
