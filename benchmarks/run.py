@@ -32,11 +32,11 @@ ROOT = os.path.dirname(HERE)
 PLAYBOOKS = os.path.join(HERE, "playbooks")
 INVENTORY = os.path.join(HERE, "inventory.ini")
 RESULTS = os.path.join(HERE, "results")
-COLLECTIONS = os.path.join(ROOT, ".build", "collections")
 BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 
 from harness import Emulator  # noqa: E402
+from harness import link_collection  # noqa: E402
 from profile_module import STAGES  # noqa: E402 - benchmarks/ is on sys.path when run.py runs as a script
 
 OUR_MODULE = "ansible_collections.serverless.aws_lambda.plugins.modules.lambda_event_invoke_config"
@@ -99,14 +99,7 @@ class Runner:
     def __init__(self, emulator, workdir):
         self.emulator = emulator
         self.workdir = workdir
-        self.env = emulator.env()
-        self.env.update(
-            ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
-            ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"),
-            ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
-            ANSIBLE_NOCOLOR="1",
-            PATH=BIN + os.pathsep + self.env.get("PATH", ""),
-        )
+        self.env = emulator.ansible_env(ANSIBLE_STDOUT_CALLBACK="ansible.posix.json")
 
     def playbook(self, name, extra_vars, inventory=INVENTORY, forks=None):
         variables = os.path.join(self.workdir, "vars.json")
@@ -134,14 +127,6 @@ class Runner:
             command += ["--profile", profile_path]
         completed = subprocess.run(command, env=self.env, capture_output=True, text=True, check=True)
         return json.loads(completed.stdout)
-
-
-def ensure_collection_link():
-    """The source tree is the collection: link it where Ansible looks for serverless.aws_lambda."""
-    link = os.path.join(COLLECTIONS, "ansible_collections", "serverless", "aws_lambda")
-    if not os.path.exists(link):
-        os.makedirs(os.path.dirname(link), exist_ok=True)
-        os.symlink(ROOT, link)
 
 
 # --- AWS resources (boto3, straight to the emulator) -------------------------------------------------------------------
@@ -541,7 +526,7 @@ def main():
     parser.add_argument("--skip-fleet", action="store_true", help="leave out the fleet (the longest part)")
     options = parser.parse_args()
 
-    ensure_collection_link()
+    link_collection()
     os.makedirs(RESULTS, exist_ok=True)
     timestamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     results = {"timestamp": timestamp, "environment": environment()}

@@ -25,15 +25,6 @@ WRITE_OPERATIONS = {
 RECAP_RE = re.compile(r"^localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.MULTILINE)
 
 
-def playbook_env(emulator):
-    env = emulator.env()
-    env.setdefault("ANSIBLE_COLLECTIONS_PATH", os.path.join(ROOT, ".build", "collections"))
-    env["ANSIBLE_CONFIG"] = os.path.join(ROOT, "ansible.cfg")
-    env["ANSIBLE_ROLES_PATH"] = os.path.join(ROOT, "tests", "integration", "targets")
-    env["ANSIBLE_FORCE_COLOR"] = "0"
-    return env
-
-
 def run_playbook(title, env, playbook, *args):
     """Run one playbook, echo its output, and return its PLAY RECAP counts."""
     print("\n" + "=" * 78 + "\n" + title + "\n" + "=" * 78, flush=True)
@@ -60,7 +51,7 @@ def expect(condition, message):
 def main():
     demo = os.path.join(ROOT, "playbooks", "demo.yml")
     with Emulator.start() as emulator:
-        env = playbook_env(emulator)
+        env = emulator.ansible_env()
         run_playbook(
             "Create the function, its versions and alias, and the destinations",
             env,

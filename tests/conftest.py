@@ -11,26 +11,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-COLLECTION_LINK = ROOT / ".build" / "collections" / "ansible_collections" / "serverless" / "aws_lambda"
-
-
-def link_collection() -> None:
-    """Make the source tree importable as ansible_collections.serverless.aws_lambda (pyproject's pythonpath)."""
-    if COLLECTION_LINK.is_symlink() or COLLECTION_LINK.exists():
-        return
-    COLLECTION_LINK.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        COLLECTION_LINK.symlink_to(ROOT, target_is_directory=True)
-    except FileExistsError:
-        pass  # another pytest-xdist worker made it first
-    importlib.invalidate_caches()
-
-
-link_collection()
 # Appended, not prepended: the emulator's module names must not shadow anything else.
 sys.path.append(str(ROOT / "tests" / "emulator"))
 
 from harness import Emulator  # noqa: E402
+from harness import link_collection  # noqa: E402
+
+link_collection()
+importlib.invalidate_caches()  # the new link is a new ansible_collections.serverless package
 
 
 @pytest.fixture(scope="session")

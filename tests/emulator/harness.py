@@ -20,11 +20,28 @@ import urllib.error
 import urllib.request
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "server.py")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Distinctive values: Ansible masks no_log values (such as secret_key) wherever they appear in its output.
 ACCESS_KEY = "AKIAEMULATOR00000000"
 SECRET_KEY = "emulator-secret-key-not-real"
 DEFAULT_REGION = "us-east-1"
 CLEARED_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+
+
+def link_collection() -> None:
+    """Make the source tree the collection serverless.aws_lambda under ``ROOT/.build/collections``.
+
+    Ansible (ANSIBLE_COLLECTIONS_PATH) and pytest (pyproject's pythonpath) find it there. Safe when several
+    processes (pytest-xdist workers) race to create it.
+    """
+    link = os.path.join(ROOT, ".build", "collections", "ansible_collections", "serverless", "aws_lambda")
+    if os.path.islink(link) or os.path.exists(link):
+        return
+    os.makedirs(os.path.dirname(link), exist_ok=True)
+    try:
+        os.symlink(ROOT, link, target_is_directory=True)
+    except FileExistsError:
+        pass  # another process made it first
 
 
 class EmulatorError(RuntimeError):
@@ -117,6 +134,26 @@ class Emulator:
                 "AWS_EC2_METADATA_DISABLED": "true",
             }
         )
+        return env
+
+    def ansible_env(self, base: dict | None = None, **extra: str) -> dict:
+        """``env()`` plus what ansible-playbook and molecule need to run this collection from the source tree.
+
+        The collection through the ``.build/collections`` symlink farm, the project's ansible.cfg, the
+        integration targets as roles (setup_lambda_resources), no colours, and the tools of the Python that
+        runs this (the virtual environment) first on PATH; ``extra`` variables are set last.
+        """
+        env = self.env(base)
+        env.update(
+            ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".build", "collections"),
+            ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"),
+            ANSIBLE_ROLES_PATH=os.path.join(ROOT, "tests", "integration", "targets"),
+            ANSIBLE_FORCE_COLOR="0",
+            ANSIBLE_NOCOLOR="1",
+            NO_COLOR="1",
+            PATH=os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", ""),
+        )
+        env.update(extra)
         return env
 
     def client(self, service: str, region: str = DEFAULT_REGION, **kwargs):
