@@ -16,7 +16,6 @@ nothing is asserted beyond each playbook having done what it should.
 
 import argparse
 import datetime
-import io
 import json
 import os
 import platform
@@ -25,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -132,39 +130,19 @@ class Runner:
 # --- AWS resources (boto3, straight to the emulator) -------------------------------------------------------------------
 
 
-def handler_zip():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return event\n")
-    return buffer.getvalue()
-
-
 class Resources:
     def __init__(self, emulator):
+        self.emulator = emulator
         self.lambda_client = emulator.client("lambda")
-        role = emulator.client("iam").create_role(
-            RoleName="benchmark-role", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []})
-        )
-        self.role_arn = role["Role"]["Arn"]
         sqs = emulator.client("sqs")
         url = sqs.create_queue(QueueName="benchmark-failure")["QueueUrl"]
         self.failure_queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
             "QueueArn"
         ]
-        self.code = handler_zip()
 
     def function(self, name, aliases=()):
         """A function with version 1 and ``aliases`` pointing at it."""
-        self.lambda_client.create_function(
-            FunctionName=name,
-            Runtime="python3.12",
-            Role=self.role_arn,
-            Handler="index.handler",
-            Code={"ZipFile": self.code},
-        )
-        self.lambda_client.publish_version(FunctionName=name)
-        for alias in aliases:
-            self.lambda_client.create_alias(FunctionName=name, Name=alias, FunctionVersion="1")
+        self.emulator.create_function(name, versions=1, aliases={alias: "1" for alias in aliases})
 
     def delete_configs(self, targets):
         for name, qualifier in targets:

@@ -8,6 +8,7 @@ Only the standard library is used for the control endpoints, so this works from 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import queue
@@ -18,6 +19,7 @@ import tempfile
 import threading
 import urllib.error
 import urllib.request
+import zipfile
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "server.py")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -26,6 +28,17 @@ ACCESS_KEY = "AKIAEMULATOR00000000"
 SECRET_KEY = "emulator-secret-key-not-real"
 DEFAULT_REGION = "us-east-1"
 CLEARED_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+ACCOUNT_ID = "123456789012"
+EXECUTION_ROLE = "emulator-execution-role"
+TRUST_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+)
+HANDLER_SOURCE = "def handler(event, context):\n    return event\n"
 
 
 def link_collection() -> None:
@@ -56,6 +69,8 @@ class Emulator:
         self.url = url
         self.port = int(url.rsplit(":", 1)[1])
         self.log_path = log_path
+        self._clients: dict = {}
+        self._execution_role: str | None = None
 
     @classmethod
     def start(cls, port: int | None = None, python: str = sys.executable, timeout: float = 120.0) -> Emulator:
@@ -97,6 +112,7 @@ class Emulator:
     def reset(self) -> None:
         """All state: moto's resources, event invoke configs, the call log and the faults."""
         self._request("POST", "/moto-api/reset")
+        self._execution_role = None
 
     def calls(self) -> list[dict]:
         return self._request("GET", "/_emulator/calls")
@@ -169,6 +185,59 @@ class Emulator:
             **kwargs,
         )
 
+    def create_function(
+        self, name: str, *, versions: int = 0, aliases: dict | None = None, region: str = DEFAULT_REGION
+    ) -> str:
+        """Create Lambda function ``name`` and return its unqualified ARN.
+
+        The function runs python3.12 with ``index.handler`` (it returns its event) under the execution role
+        ``emulator-execution-role``, which is created on first use (again after ``reset()``). ``versions``
+        versions are published (1..n), then ``aliases`` (``{"live": "1"}``) are created. The calls go to the
+        call log like any other: CreateRole (first time only), CreateFunction, then per version after the
+        first an UpdateFunctionConfiguration (Lambda publishes only a changed function) and PublishVersion,
+        then CreateAlias.
+        """
+        lam = self._client("lambda", region)
+        params = {
+            "FunctionName": name,
+            "Runtime": "python3.12",
+            "Handler": "index.handler",
+            "Code": {"ZipFile": function_zip()},
+        }
+        try:
+            arn = lam.create_function(Role=self.execution_role(), **params)["FunctionArn"]
+        except lam.exceptions.InvalidParameterValueException as error:
+            if "role" not in str(error):
+                raise
+            # The role went with a reset this harness did not see (a raw POST /moto-api/reset): make it again.
+            self._execution_role = None
+            arn = lam.create_function(Role=self.execution_role(), **params)["FunctionArn"]
+        for number in range(1, versions + 1):
+            if number > 1:
+                lam.update_function_configuration(FunctionName=name, Description=f"version {number}")
+            lam.publish_version(FunctionName=name)
+        for alias, version in (aliases or {}).items():
+            lam.create_alias(FunctionName=name, Name=alias, FunctionVersion=str(version))
+        return arn
+
+    def execution_role(self) -> str:
+        """The ARN of the role ``create_function`` gives functions, created in IAM if this harness has not yet."""
+        if self._execution_role is None:
+            iam = self._client("iam")
+            try:
+                iam.create_role(RoleName=EXECUTION_ROLE, AssumeRolePolicyDocument=TRUST_POLICY)
+            except iam.exceptions.EntityAlreadyExistsException:
+                pass
+            self._execution_role = f"arn:aws:iam::{ACCOUNT_ID}:role/{EXECUTION_ROLE}"
+        return self._execution_role
+
+    def _client(self, service: str, region: str = DEFAULT_REGION):
+        """A boto3 client kept for the harness's own calls (clients are thread-safe and slow to make)."""
+        key = (service, region)
+        if key not in self._clients:
+            self._clients[key] = self.client(service, region)
+        return self._clients[key]
+
     def _request(self, method: str, path: str, payload: dict | None = None):
         data = json.dumps(payload).encode("utf-8") if payload is not None else None
         request = urllib.request.Request(self.url + path, data=data, method=method)
@@ -180,6 +249,14 @@ class Emulator:
         except urllib.error.HTTPError as error:
             raise EmulatorError(f"{method} {path}: {error.code} {error.read().decode('utf-8', 'replace')}") from None
         return json.loads(body) if body.strip() else None
+
+
+def function_zip() -> bytes:
+    """A deployment package: ``index.py`` whose ``handler`` returns the event it was given."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.py", HANDLER_SOURCE)
+    return buffer.getvalue()
 
 
 def read_line(stream, timeout: float) -> str:

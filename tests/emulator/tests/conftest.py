@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import types
@@ -17,15 +16,10 @@ sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from emulator_helpers import ALIAS  # noqa: E402
 from emulator_helpers import FUNCTION  # noqa: E402
 from emulator_helpers import OTHER_FUNCTION  # noqa: E402
-from emulator_helpers import create_function  # noqa: E402
 from emulator_helpers import fn_arn  # noqa: E402
 
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 NO_VALIDATION = Config(parameter_validation=False, retries={"total_max_attempts": 1})
-TRUST_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-}
 
 
 @pytest.fixture(scope="session")
@@ -56,15 +50,8 @@ def raw(aws):
 
 
 @pytest.fixture
-def role_arn(aws) -> str:
-    return aws.iam.create_role(RoleName="eic-role", AssumeRolePolicyDocument=json.dumps(TRUST_POLICY))["Role"]["Arn"]
-
-
-@pytest.fixture
-def fn(aws, role_arn):
+def fn(aws):
     """Function ``eic-fn`` with version 1 and alias ``live`` -> 1, and a second function ``eic-other``."""
-    create_function(aws.lam, role_arn, FUNCTION)
-    aws.lam.publish_version(FunctionName=FUNCTION)
-    aws.lam.create_alias(FunctionName=FUNCTION, Name=ALIAS, FunctionVersion="1")
-    create_function(aws.lam, role_arn, OTHER_FUNCTION)
+    aws.emulator.create_function(FUNCTION, versions=1, aliases={ALIAS: "1"})
+    aws.emulator.create_function(OTHER_FUNCTION)
     return types.SimpleNamespace(name=FUNCTION, arn=fn_arn(), other=OTHER_FUNCTION, other_arn=fn_arn(OTHER_FUNCTION))

@@ -4,11 +4,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 import urllib.error
 import urllib.request
-import zipfile
 
 import pytest
 from botocore.exceptions import ClientError
@@ -23,20 +21,6 @@ PATTERN_PREFIX = "Member must satisfy regular expression pattern:"
 
 def fn_arn(name: str = FUNCTION, region: str = REGION) -> str:
     return f"arn:aws:lambda:{region}:{ACCOUNT}:function:{name}"
-
-
-def handler_zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return event\n")
-    return buffer.getvalue()
-
-
-def create_function(lambda_client, role_arn: str, name: str) -> str:
-    created = lambda_client.create_function(
-        FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="index.handler", Code={"ZipFile": handler_zip()}
-    )
-    return created["FunctionArn"]
 
 
 def error_of(call, *args, **kwargs) -> dict:

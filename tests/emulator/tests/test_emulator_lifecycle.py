@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from emulator_helpers import ALIAS
-from emulator_helpers import create_function
 from emulator_helpers import error_of
 
 
@@ -20,16 +19,15 @@ def test_reset_clears_moto_state_configs_and_the_call_log(aws, fn):
 def test_reset_forgets_configs_of_a_function_recreated_afterwards(aws, fn):
     aws.lam.put_function_event_invoke_config(FunctionName=fn.name, MaximumRetryAttempts=1)
     aws.emulator.reset()
-    role = aws.iam.create_role(RoleName="again", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    create_function(aws.lam, role, fn.name)
+    aws.emulator.create_function(fn.name)
     assert error_of(aws.lam.get_function_event_invoke_config, FunctionName=fn.name)["Status"] == 404
 
 
-def test_deleting_the_function_deletes_its_configs(aws, fn, role_arn):
+def test_deleting_the_function_deletes_its_configs(aws, fn):
     for qualifier in ("$LATEST", "1", ALIAS):
         aws.lam.put_function_event_invoke_config(FunctionName=fn.name, Qualifier=qualifier, MaximumRetryAttempts=1)
     aws.lam.delete_function(FunctionName=fn.name)
-    create_function(aws.lam, role_arn, fn.name)
+    aws.emulator.create_function(fn.name)
     assert aws.lam.list_function_event_invoke_configs(FunctionName=fn.name)["FunctionEventInvokeConfigs"] == []
 
 

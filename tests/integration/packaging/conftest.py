@@ -7,12 +7,10 @@ These tests use the collection the way users consume it, not through the source-
 unless a test sets them on purpose.
 """
 
-import io
 import os
 import subprocess
 import sys
 import types
-import zipfile
 
 import pytest
 
@@ -25,10 +23,6 @@ WRITE_OPERATIONS = {
     "UpdateFunctionEventInvokeConfig",
     "DeleteFunctionEventInvokeConfig",
 }
-ASSUME_ROLE_POLICY = (
-    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
-    '"Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}'
-)
 
 
 def bare_env(**extra):
@@ -95,25 +89,9 @@ def installed_collections(tmp_path_factory, collection_tarball):
     return path
 
 
-def _handler_zip():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("handler.py", "def handler(event, context):\n    return event\n")
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def lambda_function(clean_emulator):
     """A function in the reset emulator (no event invoke config yet); returns its name and ARN."""
-    role = clean_emulator.client("iam").create_role(
-        RoleName="packaging-execution-role", AssumeRolePolicyDocument=ASSUME_ROLE_POLICY
-    )
-    function = clean_emulator.client("lambda").create_function(
-        FunctionName="packaging-function",
-        Runtime="python3.12",
-        Handler="handler.handler",
-        Role=role["Role"]["Arn"],
-        Code={"ZipFile": _handler_zip()},
-    )
+    arn = clean_emulator.create_function("packaging-function")
     clean_emulator.clear_calls()
-    return dict(name=function["FunctionName"], arn=function["FunctionArn"])
+    return dict(name="packaging-function", arn=arn)

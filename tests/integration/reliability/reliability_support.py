@@ -6,11 +6,9 @@ Resources are created with boto3 rather than the setup_lambda_resources role: th
 ansible-playbook run per test, boto3 a fraction of a second.
 """
 
-import io
 import json
 import os
 import sys
-import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 INVENTORY = os.path.join(HERE, "inventory.ini")
@@ -34,13 +32,6 @@ MODULE_RETRIES_ONLY = {"AWS_RETRY_MODE": "standard", "AWS_MAX_ATTEMPTS": "1"}
 PLAYBOOK_TIMEOUT = 600
 
 
-def handler_zip():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return event\n")
-    return buffer.getvalue()
-
-
 def normalized(config):
     """A Get/Put response (or None) as the four settings, with AWS's empty shapes as None."""
     if config is None:
@@ -60,11 +51,6 @@ class AwsResources:
     def __init__(self, emulator):
         self.emulator = emulator
         self.lambda_client = emulator.client("lambda")
-        role = emulator.client("iam").create_role(
-            RoleName="reliability-execution-role",
-            AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
-        )
-        self.role_arn = role["Role"]["Arn"]
         sqs = emulator.client("sqs")
         self.success_queue = self._queue_arn(sqs, "reliability-success")
         self.failure_queue = self._queue_arn(sqs, "reliability-failure")
@@ -74,7 +60,6 @@ class AwsResources:
         self.fifo_topic = sns.create_topic(Name="reliability-topic.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
         emulator.client("s3").create_bucket(Bucket="reliability-failed-events")
         self.bucket = "arn:aws:s3:::reliability-failed-events"
-        self._code = handler_zip()
 
     @staticmethod
     def _queue_arn(sqs, name, **attributes):
@@ -85,19 +70,7 @@ class AwsResources:
         """Create ``count`` functions with their versions and aliases; returns their names."""
         names = [f"{prefix}-{index:02d}" for index in range(count)]
         for name in names:
-            self.lambda_client.create_function(
-                FunctionName=name,
-                Runtime="python3.12",
-                Role=self.role_arn,
-                Handler="index.handler",
-                Code={"ZipFile": self._code},
-            )
-            for version in ("1", "2"):
-                # Lambda publishes a version only when the function changed since the last one.
-                self.lambda_client.update_function_configuration(FunctionName=name, Description=f"version {version}")
-                self.lambda_client.publish_version(FunctionName=name)
-            for alias, version in ALIASES.items():
-                self.lambda_client.create_alias(FunctionName=name, Name=alias, FunctionVersion=version)
+            self.emulator.create_function(name, versions=2, aliases=ALIASES)
         return names
 
     def function_arn(self, name):
