@@ -31,11 +31,12 @@ PLAYBOOKS = os.path.join(HERE, "playbooks")
 INVENTORY = os.path.join(HERE, "inventory.ini")
 RESULTS = os.path.join(HERE, "results")
 BIN = os.path.dirname(sys.executable)
-sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
+sys.path.insert(0, ROOT)  # run by path: the repository root, where the package tests.emulator lives
 
-from harness import Emulator  # noqa: E402
-from harness import link_collection  # noqa: E402
 from profile_module import STAGES  # noqa: E402 - benchmarks/ is on sys.path when run.py runs as a script
+
+from tests.emulator.harness import Emulator  # noqa: E402
+from tests.emulator.harness import link_collection  # noqa: E402
 
 OUR_MODULE = "ansible_collections.serverless.aws_lambda.plugins.modules.lambda_event_invoke_config"
 PEER_MODULE = "ansible_collections.amazon.aws.plugins.modules.lambda_alias"

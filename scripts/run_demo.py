@@ -13,9 +13,9 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
+sys.path.insert(0, ROOT)  # run by path: the repository root, where the package tests.emulator lives
 
-from harness import Emulator  # noqa: E402
+from tests.emulator.harness import Emulator  # noqa: E402
 
 WRITE_OPERATIONS = {
     "PutFunctionEventInvokeConfig",

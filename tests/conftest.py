@@ -5,17 +5,12 @@
 from __future__ import annotations
 
 import importlib
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-# Appended, not prepended: the emulator's module names must not shadow anything else.
-sys.path.append(str(ROOT / "tests" / "emulator"))
-
-from harness import Emulator  # noqa: E402
-from harness import link_collection  # noqa: E402
+# The repository root is on sys.path through pyproject's pytest ``pythonpath``.
+from tests.emulator.harness import Emulator
+from tests.emulator.harness import link_collection
 
 link_collection()
 importlib.invalidate_caches()  # the new link is a new ansible_collections.serverless package

@@ -9,23 +9,24 @@ import sys
 import traceback
 from urllib.parse import quote
 
-from aws_errors import AwsError
-from aws_errors import default_message
-from aws_errors import render_error
-from calls import CallLog
-from config_store import ConfigStore
-from control import ControlEndpoints
-from event_invoke_config import OPERATIONS
-from event_invoke_config import Call
-from event_invoke_config import EventInvokeConfigService
-from faults import Fault
-from faults import FaultRegistry
-from http_response import status_code
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.moto_server.werkzeug_app import create_backend_app
-from operation_names import RequestIdentifier
-from operation_names import RequestInfo
-from operation_names import read_body
+
+from .aws_errors import AwsError
+from .aws_errors import default_message
+from .aws_errors import render_error
+from .calls import CallLog
+from .config_store import ConfigStore
+from .control import ControlEndpoints
+from .event_invoke_config import OPERATIONS
+from .event_invoke_config import Call
+from .event_invoke_config import EventInvokeConfigService
+from .faults import Fault
+from .faults import FaultRegistry
+from .http_response import status_code
+from .operation_names import RequestIdentifier
+from .operation_names import RequestInfo
+from .operation_names import read_body
 
 
 class EmulatorApp:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from xml.sax.saxutils import escape
 
-from http_response import Response
+from .http_response import Response
 
 SERVER_ERROR_CODES = {"ServiceException", "InternalFailure", "InternalError", "InternalServerError"}
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 
-from calls import CallLog
-from faults import FaultRegistry
-from faults import FaultSpecError
-from http_response import Response
-from operation_names import read_body
+from .calls import CallLog
+from .faults import FaultRegistry
+from .faults import FaultSpecError
+from .http_response import Response
+from .operation_names import read_body
 
 
 class ControlEndpoints:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-import moto_resources
-from aws_errors import invalid_parameter
-from function_names import parse_function_name
+from . import moto_resources
+from .aws_errors import invalid_parameter
+from .function_names import parse_function_name
 
 ARN = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)")
 SIDES = ("OnSuccess", "OnFailure")

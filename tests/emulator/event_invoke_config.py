@@ -11,21 +11,21 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import destinations
-import moto_resources
-import validation
-from aws_errors import AwsError
-from aws_errors import invalid_parameter
-from aws_errors import render_error
-from aws_errors import resource_not_found
-from config_store import ConfigStore
-from function_names import ACCOUNT_ID
-from function_names import LATEST
-from function_names import function_arn
-from function_names import parse_function_name
-from function_names import qualified_arn
-from function_names import qualifier_sort_key
-from http_response import Response
+from . import destinations
+from . import moto_resources
+from . import validation
+from .aws_errors import AwsError
+from .aws_errors import invalid_parameter
+from .aws_errors import render_error
+from .aws_errors import resource_not_found
+from .config_store import ConfigStore
+from .function_names import ACCOUNT_ID
+from .function_names import LATEST
+from .function_names import function_arn
+from .function_names import parse_function_name
+from .function_names import qualified_arn
+from .function_names import qualifier_sort_key
+from .http_response import Response
 
 OPERATIONS = {
     "PutFunctionEventInvokeConfig",

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Start, drive and stop the emulator from tests: ``Emulator.start()`` runs server.py as a subprocess.
+"""Start, drive and stop the emulator from tests: ``Emulator.start()`` runs the server as a subprocess.
 
 Only the standard library is used for the control endpoints, so this works from any Python that has boto3
 (boto3 is imported only by ``Emulator.client``).
@@ -21,8 +21,9 @@ import urllib.error
 import urllib.request
 import zipfile
 
-SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "server.py")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Run with ``python -m`` from ROOT, which is then the first entry of the server's sys.path.
+SERVER_COMMAND = ("-m", "tests.emulator.server")
 # Distinctive values: Ansible masks no_log values (such as secret_key) wherever they appear in its output.
 ACCESS_KEY = "AKIAEMULATOR00000000"
 SECRET_KEY = "emulator-secret-key-not-real"
@@ -74,10 +75,11 @@ class Emulator:
 
     @classmethod
     def start(cls, port: int | None = None, python: str = sys.executable, timeout: float = 120.0) -> Emulator:
-        """Run server.py on ``port`` (a free one when None) and return once it printed its ready line."""
+        """Run the server on ``port`` (a free one when None) and return once it printed its ready line."""
         log = tempfile.NamedTemporaryFile(prefix="aws-emulator-", suffix=".log", delete=False)
         process = subprocess.Popen(
-            [python, SERVER, "--port", str(port or 0)],
+            [python, *SERVER_COMMAND, "--port", str(port or 0)],
+            cwd=ROOT,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=log,

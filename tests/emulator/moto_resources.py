@@ -4,14 +4,15 @@
 
 from __future__ import annotations
 
-from function_names import ACCOUNT_ID
-from function_names import LATEST
-from function_names import function_arn
 from moto.awslambda.models import lambda_backends
 from moto.events.models import events_backends
 from moto.s3.models import s3_backends
 from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
+
+from .function_names import ACCOUNT_ID
+from .function_names import LATEST
+from .function_names import function_arn
 
 
 def backend(backends, region: str, account: str = ACCOUNT_ID):

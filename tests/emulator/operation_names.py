@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 from urllib.parse import quote
 from urllib.parse import urlsplit
 
-from service_models import ServiceCatalog
+from .service_models import ServiceCatalog
 
 DEFAULT_REGION = "us-east-1"
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/\s,]+/\d{8}/([^/\s,]+)/([^/\s,]+)/aws4_request")

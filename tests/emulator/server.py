@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Entry point: ``python tests/emulator/server.py --port PORT [--host 127.0.0.1]``.
+"""Entry point: ``python -m tests.emulator.server --port PORT [--host 127.0.0.1]``, from the repository root.
 
 Serves moto plus the emulator's own parts on a multithreaded werkzeug server, prints one line
 ``emulator ready http://HOST:PORT`` once it accepts connections (``--port 0`` picks a free port), and exits
@@ -18,10 +18,7 @@ import threading
 
 from werkzeug.serving import make_server
 
-# Run by path from any cwd: the sibling modules must be importable.
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from app import EmulatorApp  # noqa: E402
+from .app import EmulatorApp
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 import re
 
-from aws_errors import AwsError
-from aws_errors import validation_error
+from .aws_errors import AwsError
+from .aws_errors import validation_error
 
 # The regular expressions as AWS printed them in 2025-11 (contract items 3 and 34).
 FUNCTION_NAME_PATTERN = (

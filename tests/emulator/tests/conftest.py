@@ -4,19 +4,15 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import types
 
 import pytest
 from botocore.config import Config
 
-sys.path.append(os.path.dirname(os.path.abspath(__file__)))
-
-from emulator_helpers import ALIAS  # noqa: E402
-from emulator_helpers import FUNCTION  # noqa: E402
-from emulator_helpers import OTHER_FUNCTION  # noqa: E402
-from emulator_helpers import fn_arn  # noqa: E402
+from tests.emulator.tests.emulator_helpers import ALIAS
+from tests.emulator.tests.emulator_helpers import FUNCTION
+from tests.emulator.tests.emulator_helpers import OTHER_FUNCTION
+from tests.emulator.tests.emulator_helpers import fn_arn
 
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 NO_VALIDATION = Config(parameter_validation=False, retries={"total_max_attempts": 1})

@@ -7,14 +7,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from emulator_helpers import ACCOUNT
-from emulator_helpers import ALIAS
-from emulator_helpers import FUNCTION
-from emulator_helpers import eic_path
-from emulator_helpers import error_of
-from emulator_helpers import fn_arn
-from emulator_helpers import raw_call
-from emulator_helpers import settings_of
+
+from tests.emulator.tests.emulator_helpers import ACCOUNT
+from tests.emulator.tests.emulator_helpers import ALIAS
+from tests.emulator.tests.emulator_helpers import FUNCTION
+from tests.emulator.tests.emulator_helpers import eic_path
+from tests.emulator.tests.emulator_helpers import error_of
+from tests.emulator.tests.emulator_helpers import fn_arn
+from tests.emulator.tests.emulator_helpers import raw_call
+from tests.emulator.tests.emulator_helpers import settings_of
 
 MISMATCH = "The derived qualifier from the function name does not match the specified qualifier."
 

@@ -10,8 +10,9 @@ import urllib.request
 
 import pytest
 from botocore.config import Config
-from emulator_helpers import ALIAS
-from emulator_helpers import error_of
+
+from tests.emulator.tests.emulator_helpers import ALIAS
+from tests.emulator.tests.emulator_helpers import error_of
 
 
 def entries(*triples) -> list[dict]:

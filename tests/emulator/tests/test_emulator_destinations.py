@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 import pytest
-from emulator_helpers import ACCOUNT
-from emulator_helpers import ALIAS
-from emulator_helpers import PATTERN_PREFIX
-from emulator_helpers import REGION
-from emulator_helpers import error_of
-from emulator_helpers import settings_of
+
+from tests.emulator.tests.emulator_helpers import ACCOUNT
+from tests.emulator.tests.emulator_helpers import ALIAS
+from tests.emulator.tests.emulator_helpers import PATTERN_PREFIX
+from tests.emulator.tests.emulator_helpers import REGION
+from tests.emulator.tests.emulator_helpers import error_of
+from tests.emulator.tests.emulator_helpers import settings_of
 
 IAM_ARN = f"arn:aws:iam::{ACCOUNT}:role/some-role"
 

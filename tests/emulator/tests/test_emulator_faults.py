@@ -8,10 +8,11 @@ import json
 
 import pytest
 from botocore.config import Config
-from emulator_helpers import eic_path
-from emulator_helpers import error_of
-from emulator_helpers import raw_call
-from harness import EmulatorError
+
+from tests.emulator.harness import EmulatorError
+from tests.emulator.tests.emulator_helpers import eic_path
+from tests.emulator.tests.emulator_helpers import error_of
+from tests.emulator.tests.emulator_helpers import raw_call
 
 PUT = "PutFunctionEventInvokeConfig"
 

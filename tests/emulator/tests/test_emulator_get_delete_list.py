@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 import pytest
-from emulator_helpers import ALIAS
-from emulator_helpers import body_of
-from emulator_helpers import eic_path
-from emulator_helpers import error_of
-from emulator_helpers import fn_arn
-from emulator_helpers import raw_call
+
+from tests.emulator.tests.emulator_helpers import ALIAS
+from tests.emulator.tests.emulator_helpers import body_of
+from tests.emulator.tests.emulator_helpers import eic_path
+from tests.emulator.tests.emulator_helpers import error_of
+from tests.emulator.tests.emulator_helpers import fn_arn
+from tests.emulator.tests.emulator_helpers import raw_call
 
 NO_FUNCTION = "The function doesn't exist."
 

@@ -8,9 +8,9 @@ import io
 import urllib.request
 import zipfile
 
-from emulator_helpers import ACCOUNT
-from emulator_helpers import fn_arn
-from harness import function_zip
+from tests.emulator.harness import function_zip
+from tests.emulator.tests.emulator_helpers import ACCOUNT
+from tests.emulator.tests.emulator_helpers import fn_arn
 
 
 def test_create_function_with_versions_and_aliases(aws):

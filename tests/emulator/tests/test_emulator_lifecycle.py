@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
-from emulator_helpers import ALIAS
-from emulator_helpers import error_of
+from tests.emulator.tests.emulator_helpers import ALIAS
+from tests.emulator.tests.emulator_helpers import error_of
 
 
 def test_reset_clears_moto_state_configs_and_the_call_log(aws, fn):

@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 import pytest
-from emulator_helpers import ALIAS
-from emulator_helpers import error_of
-from emulator_helpers import fn_arn
-from emulator_helpers import settings_of
+
+from tests.emulator.tests.emulator_helpers import ALIAS
+from tests.emulator.tests.emulator_helpers import error_of
+from tests.emulator.tests.emulator_helpers import fn_arn
+from tests.emulator.tests.emulator_helpers import settings_of
 
 EMPTY_DESTINATIONS = {"OnSuccess": {}, "OnFailure": {}}
 NO_SETTINGS = "You must specify at least one of error handling or destination setting."

@@ -15,8 +15,10 @@ import urllib.error
 import urllib.request
 
 import pytest
-from harness import SERVER
-from harness import Emulator
+
+from tests.emulator.harness import ROOT
+from tests.emulator.harness import SERVER_COMMAND
+from tests.emulator.harness import Emulator
 
 READY = re.compile(r"^emulator ready http://127\.0\.0\.1:(\d+)$")
 
@@ -29,8 +31,9 @@ def get_json(url: str):
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_ready_line_then_clean_exit_on_signal_from_any_cwd(tmp_path, stop_signal):
     process = subprocess.Popen(
-        [sys.executable, SERVER, "--port", "0"],
+        [sys.executable, *SERVER_COMMAND, "--port", "0"],
         cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=ROOT),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -5,9 +5,10 @@
 from __future__ import annotations
 
 import pytest
-from function_names import FunctionRef
-from function_names import parse_function_name
-from service_models import ServiceCatalog
+
+from tests.emulator.function_names import FunctionRef
+from tests.emulator.function_names import parse_function_name
+from tests.emulator.service_models import ServiceCatalog
 
 CATALOG = ServiceCatalog()
 LAMBDA = CATALOG.model("lambda")

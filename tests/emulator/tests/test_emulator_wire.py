@@ -8,12 +8,13 @@ import json
 
 import pytest
 from botocore.exceptions import ParamValidationError
-from emulator_helpers import PATTERN_PREFIX
-from emulator_helpers import body_of
-from emulator_helpers import eic_path
-from emulator_helpers import error_of
-from emulator_helpers import fn_arn
-from emulator_helpers import raw_call
+
+from tests.emulator.tests.emulator_helpers import PATTERN_PREFIX
+from tests.emulator.tests.emulator_helpers import body_of
+from tests.emulator.tests.emulator_helpers import eic_path
+from tests.emulator.tests.emulator_helpers import error_of
+from tests.emulator.tests.emulator_helpers import fn_arn
+from tests.emulator.tests.emulator_helpers import raw_call
 
 CONFIG_KEYS = {"LastModified", "FunctionArn", "MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig"}
 

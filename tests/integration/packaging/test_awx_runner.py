@@ -16,8 +16,9 @@ import shutil
 import ansible_runner
 import pytest
 import yaml
-from harness import ACCESS_KEY
-from harness import SECRET_KEY
+
+from tests.emulator.harness import ACCESS_KEY
+from tests.emulator.harness import SECRET_KEY
 
 MODULE = "serverless.aws_lambda.lambda_event_invoke_config"
 CONFIGURED = 3  # the demo configures $LATEST, version 1 and the alias live

@@ -9,8 +9,8 @@ credentials can only come from module_defaults.
 
 import os
 
-from harness import ACCESS_KEY
-from harness import SECRET_KEY
+from tests.emulator.harness import ACCESS_KEY
+from tests.emulator.harness import SECRET_KEY
 
 
 def isolated_env(tools, installed_collections, home):
