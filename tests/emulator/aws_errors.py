@@ -112,46 +112,12 @@ def render_query(code: str, message: str, status: int, service_model) -> Respons
 
 
 def render_rest_xml(code: str, message: str, status: int, service_model) -> Response:
-    if service_model is not None and service_model.service_name == "s3":
-        body = (
-            f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
-            f"<RequestId>{uuid.uuid4()}</RequestId></Error>"
-        )
-        return Response.xml(status, body)
-    return render_query(code, message, status, service_model)
-
-
-def render_ec2(code: str, message: str, status: int, service_model) -> Response:
+    """S3, the one rest-xml service the project calls: a bare ``<Error>`` document."""
     body = (
-        f"<Response><Errors><Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error></Errors>"
-        f"<RequestID>{uuid.uuid4()}</RequestID></Response>"
+        f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+        f"<RequestId>{uuid.uuid4()}</RequestId></Error>"
     )
     return Response.xml(status, body)
-
-
-def render_cbor(code: str, message: str, status: int, service_model) -> Response:
-    body = cbor_text_map({"__type": code, "message": message})
-    headers = {"x-amzn-ErrorType": code, "smithy-protocol": "rpc-v2-cbor"}
-    return Response(status, headers, body, "application/cbor")
-
-
-def cbor_text_map(mapping: dict) -> bytes:
-    """Encode a map of text to text in CBOR (RFC 8949): all an rpc-v2-cbor error body needs."""
-    out = cbor_head(5, len(mapping))
-    for key, value in mapping.items():
-        for text in (key, value):
-            data = text.encode("utf-8")
-            out += cbor_head(3, len(data)) + data
-    return out
-
-
-def cbor_head(major: int, length: int) -> bytes:
-    if length < 24:
-        return bytes([major << 5 | length])
-    for extra, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if length < 1 << (8 * size):
-            return bytes([major << 5 | extra]) + length.to_bytes(size, "big")
-    raise ValueError("CBOR item too long")
 
 
 def fault_side(status: int) -> str:
@@ -163,6 +129,4 @@ RENDERERS = {
     "json": render_json,
     "query": render_query,
     "rest-xml": render_rest_xml,
-    "ec2": render_ec2,
-    "smithy-rpc-v2-cbor": render_cbor,
 }

@@ -16,7 +16,6 @@ from .service_models import ServiceCatalog
 
 DEFAULT_REGION = "us-east-1"
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/\s,]+/\d{8}/([^/\s,]+)/([^/\s,]+)/aws4_request")
-RPC_V2_PATH = re.compile(r"^/service/[^/]+/operation/([^/?]+)$")
 
 
 @dataclass
@@ -50,14 +49,10 @@ class RequestIdentifier:
         scope = credential_scope(info)
         if scope is None:
             return info
-        info.region, signing_name = scope
-        candidates = self.catalog.candidates(signing_name)
-        for service in candidates:
-            protocol, operation, labels = self._operation(service, info, environ)
-            if operation:
-                info.service, info.protocol, info.operation, info.labels = service, protocol, operation, labels
-                return info
-        info.service = candidates[0] if candidates else signing_name
+        # The services the project calls (Lambda, IAM, STS, SQS, SNS, S3, EventBridge) sign with their botocore names.
+        info.region, info.service = scope
+        if info.service in self.catalog.available():
+            info.protocol, info.operation, info.labels = self._operation(info.service, info, environ)
         return info
 
     def _operation(self, service: str, info: RequestInfo, environ: dict):
@@ -67,9 +62,6 @@ class RequestIdentifier:
         action = query_action(info, environ)
         if action:
             return "query", action, {}
-        rpc = RPC_V2_PATH.match(info.raw_path)
-        if rpc and "smithy-protocol" in info.headers:
-            return "smithy-rpc-v2-cbor", rpc.group(1), {}
         model = self.catalog.model(service)
         protocol = model.metadata.get("protocol")
         if protocol not in ("rest-json", "rest-xml"):
@@ -100,17 +92,10 @@ def lower_case_headers(environ: dict) -> dict:
 
 
 def credential_scope(info: RequestInfo) -> tuple[str, str] | None:
-    """(region, signing name) from a SigV4 Authorization header or a presigned URL's X-Amz-Credential."""
-    authorization = info.headers.get("authorization", "")
-    found = CREDENTIAL_SCOPE.search(authorization)
+    """(region, signing name) from the SigV4 Authorization header that boto3 sends (presigned URLs are not used)."""
+    found = CREDENTIAL_SCOPE.search(info.headers.get("authorization", ""))
     if found:
         return found.group(1), found.group(2).lower()
-    credential = info.query.get("X-Amz-Credential", [""])[0].split("/")
-    if len(credential) == 5:
-        return credential[2], credential[3].lower()
-    # Only S3 still accepts SigV2 (header "AWS key:signature", or a presigned URL); it carries no region.
-    if authorization.startswith("AWS ") or ("AWSAccessKeyId" in info.query and "Signature" in info.query):
-        return DEFAULT_REGION, "s3"
     return None
 
 

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""botocore service models: which service a SigV4 signing name means, and REST route matching."""
+"""botocore service models, loaded on demand, and REST route matching."""
 
 from __future__ import annotations
 
@@ -9,17 +9,6 @@ import threading
 from urllib.parse import unquote
 
 import botocore.session
-
-# Signing names that are not themselves botocore service names, or that several services share.
-# Anything not listed here is found by scanning every model once (slow, cached).
-SIGNING_ALIASES = {
-    "email": ["ses", "sesv2"],
-    "ses": ["ses", "sesv2"],
-    "monitoring": ["cloudwatch"],
-    "elasticloadbalancing": ["elb", "elbv2"],
-    "execute-api": ["apigateway", "apigatewaymanagementapi"],
-    "eventbridge": ["events"],
-}
 
 
 class ServiceCatalog:
@@ -31,7 +20,6 @@ class ServiceCatalog:
         self._available: set[str] | None = None
         self._models: dict = {}
         self._routes: dict[str, RestRoutes] = {}
-        self._by_signing_name: dict[str, list[str]] | None = None
 
     def model(self, service_name: str):
         with self._lock:
@@ -46,29 +34,11 @@ class ServiceCatalog:
                 self._routes[service_name] = RestRoutes(model)
             return self._routes[service_name]
 
-    def candidates(self, signing_name: str) -> list[str]:
-        """Service names that may sign with ``signing_name``, the likeliest first."""
-        names = []
-        if signing_name in self.available():
-            names.append(signing_name)
-        names += [name for name in SIGNING_ALIASES.get(signing_name, []) if name not in names]
-        if names:
-            return names
-        return self.signing_index().get(signing_name, [])
-
     def available(self) -> set[str]:
         with self._lock:
             if self._available is None:
                 self._available = set(self._session.get_available_services())
             return self._available
-
-    def signing_index(self) -> dict[str, list[str]]:
-        if self._by_signing_name is None:
-            index: dict[str, list[str]] = {}
-            for name in sorted(self.available()):
-                index.setdefault(self.model(name).signing_name, []).append(name)
-            self._by_signing_name = index
-        return self._by_signing_name
 
 
 class RestRoute:

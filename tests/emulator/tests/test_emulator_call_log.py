@@ -8,9 +8,6 @@ import json
 import threading
 import urllib.request
 
-import pytest
-from botocore.config import Config
-
 from tests.emulator.tests.emulator_helpers import ALIAS
 from tests.emulator.tests.emulator_helpers import error_of
 
@@ -99,17 +96,6 @@ def test_rest_xml_service_s3(aws):
         "DeleteObject",
         "ListBuckets",
     ]
-
-
-@pytest.mark.parametrize("signature_version", ["s3", "s3v4"])
-def test_presigned_url_is_logged_as_s3(aws, signature_version):
-    aws.s3.create_bucket(Bucket="log-bucket")
-    aws.s3.put_object(Bucket="log-bucket", Key="k", Body=b"payload")
-    signer = aws.emulator.client("s3", config=Config(signature_version=signature_version))
-    url = signer.generate_presigned_url("get_object", Params={"Bucket": "log-bucket", "Key": "k"})
-    with urllib.request.urlopen(url, timeout=60) as response:
-        assert response.read() == b"payload"
-    assert aws.emulator.calls()[-1] == {"service": "s3", "operation": "GetObject", "status": 200}
 
 
 def test_clearing_the_log(aws):
