@@ -75,7 +75,7 @@ def error_shape(code: str, service_model):
 
 
 def render_rest_json(code: str, message: str, status: int, service_model) -> Response:
-    """Lambda style: the body keys are the modelled members of the error shape (item 6 of the contract)."""
+    """Lambda style: the body keys are the modelled members of the error shape (CONTRACT.md item 6)."""
     shape = error_shape(code, service_model)
     members = list(shape.members) if shape is not None else []
     body: dict = {}

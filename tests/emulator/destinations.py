@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Semantic checks of DestinationConfig (contract section H): allowed services, target existence, self-reference."""
+"""Semantic checks of DestinationConfig (CONTRACT.md section H): allowed services, target existence, self-reference."""
 
 from __future__ import annotations
 
@@ -14,6 +14,13 @@ ARN = re.compile(r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*)
 SIDES = ("OnSuccess", "OnFailure")
 ANY_SIDE_SERVICES = {"sqs", "sns", "lambda", "events"}
 ON_FAILURE_ONLY_SERVICES = {"s3"}
+# The resource part of a well-formed destination ARN, per service (S3 ARNs carry no account).
+RESOURCE_FORMS = {
+    "lambda": re.compile(r"function:[a-zA-Z0-9-_]{1,64}(:(\$LATEST|[a-zA-Z0-9-_]{1,128}))?"),
+    "sqs": re.compile(r"[a-zA-Z0-9_-]{1,75}(\.fifo)?"),
+    "sns": re.compile(r"[a-zA-Z0-9_-]{1,251}(\.fifo)?"),
+    "events": re.compile(r"event-bus/[/.\-_A-Za-z0-9]{1,256}"),
+}
 
 
 def normalize(destination_config: dict | None) -> dict:
@@ -39,12 +46,12 @@ def check(destination_config: dict | None, function_name: str, region: str, acco
     for target in filter(None, targets.values()):
         if is_self(target, function_name, region, account):
             raise invalid_parameter("You can't specify the function as a destination for itself.")
-        if not target_exists(target):
+        if not target_exists(target, account):
             raise invalid_parameter(f"The destination ARN {target} is invalid.")
 
 
 def service_allowed(side: str, target: str) -> bool:
-    """kafka:// passes the pattern but is not an async-invocation destination (inferred: refused like item 35)."""
+    """kafka:// passes the pattern but is no async-invocation destination (inferred: CONTRACT.md item 54)."""
     arn = ARN.fullmatch(target)
     if arn is None:
         return False
@@ -78,20 +85,30 @@ def is_self(target: str, function_name: str, region: str, account: str) -> bool:
     return ref is not None and (ref.name, arn["region"], arn["account"]) == (function_name, region, account)
 
 
-def target_exists(target: str) -> bool:
-    """Inferred for SQS, SNS, EventBridge and S3 (only Lambda is recorded): the target must exist in moto."""
+def target_exists(target: str, account: str) -> bool:
+    """Inferred for SQS, SNS, EventBridge and S3 (only Lambda is recorded): the target must exist in moto.
+
+    Inferred (CONTRACT.md item 57): a target in another account is accepted when well-formed. moto has no
+    resources there, and AWS's answer depends on that account's resource policy, which nothing here models.
+    """
     arn = ARN.fullmatch(target)
-    region, account, resource = arn["region"], arn["account"], arn["resource"]
-    service = arn["service"]
+    if arn["account"] and arn["account"] != account:
+        form = RESOURCE_FORMS.get(arn["service"])
+        return bool(arn["region"]) and form is not None and form.fullmatch(arn["resource"]) is not None
+    return exists_in_moto(target, arn)
+
+
+def exists_in_moto(target: str, arn: re.Match) -> bool:
+    region, owner, resource, service = arn["region"], arn["account"], arn["resource"], arn["service"]
     if service == "lambda":
         ref = parse_function_name(target)
-        return ref is not None and moto_resources.function_exists(region, ref.name, ref.qualifier, account)
+        return ref is not None and moto_resources.function_exists(region, ref.name, ref.qualifier, owner)
     if service == "sqs":
-        return moto_resources.queue_exists(region, account, resource)
+        return moto_resources.queue_exists(region, owner, resource)
     if service == "sns":
-        return moto_resources.topic_exists(region, account, target)
+        return moto_resources.topic_exists(region, owner, target)
     if service == "events":
-        return resource.startswith("event-bus/") and moto_resources.event_bus_exists(region, account, resource[10:])
+        return resource.startswith("event-bus/") and moto_resources.event_bus_exists(region, owner, resource[10:])
     if service == "s3":
-        return not region and not account and moto_resources.bucket_exists(resource)
+        return not region and not owner and moto_resources.bucket_exists(resource)
     return False

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The five Lambda event invoke config operations, as /work/shared/docs/lambda-event-invoke-config-api.md says AWS does.
+"""The five Lambda event invoke config operations, as CONTRACT.md (in this directory) says AWS does.
 
-Checks run in the contract's order (section J): model validation, the "at least one setting" check, the ARN
+Checks run in CONTRACT.md's order (item 44): model validation, the "at least one setting" check, the ARN
 region, the qualifier mismatch, existence of the function and qualifier, destinations, and for Update the config.
 """
 
@@ -104,7 +104,7 @@ class EventInvokeConfigService:
         return ok(render_config(target, config))
 
     def update(self, call: Call) -> Response:
-        # Inferred (items 22 and 44.7): Update without settings fails like Put does, and destinations are
+        # Inferred (CONTRACT.md items 48 and 49): Update without settings fails like Put does, and destinations are
         # checked before the config's existence.
         body, target = self.checked_write(call)
         config = self.store.get(target.region, target.name, target.qualifier)
@@ -112,7 +112,7 @@ class EventInvokeConfigService:
             raise target.no_config_error()
         config.update({key: body[key] for key in SETTINGS[:2] if body.get(key) is not None})
         if body.get("DestinationConfig") is not None:
-            # Inferred (item 22): a DestinationConfig in Update replaces the whole object, as LocalStack does.
+            # Inferred (item 49): a DestinationConfig in Update replaces the whole object, as LocalStack does.
             config["DestinationConfig"] = destinations.normalize(body["DestinationConfig"])
         config["LastModified"] = self.now()
         self.store.put(target.region, target.name, target.qualifier, config)
@@ -129,7 +129,7 @@ class EventInvokeConfigService:
 
     def list(self, call: Call) -> Response:
         validation.check_request(call.function_name, None, {}, call.max_items)
-        # Inferred (item 33): a qualifier inside FunctionName is ignored; List covers every qualifier.
+        # Inferred (item 50): a qualifier inside FunctionName is ignored; List covers every qualifier.
         target = self.target(call, qualifier_allowed=False)
         if not moto_resources.function_exists(target.region, target.name, account=target.account):
             raise resource_not_found(FUNCTION_MISSING)
@@ -216,7 +216,7 @@ def validated_body(call: Call) -> dict:
 def marker_position(marker: str | None, configs: list, target: Target) -> int:
     """Index where a page starts. The marker is the FunctionArn of the page's first item (as LocalStack does).
 
-    Inferred (item 33): a marker for an item deleted since continues with the next one in order; a marker that is
+    Inferred (item 50): a marker for an item deleted since continues with the next one in order; a marker that is
     not a FunctionArn of this function is refused.
     """
     if not marker:

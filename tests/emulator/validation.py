@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Model-level request validation (step 1 of the contract's section J): patterns, lengths and ranges."""
+"""Model-level request validation (step 1 of CONTRACT.md item 44): patterns, lengths and ranges."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import re
 from .aws_errors import AwsError
 from .aws_errors import validation_error
 
-# The regular expressions as AWS printed them in 2025-11 (contract items 3 and 34).
+# The regular expressions as AWS printed them in 2025-11 (CONTRACT.md items 3 and 34).
 FUNCTION_NAME_PATTERN = (
     r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?"
     r"(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?"

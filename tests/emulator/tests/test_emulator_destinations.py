@@ -160,3 +160,49 @@ def test_item46_empty_destinations_config_exists_and_get_returns_it(lam, fn):
             "DestinationConfig": {"OnSuccess": {}, "OnFailure": {}},
         }
     )
+
+
+OTHER_ACCOUNT = "210987654321"
+
+
+@pytest.mark.parametrize(
+    "destination",
+    [
+        f"arn:aws:lambda:{REGION}:{OTHER_ACCOUNT}:function:consumer",
+        f"arn:aws:lambda:{REGION}:{OTHER_ACCOUNT}:function:consumer:live",
+        f"arn:aws:lambda:{REGION}:{OTHER_ACCOUNT}:function:eic-fn",  # same name, another account: not itself
+        f"arn:aws:sqs:{REGION}:{OTHER_ACCOUNT}:failed-events.fifo",
+        f"arn:aws:sns:{REGION}:{OTHER_ACCOUNT}:alerts",
+        f"arn:aws:events:{REGION}:{OTHER_ACCOUNT}:event-bus/central",
+    ],
+)
+@pytest.mark.parametrize("side", ["OnSuccess", "OnFailure"])
+def test_inferred_a_well_formed_destination_in_another_account_is_accepted(lam, fn, side, destination):
+    response = put_destinations(lam, fn, **{side: destination})
+    assert response["DestinationConfig"][side] == {"Destination": destination}
+    got = lam.get_function_event_invoke_config(FunctionName=fn.name)
+    assert got["DestinationConfig"] == response["DestinationConfig"]
+
+
+@pytest.mark.parametrize(
+    "destination",
+    [
+        f"arn:aws:lambda:{REGION}:{OTHER_ACCOUNT}:layer:shared",
+        f"arn:aws:lambda::{OTHER_ACCOUNT}:function:consumer",
+        f"arn:aws:sqs:{REGION}:{OTHER_ACCOUNT}:queue/with/slashes",
+        f"arn:aws:sns:{REGION}:{OTHER_ACCOUNT}:",
+        f"arn:aws:events:{REGION}:{OTHER_ACCOUNT}:rule/not-a-bus",
+    ],
+)
+def test_inferred_a_malformed_destination_in_another_account_is_invalid(lam, fn, destination):
+    error = error_of(put_destinations, lam, fn, OnFailure=destination)
+    assert (error["Code"], error["Message"]) == (
+        "InvalidParameterValueException",
+        f"The destination ARN {destination} is invalid.",
+    )
+
+
+def test_inferred_another_accounts_destination_still_needs_an_allowed_service(lam, fn):
+    destination = f"arn:aws:iam::{OTHER_ACCOUNT}:role/some-role"
+    error = error_of(put_destinations, lam, fn, OnSuccess=destination)
+    assert error["Message"] == invalid_config(f"OnSuccess(destination={destination})", "null")
