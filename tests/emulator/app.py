@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 import traceback
 from urllib.parse import quote
 
@@ -24,22 +25,27 @@ from .event_invoke_config import EventInvokeConfigService
 from .faults import Fault
 from .faults import FaultRegistry
 from .http_response import status_code
+from .latency import LatencyRegistry
 from .operation_names import RequestIdentifier
 from .operation_names import RequestInfo
 from .operation_names import read_body
 
 
 class EmulatorApp:
-    """Routes ``/_emulator/*`` to the control endpoints, ``/moto-api/*`` to moto, and AWS calls through the log."""
+    """Routes ``/_emulator/*`` to the control endpoints, ``/moto-api/*`` to moto, and AWS calls through the log.
+
+    The server runs each request in its own thread, so a call held back by latency delays no other call.
+    """
 
     def __init__(self, moto_app=None):
         self.moto_app = moto_app or default_moto_app()
         self.identifier = RequestIdentifier()
         self.calls = CallLog()
         self.faults = FaultRegistry()
+        self.latency = LatencyRegistry()
         self.store = ConfigStore()
         self.event_invoke_configs = EventInvokeConfigService(self.store, self.identifier.catalog.model("lambda"))
-        self.control = ControlEndpoints(self.calls, self.faults)
+        self.control = ControlEndpoints(self.calls, self.faults, self.latency)
 
     def __call__(self, environ: dict, start_response):
         path = environ.get("PATH_INFO", "")
@@ -56,14 +62,20 @@ class EmulatorApp:
         return result
 
     def reset(self) -> None:
-        """Everything of ours goes with moto's state: configs, the call log and the faults."""
+        """Everything of ours goes with moto's state: configs, the call log, the faults and the latency."""
         self.store.clear()
         self.calls.clear()
         self.faults.clear()
+        self.latency.clear()
 
     def aws_call(self, environ: dict, start_response):
+        arrived = self.calls.now()
         info = self.identifier.identify(environ)
-        entry = self.calls.record(info.service, info.operation)
+        entry = self.calls.record(info.service, info.operation, arrived)
+        delay = self.latency.delay_for(info.service, info.operation)
+        if delay:
+            self.calls.set_delay(entry, delay)
+            time.sleep(delay)  # this request's thread only
         statuses = []
 
         def logging_start_response(status, headers, exc_info=None):

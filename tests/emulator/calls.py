@@ -5,32 +5,50 @@
 from __future__ import annotations
 
 import threading
+import time
+
+PUBLIC_KEYS = ("service", "operation", "status")
+TIME_KEYS = ("time", "end_time", "delay")
 
 
 class CallLog:
-    """Thread-safe list of ``{"service", "operation", "status"}`` entries.
+    """Thread-safe list of entries: service, operation and status, and when the call came and went.
 
-    An entry is appended when the request arrives (so the order is the order received) and its status is
-    filled in when the response starts.
+    An entry is appended when the request arrives (so the order is the order received), stamped ``time`` (wall
+    clock, epoch seconds, microsecond resolution); ``status`` and ``end_time`` are filled in when the response
+    starts, ``delay`` when a latency rule holds the call back. ``entries()`` gives the three public keys, or all
+    six with ``times=True``, so that comparisons of whole entries keep working.
     """
 
-    def __init__(self):
+    def __init__(self, clock=time.time):
         self._lock = threading.Lock()
         self._entries: list[dict] = []
+        self.clock = clock
 
-    def record(self, service: str | None, operation: str | None) -> dict:
+    def now(self) -> float:
+        return round(self.clock(), 6)
+
+    def record(self, service: str | None, operation: str | None, arrived: float | None = None) -> dict:
         entry = {"service": service, "operation": operation, "status": None}
+        entry.update(time=self.now() if arrived is None else arrived, end_time=None, delay=0.0)
         with self._lock:
             self._entries.append(entry)
         return entry
 
+    def set_delay(self, entry: dict, delay: float) -> None:
+        with self._lock:
+            entry["delay"] = round(delay, 6)
+
     def set_status(self, entry: dict, status: int) -> None:
+        ended = self.now()
         with self._lock:
             entry["status"] = status
+            entry["end_time"] = ended
 
-    def entries(self) -> list[dict]:
+    def entries(self, times: bool = False) -> list[dict]:
+        keys = PUBLIC_KEYS + TIME_KEYS if times else PUBLIC_KEYS
         with self._lock:
-            return [dict(entry) for entry in self._entries]
+            return [{key: entry[key] for key in keys} for entry in self._entries]
 
     def clear(self) -> None:
         with self._lock:

@@ -1,24 +1,28 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The emulator's own control endpoints under /_emulator/: the call log and fault injection."""
+"""The emulator's own control endpoints under /_emulator/: the call log, fault injection and latency."""
 
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs
 
 from .calls import CallLog
 from .faults import FaultRegistry
 from .faults import FaultSpecError
 from .http_response import Response
+from .latency import LatencyRegistry
+from .latency import LatencySpecError
 from .operation_names import read_body
 
 
 class ControlEndpoints:
-    """``/_emulator/calls`` (GET, DELETE) and ``/_emulator/faults`` (GET, POST, DELETE)."""
+    """``/_emulator/calls`` (GET, DELETE), ``/_emulator/faults`` and ``/_emulator/latency`` (GET, POST, DELETE)."""
 
-    def __init__(self, calls: CallLog, faults: FaultRegistry):
+    def __init__(self, calls: CallLog, faults: FaultRegistry, latency: LatencyRegistry):
         self.calls = calls
         self.faults = faults
+        self.latency = latency
 
     def __call__(self, environ: dict, start_response) -> list[bytes]:
         return self.respond(environ).send(start_response)
@@ -27,11 +31,14 @@ class ControlEndpoints:
         path = environ.get("PATH_INFO", "").rstrip("/")
         method = environ.get("REQUEST_METHOD", "GET").upper()
         routes = {
-            ("/_emulator/calls", "GET"): lambda: Response.json(200, self.calls.entries()),
+            ("/_emulator/calls", "GET"): lambda: Response.json(200, self.calls.entries(wants_times(environ))),
             ("/_emulator/calls", "DELETE"): lambda: clear(self.calls),
             ("/_emulator/faults", "GET"): lambda: Response.json(200, self.faults.list()),
             ("/_emulator/faults", "POST"): lambda: self.add_fault(environ),
             ("/_emulator/faults", "DELETE"): lambda: clear(self.faults),
+            ("/_emulator/latency", "GET"): lambda: Response.json(200, self.latency.list()),
+            ("/_emulator/latency", "POST"): lambda: self.set_latency(environ),
+            ("/_emulator/latency", "DELETE"): lambda: clear(self.latency),
         }
         route = routes.get((path, method))
         if route is None:
@@ -47,6 +54,22 @@ class ControlEndpoints:
         except (ValueError, FaultSpecError) as error:
             return Response.json(400, {"error": str(error)})
         return Response.json(201, fault.to_json())
+
+    def set_latency(self, environ: dict) -> Response:
+        try:
+            spec = json.loads(read_body(environ) or b"{}")
+            if not isinstance(spec, dict):
+                raise LatencySpecError("the latency setting must be a JSON object")
+            rule = self.latency.set(spec)
+        except (ValueError, LatencySpecError) as error:
+            return Response.json(400, {"error": str(error)})
+        return Response.json(201, rule.to_json())
+
+
+def wants_times(environ: dict) -> bool:
+    """``?times=1`` (or ``true``) adds time, end_time and delay to each call-log entry."""
+    value = parse_qs(environ.get("QUERY_STRING", "")).get("times", [""])[0]
+    return value.lower() in ("1", "true", "yes")
 
 
 def clear(registry) -> Response:

@@ -112,12 +112,17 @@ class Emulator:
         self.stop()
 
     def reset(self) -> None:
-        """All state: moto's resources, event invoke configs, the call log and the faults."""
+        """All state: moto's resources, event invoke configs, the call log, the faults and the latency."""
         self._request("POST", "/moto-api/reset")
         self._execution_role = None
 
-    def calls(self) -> list[dict]:
-        return self._request("GET", "/_emulator/calls")
+    def calls(self, times: bool = False) -> list[dict]:
+        """The call log: ``{"service", "operation", "status"}`` per AWS call, in the order received.
+
+        With ``times``, also ``time`` (arrival) and ``end_time`` (response started), wall-clock epoch seconds to the
+        microsecond, and ``delay`` (seconds of latency applied). See ``max_calls_in_window``.
+        """
+        return self._request("GET", "/_emulator/calls?times=1" if times else "/_emulator/calls")
 
     def clear_calls(self) -> None:
         self._request("DELETE", "/_emulator/calls")
@@ -131,6 +136,31 @@ class Emulator:
 
     def clear_faults(self) -> None:
         self._request("DELETE", "/_emulator/faults")
+
+    def set_latency(
+        self,
+        delay: float,
+        jitter: float = 0.0,
+        seed: int | None = None,
+        service: str | None = None,
+        operation: str | None = None,
+    ) -> dict:
+        """Hold back each matching AWS call ``delay`` seconds (plus or minus up to ``jitter``, seeded) before answering.
+
+        ``service``/``operation`` narrow the rule (e.g. ``set_latency(0.1, operation="GetFunctionEventInvokeConfig")``);
+        the most specific rule wins, and a new rule replaces the one of the same scope. ``reset()`` and
+        ``clear_latency()`` remove all rules.
+        """
+        spec = {"delay": delay, "jitter": jitter, "seed": seed, "service": service, "operation": operation}
+        return self._request(
+            "POST", "/_emulator/latency", {key: value for key, value in spec.items() if value is not None}
+        )
+
+    def latency(self) -> list[dict]:
+        return self._request("GET", "/_emulator/latency")
+
+    def clear_latency(self) -> None:
+        self._request("DELETE", "/_emulator/latency")
 
     def env(self, base: dict | None = None, region: str = DEFAULT_REGION) -> dict:
         """A complete environment for a subprocess (boto3, the AWS CLI, Ansible's amazon.aws) that uses the emulator.
@@ -251,6 +281,21 @@ class Emulator:
         except urllib.error.HTTPError as error:
             raise EmulatorError(f"{method} {path}: {error.code} {error.read().decode('utf-8', 'replace')}") from None
         return json.loads(body) if body.strip() else None
+
+
+def max_calls_in_window(calls: list[dict], window: float = 1.0) -> int:
+    """The most calls that arrived within any ``window`` seconds (a half-open sliding window), from ``calls(times=True)``.
+
+    E.g. ``max_calls_in_window(emulator.calls(times=True)) <= 10`` checks a client-side limit of 10 requests/s.
+    """
+    arrivals = sorted(call["time"] for call in calls)
+    most = 0
+    first = 0
+    for last, arrived in enumerate(arrivals):
+        while arrived - arrivals[first] >= window:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
 
 
 def function_zip() -> bytes:

@@ -1,0 +1,110 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Latency: a fixed or jittered delay before each AWS call is answered, for all calls or per service/operation."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+KNOWN_KEYS = {"delay", "jitter", "seed", "service", "operation"}
+MAX_DELAY = 30.0
+
+
+class LatencySpecError(ValueError):
+    """The latency setting sent to POST /_emulator/latency is not usable."""
+
+
+class LatencyRule:
+    """``delay`` seconds, plus or minus up to ``jitter`` (uniform, from a generator seeded with ``seed``)."""
+
+    def __init__(self, spec: dict):
+        unknown = set(spec) - KNOWN_KEYS
+        if unknown:
+            raise LatencySpecError(f"unknown latency keys: {sorted(unknown)}")
+        self.delay = seconds(spec, "delay", required=True)
+        self.jitter = seconds(spec, "jitter")
+        if self.jitter > self.delay:
+            raise LatencySpecError("'jitter' must not exceed 'delay'")
+        self.seed = spec.get("seed")
+        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int)):
+            raise LatencySpecError("'seed' must be an integer")
+        self.service = optional_text(spec, "service")
+        self.operation = optional_text(spec, "operation")
+        self._random = random.Random(self.seed)
+
+    @property
+    def scope(self) -> tuple[str | None, str | None]:
+        return self.service, self.operation
+
+    def applies_to(self, service: str | None, operation: str | None) -> bool:
+        return self.service in (None, service) and self.operation in (None, operation)
+
+    def specificity(self) -> tuple[bool, bool]:
+        return self.operation is not None, self.service is not None
+
+    def draw(self) -> float:
+        """The delay of one call (the caller holds the registry's lock, so a seed gives one sequence)."""
+        if not self.jitter:
+            return self.delay
+        return max(0.0, self.delay + self._random.uniform(-self.jitter, self.jitter))
+
+    def to_json(self) -> dict:
+        return {
+            "delay": self.delay,
+            "jitter": self.jitter,
+            "seed": self.seed,
+            "service": self.service,
+            "operation": self.operation,
+        }
+
+
+class LatencyRegistry:
+    """One rule per (service, operation) scope; a call gets the most specific rule that matches it (thread-safe).
+
+    An operation-and-service rule beats an operation rule, which beats a service rule, which beats the rule
+    for every call. Setting a rule for a scope replaces the previous one for that scope.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._rules: dict[tuple, LatencyRule] = {}
+
+    def set(self, spec: dict) -> LatencyRule:
+        rule = LatencyRule(spec)
+        with self._lock:
+            self._rules[rule.scope] = rule
+        return rule
+
+    def delay_for(self, service: str | None, operation: str | None) -> float:
+        with self._lock:
+            matching = [rule for rule in self._rules.values() if rule.applies_to(service, operation)]
+            if not matching:
+                return 0.0
+            return max(matching, key=LatencyRule.specificity).draw()
+
+    def list(self) -> list[dict]:
+        with self._lock:
+            return [rule.to_json() for rule in self._rules.values()]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules = {}
+
+
+def seconds(spec: dict, key: str, required: bool = False) -> float:
+    value = spec.get(key)
+    if value is None and not required:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_DELAY:
+        raise LatencySpecError(f"'{key}' must be a number of seconds from 0 to {MAX_DELAY:g}")
+    return float(value)
+
+
+def optional_text(spec: dict, key: str) -> str | None:
+    value = spec.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise LatencySpecError(f"'{key}' must be a non-empty string")
+    return value
