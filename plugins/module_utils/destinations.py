@@ -80,9 +80,9 @@ def _fail(side, arn, reason):
 def _is_self(parsed, target):
     """Whether a Lambda destination is the managed function itself (any of its qualifiers).
 
-    An unknown partition or region (a bare name or partial ARN) is taken to match. An unknown account
-    is not: a function of the same name in another account is a valid destination, so with a bare
-    function name the check waits until the account is known (see refuse_self_destinations()).
+    An unknown partition or region is taken to match. An unknown account is not: a function of the
+    same name in another account is a valid destination, so with a bare function name the question
+    waits until AWS has named the account (see refuse_self_destination()).
     """
     match = FULL_ARN_RE.match(parsed.arn)
     if not match or match.group("name") != target.name or target.account is None:
@@ -92,6 +92,35 @@ def _is_self(parsed, target):
         if mine is not None and mine != match.group(part):
             return False
     return True
+
+
+def refuse_self_destination(side, arn, target):
+    """Raise InvalidOptionError if ``arn`` is the function ``target`` names; a no-op while its account is unknown."""
+    parsed = parse_destination(arn)
+    if parsed is not None and parsed.service == "lambda" and _is_self(parsed, target):
+        raise InvalidOptionError(
+            f"{_option(side)}={arn!r} is the function {target.name} itself; a function cannot be its own destination. "
+            "Use another function, a queue, a topic or an event bus.",
+            option=_option(side),
+        )
+
+
+def _fifo_kind(parsed):
+    """'queue' or 'topic' when ``parsed`` is a FIFO queue or topic (every delivery to one fails), else None."""
+    if parsed is not None and parsed.service in ("sqs", "sns") and parsed.resource.endswith(".fifo"):
+        return "queue" if parsed.service == "sqs" else "topic"
+    return None
+
+
+def undeliverable_warning(side, arn):
+    """A warning for a destination found on AWS that can never receive a record; None for any other."""
+    kind = _fifo_kind(parse_destination(arn))
+    if kind is None:
+        return None
+    return (
+        f"The {side} destination {arn} is a FIFO {kind}: AWS accepted it, but every delivery to it fails. "
+        f"It was left as it is; set destination_config to a standard {kind} to fix it."
+    )
 
 
 def validate_destination(side, arn, target, region=None):
@@ -126,47 +155,12 @@ def validate_destination(side, arn, target, region=None):
         _fail(side, arn, f"lacks a region or account; {kind} ARN names both")
     if not resource_re.match(parsed.resource):
         _fail(side, arn, f"does not name {kind}")
-    if parsed.service in ("sqs", "sns") and parsed.resource.endswith(".fifo"):
+    fifo = _fifo_kind(parsed)
+    if fifo:
         raise InvalidOptionError(
-            "{0}={1!r} is a FIFO {2}. AWS accepts it in the configuration but every delivery to it fails: "
-            "use a standard {2} as the destination.".format(
-                _option(side), arn, "queue" if parsed.service == "sqs" else "topic"
-            ),
+            f"{_option(side)}={arn!r} is a FIFO {fifo}. AWS accepts it in the configuration but every delivery to it fails: "
+            f"use a standard {fifo} as the destination.",
             option=_option(side),
         )
-    if parsed.service == "lambda":
-        target_with_region = target._replace(region=target.region or region)
-        if _is_self(parsed, target_with_region):
-            raise InvalidOptionError(
-                f"{_option(side)}={arn!r} is the function {target.name} itself; a function cannot be its own destination. "
-                "Use another function, a queue, a topic or an event bus.",
-                option=_option(side),
-            )
+    refuse_self_destination(side, arn, target._replace(region=target.region or region))
     return arn
-
-
-def may_be_self(destinations, target):
-    """Whether a Lambda destination names the function's own name (the account decides; see _is_self)."""
-    for arn in destinations.values():
-        match = FULL_ARN_RE.match(arn or "")
-        if match and match.group("name") == target.name:
-            return True
-    return False
-
-
-def refuse_self_destinations(destinations, target, function_arn):
-    """Raise InvalidOptionError if a destination is the function itself, now that its ARN is known.
-
-    ``destinations`` maps each side to an ARN (or None); ``function_arn`` is the function's ARN as
-    AWS returned it (from the config or the function), which names the account a bare function
-    name leaves unknown.
-    """
-    match = FULL_ARN_RE.match(function_arn or "")
-    if match is None:
-        return
-    known = target._replace(
-        partition=match.group("partition"), region=match.group("region"), account=match.group("account")
-    )
-    for side, arn in destinations.items():
-        if arn:
-            validate_destination(side, arn, known)

@@ -12,10 +12,12 @@ from collections import namedtuple
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import undeliverable_warning
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import validate_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_from_arn
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
 
 RETRIES = "maximum_retry_attempts"
 EVENT_AGE = "maximum_event_age_in_seconds"
@@ -23,14 +25,36 @@ SIDES = (ON_SUCCESS, ON_FAILURE)
 SETTINGS = (RETRIES, EVENT_AGE, ON_SUCCESS, ON_FAILURE)
 EMPTY = dict.fromkeys(SETTINGS)
 
+PRESENT = "present"
+ABSENT = "absent"
+
 RANGES = {RETRIES: (0, 2), EVENT_AGE: (60, 21600)}
+
+# Default of destination_retry_timeout: IAM changes to an execution role usually reach Lambda within a
+# minute or two.
+DESTINATION_RETRY_TIMEOUT = 120
+
+# The options of one config, as a task or a configs item gives them; the task's top-level values of
+# DEFAULTED_OPTIONS apply to every item that leaves them out.
+ITEM_OPTIONS = (
+    "function_name",
+    "qualifier",
+    "state",
+    RETRIES,
+    EVENT_AGE,
+    "destination_config",
+    "destination_retry_timeout",
+)
+DEFAULTED_OPTIONS = ("state", RETRIES, EVENT_AGE, "destination_config", "destination_retry_timeout")
 _API_INTEGERS = {RETRIES: "MaximumRetryAttempts", EVENT_AGE: "MaximumEventAgeInSeconds"}
 _API_SIDES = {ON_SUCCESS: "OnSuccess", ON_FAILURE: "OnFailure"}
 
-# What the user asked for: the target, and the settings they manage (unmanaged settings are absent).
-Request = namedtuple("Request", "target managed")
+# What the user asked for: the target, present or absent, the settings they manage (unmanaged settings
+# are absent from ``managed``) and how long to retry a rejected destination.
+Request = namedtuple("Request", "target state managed retry_timeout")
 
-# What to do: action is "none", "put" or "update"; params is the API body; after is the resulting settings.
+# What to do: action is "none", "put", "update" or "delete"; params is the API body; after is the
+# resulting settings (None: no config).
 Plan = namedtuple("Plan", "action params after")
 
 
@@ -73,8 +97,17 @@ def validate_retry_timeout(value):
     return value
 
 
+def item_params(item, defaults):
+    """The options of one ``configs`` item, with the task's top-level value for each it leaves out."""
+    params = {option: item.get(option) for option in ITEM_OPTIONS}
+    for option in DEFAULTED_OPTIONS:
+        if params[option] is None:
+            params[option] = defaults.get(option)
+    return params
+
+
 def build_request(params, region=None):
-    """Validate module parameters and return the Request they describe. No API call is made.
+    """Validate the options of one config and return the Request they describe. No API call is made.
 
     Options left out (None) are not managed. ``destination_config``, when given, manages both
     destinations; a side left out of it means "no destination".
@@ -86,9 +119,72 @@ def build_request(params, region=None):
             managed[option] = _validate_range(option, params[option])
     if params.get("destination_config") is not None:
         managed.update(_managed_destinations(params["destination_config"], target, region))
-    if params.get("destination_retry_timeout") is not None:
-        validate_retry_timeout(params["destination_retry_timeout"])
-    return Request(target=target, managed=managed)
+    retry_timeout = params.get("destination_retry_timeout")
+    retry_timeout = DESTINATION_RETRY_TIMEOUT if retry_timeout is None else validate_retry_timeout(retry_timeout)
+    return Request(target=target, state=params.get("state") or PRESENT, managed=managed, retry_timeout=retry_timeout)
+
+
+def build_requests(labelled_items, defaults, region=None):
+    """The Requests of every item, all validated before any API call.
+
+    ``labelled_items`` is a list of (label, item): the label names the item in messages, None for a
+    task that configures one config with its top-level options. Raises one InvalidOptionError that
+    names every invalid item, or the two items that address the same config.
+    """
+    requests = []
+    errors = []
+    for label, item in labelled_items:
+        try:
+            requests.append(build_request(item_params(item, defaults), region))
+        except InvalidOptionError as e:
+            if label is None:
+                raise
+            errors.append(f"{label}: {e}")
+    if errors:
+        raise InvalidOptionError(f"{len(errors)} of {len(labelled_items)} configs are invalid: " + " ".join(errors))
+    refuse_ambiguous([(label, request) for (label, _item), request in zip(labelled_items, requests)])
+    return requests
+
+
+def refuse_ambiguous(labelled_requests):
+    """Raise InvalidOptionError when two requests address the same config, before any call.
+
+    ``labelled_requests`` is a list of (label, Request). A function is known by its name: an unqualified
+    name and ``$LATEST`` are one config, and so are a name, a partial ARN and a full ARN. The same name
+    in two accounts is refused too, since a bare name cannot say which of them it means.
+    """
+    configs = {}
+    accounts = {}
+    for label, request in labelled_requests:
+        target = request.target
+        key = (target.name, target.key_qualifier)
+        if key in configs:
+            raise InvalidOptionError(
+                f"{configs[key]} and {label} both address the config of {target.describe()}; "
+                "give each config once (an unqualified function is the same config as $LATEST)."
+            )
+        configs[key] = label
+        if target.account:
+            account, first = accounts.setdefault(target.name, (target.account, label))
+            if account != target.account:
+                raise InvalidOptionError(
+                    f"{first} and {label} name function {target.name} in two accounts ({account} and {target.account}); "
+                    "manage each account's functions in a task of its own."
+                )
+
+
+def group_by_function(requests):
+    """Indexes of ``requests`` per function name, functions in order of first appearance."""
+    groups = {}
+    for index, request in enumerate(requests):
+        groups.setdefault(request.target.name, []).append(index)
+    return groups
+
+
+def purge_qualifiers(listed_qualifiers, requests):
+    """The qualifiers with a config (``listed_qualifiers``) that none of ``requests`` names, in listing order."""
+    named = {request.target.key_qualifier for request in requests}
+    return sorted(set(listed_qualifiers) - named, key=qualifier_sort_key)
 
 
 def settings_from_api(config):
@@ -144,17 +240,15 @@ def desired_settings(current, managed):
 def plan_change(current, managed):
     """Decide the single write call that brings ``current`` to the desired state.
 
-    Returns a Plan. With no config, the whole desired state is Put. With a config, an Update
-    carries only the changed settings, so settings someone else changed meanwhile are kept; Put is
-    used only when a destination must be removed, which Update cannot express.
+    Returns a Plan. With no config, the whole desired state is Put, and a desired state with no
+    setting at all needs no config (AWS would refuse an empty Put). With a config, an Update carries
+    only the changed settings, so settings someone else changed meanwhile are kept; Put is used only
+    when a setting must be removed, which Update cannot express.
     """
-    if current is None and not managed:
-        raise InvalidOptionError(
-            "There is no event invoke config to keep and nothing to set: give maximum_retry_attempts, "
-            "maximum_event_age_in_seconds or destination_config to create one, or state=absent to remove it."
-        )
     desired = desired_settings(current, managed)
     if current is None:
+        if all(value is None for value in desired.values()):
+            return Plan("none", {}, None)
         return Plan("put", put_params(desired), desired)
     changed = [option for option in SETTINGS if desired[option] != current[option]]
     if not changed:
@@ -162,6 +256,21 @@ def plan_change(current, managed):
     if any(desired[option] is None for option in changed):
         return Plan("put", put_params(desired), desired)
     return Plan("update", update_params(current, desired), desired)
+
+
+def plan_request(request, current):
+    """The Plan of ``request`` given the ``current`` settings (None: no config)."""
+    if request.state == ABSENT:
+        return Plan("none", {}, None) if current is None else Plan("delete", {}, None)
+    return plan_change(current, request.managed)
+
+
+def unmanaged_warnings(request, current):
+    """Warnings about destinations on AWS that the task leaves alone and that can never receive a record."""
+    if request.state == ABSENT or current is None:
+        return []
+    warnings = (undeliverable_warning(side, current[side]) for side in SIDES if side not in request.managed)
+    return [warning for warning in warnings if warning]
 
 
 def options_view(settings):

@@ -68,6 +68,13 @@ class FunctionTarget(namedtuple("FunctionTarget", "name partition region account
         """Human-readable name used in every message: function and qualifier."""
         return f"function {self.name} (qualifier {self.key_qualifier})"
 
+    def with_identity_of(self, function_arn):
+        """This target with the partition, region and account of ``function_arn``, an ARN AWS returned for it."""
+        match = FULL_ARN_RE.match(function_arn)
+        return self._replace(
+            partition=match.group("partition"), region=match.group("region"), account=match.group("account")
+        )
+
 
 def _is_qualifier(qualifier):
     return qualifier == LATEST or bool(VERSION_RE.match(qualifier) or ALIAS_RE.match(qualifier))
@@ -148,3 +155,12 @@ def unqualified_arn(function_arn):
     if not match or match.group("qualifier") is None:
         return function_arn
     return function_arn[: -(len(match.group("qualifier")) + 1)]
+
+
+def qualifier_sort_key(qualifier):
+    """$LATEST first, then versions in numeric order, then aliases by name."""
+    if qualifier == LATEST:
+        return (0, 0, "")
+    if VERSION_RE.match(qualifier):
+        return (1, int(qualifier), "")
+    return (2, 0, qualifier)

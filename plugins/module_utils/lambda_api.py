@@ -18,15 +18,14 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginat
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import required_permission
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import DESTINATION_RETRY_TIMEOUT
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import unqualified_arn
 
 # Retried besides AWSRetry's throttling codes: a function that is being updated answers
 # ResourceConflictException, and ServiceException is Lambda's 500.
 RETRIED_ERROR_CODES = ["ResourceConflictException", "ServiceException", "ServiceUnavailableException"]
 RETRY_ATTEMPTS = 10
 
-# Default for destination_retry_timeout: IAM changes to an execution role usually reach Lambda
-# within a minute or two.
-DESTINATION_RETRY_TIMEOUT = 120
 _DESTINATION_RETRY_MAX_DELAY = 15
 
 NO_CONFIG_MESSAGE = "doesn't have an EventInvokeConfig"
@@ -73,11 +72,17 @@ def _fail(action, target, exception, advice=""):
     raise EventInvokeConfigError(message=message, exception=exception)
 
 
+def pace(client, pacer):
+    """Make every HTTP request of ``client`` to Lambda, retries and pages included, wait for ``pacer`` first."""
+    boto_client = getattr(client, "client", client)  # amazon.aws wraps the boto3 client for AWSRetry
+    boto_client.meta.events.register("before-send.lambda", pacer.before_send)
+
+
 def get_config(client, target):
     """The config of ``target`` as AWS returns it, or None when there is none.
 
     AWS answers a missing function, version or alias with the same 404 as a missing config, so
-    None does not prove that the function exists (see get_function()).
+    None does not prove that the function exists (see function_arn()).
     """
     try:
         return client.get_function_event_invoke_config(aws_retry=True, **target.api_params())
@@ -90,28 +95,35 @@ def get_config(client, target):
         _fail("read", target, e)
 
 
-def get_function(client, target):
-    """The configuration of the function version or alias ``target`` names, or None when it does not exist."""
+def missing_function_error(target, exception=None, predicted=False):
+    """The error for a config whose function, version or alias does not exist.
+
+    ``predicted``: check mode found it out by reading the function, before any write.
+    """
+    message = (
+        f"Cannot configure {target.describe()}: the function or its version/alias {target.key_qualifier} does not exist in this account and "
+        "region. Create it first, or fix function_name, qualifier and region"
+    )
+    if predicted:
+        message += " (check mode predicts this failure of a real run from GetFunctionConfiguration's answer; nothing was changed)"
+    return EventInvokeConfigError(message=message, exception=exception)
+
+
+def function_arn(client, target):
+    """The qualified FunctionArn AWS would give a new config of ``target`` (check mode's prediction).
+
+    Raises the error a real run would give when the function, version or alias does not exist.
+    """
     try:
-        return client.get_function_configuration(aws_retry=True, **target.api_params())
-    except is_boto3_error_code("ResourceNotFoundException"):
-        return None
+        function = client.get_function_configuration(aws_retry=True, **target.api_params())
+    except is_boto3_error_code("ResourceNotFoundException") as e:
+        raise missing_function_error(target, e, predicted=True) from e
     except (
         botocore.exceptions.ClientError,
         botocore.exceptions.BotoCoreError,
     ) as e:  # pylint: disable=duplicate-except
         raise EventInvokeConfigError(message=f"Failed to check that {target.describe()} exists", exception=e) from e
-
-
-def missing_function_error(target, exception=None):
-    """The error for a config whose function, version or alias does not exist."""
-    return EventInvokeConfigError(
-        message=(
-            f"Cannot configure {target.describe()}: the function or its version/alias {target.key_qualifier} does not exist in this account and "
-            "region. Create it first, or fix function_name, qualifier and region"
-        ),
-        exception=exception,
-    )
+    return f"{unqualified_arn(function['FunctionArn'])}:{target.key_qualifier}"
 
 
 def _is_destination_rejection(exception):
@@ -122,15 +134,24 @@ def _is_destination_rejection(exception):
     return ("destination ARN" in message and "is invalid" in message) or "permission" in message.lower()
 
 
-def _destination_advice(destinations, waited):
+def _seconds(seconds):
+    whole = round(seconds)
+    return "1 second" if whole == 1 else f"{whole} seconds"
+
+
+def _destination_advice(destinations, attempts, waited):
     needs = []
     for arn in destinations:
         needs.append("{0} on {1}".format(required_permission(arn) or "permission to deliver", arn))
+    if attempts == 1:
+        tried = "AWS rejected the destination and destination_retry_timeout left no time to retry"
+    else:
+        tried = f"AWS still rejected the destination after {attempts} attempts over {_seconds(waited)}"
     return (
-        "AWS still rejected the destination after {0:.0f} seconds of retries. Check that each destination exists "
-        "and that the function's execution role allows {1}. IAM changes can take a minute or two to reach Lambda: "
+        f"{tried}. Check that each destination exists and that the function's execution role allows "
+        f"{'; '.join(needs) or 'delivery to it'}. IAM changes can take a minute or two to reach Lambda: "
         "raise destination_retry_timeout to wait longer"
-    ).format(waited, "; ".join(needs) or "delivery to it")
+    )
 
 
 def _write_error(action, target, exception):
@@ -163,34 +184,41 @@ def write_config(
 
     Returns the config as AWS returns it, or None when an Update finds no config (deleted
     concurrently). Destination rejections, which AWS also gives while IAM changes propagate, are
-    retried for up to ``retry_timeout`` seconds; then the error names each destination and the
-    permission the execution role needs for it.
+    retried after pauses of 1, 2, 4 and 8 seconds, then 15 seconds each, for as long as the pauses add
+    up to at most ``retry_timeout`` seconds; then the error says how long it waited, and names each
+    destination and the permission the execution role needs for it.
     """
     operation = getattr(client, _WRITE_OPERATIONS[action])
     started = clock()
     delay = 1
+    paused = 0
+    attempts = 0
     while True:
+        attempts += 1
         try:
             return operation(aws_retry=True, **dict(target.api_params(), **params))
         except botocore.exceptions.ClientError as e:
             if not _is_destination_rejection(e):
                 return _write_error(action, target, e)
-            waited = clock() - started
-            if waited + delay > retry_timeout:
-                _fail(action, target, e, _destination_advice(destinations, waited))
+            if paused + delay > retry_timeout:
+                _fail(action, target, e, _destination_advice(destinations, attempts, clock() - started))
         except botocore.exceptions.BotoCoreError as e:
             _fail(action, target, e)
         sleep(delay)
+        paused += delay
         delay = min(delay * 2, _DESTINATION_RETRY_MAX_DELAY)
 
 
 def delete_config(client, target):
-    """Delete the config of ``target``; False when it was already gone."""
+    """Delete the config of ``target``. A config already gone (404) counts as deleted.
+
+    That happens when a retried Delete's first attempt went through, or someone removed the config
+    since it was read: either way the config the task read is gone, as asked.
+    """
     try:
         client.delete_function_event_invoke_config(aws_retry=True, **target.api_params())
-        return True
     except is_boto3_error_code("ResourceNotFoundException"):
-        return False
+        return
     except (
         botocore.exceptions.ClientError,
         botocore.exceptions.BotoCoreError,

@@ -4,8 +4,7 @@
 """Shaping of listed event invoke configs: one item per config, in a stable order. Pure functions."""
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import result_from_api
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import LATEST
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import VERSION_RE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
 
 
 def config_item(function_name, config):
@@ -13,15 +12,6 @@ def config_item(function_name, config):
     item = result_from_api(config)
     item["function_name"] = function_name
     return item
-
-
-def qualifier_sort_key(qualifier):
-    """$LATEST first, then versions in numeric order, then aliases by name."""
-    if qualifier == LATEST:
-        return (0, 0, "")
-    if VERSION_RE.match(qualifier):
-        return (1, int(qualifier), "")
-    return (2, 0, qualifier)
 
 
 def item_sort_key(item):

@@ -19,6 +19,8 @@ description:
   - Only changed settings are sent (C(UpdateFunctionEventInvokeConfig)), so settings someone else
     changed meanwhile are kept. C(PutFunctionEventInvokeConfig) is used to create a config and to
     remove a destination.
+  - One task can manage many configs with O(configs), at the speed Lambda's API quota allows; see
+    O(configs), O(purge_configs), O(workers) and O(max_requests_per_second).
 author:
   - serverless.aws_lambda maintainers (@serverless-aws-lambda)
 options:
@@ -30,19 +32,23 @@ options:
       - May end in a qualifier (V(my-function:prod), V(arn:aws:lambda:us-east-1:123456789012:function:my-function:3)).
         If O(qualifier) is also given, both must be equal.
       - A full ARN must be in the region of the connection (O(region)).
+      - Exactly one of O(function_name) and O(configs) is required.
     type: str
-    required: true
     aliases: ['name']
   qualifier:
     description:
       - V($LATEST), a version number, or an alias name.
       - When omitted (and O(function_name) carries no qualifier), the unqualified function is managed,
         which is the same config as V($LATEST).
+      - Not with O(configs); give each item its own O(configs[].qualifier).
     type: str
   state:
     description:
       - V(present) creates or updates the config; V(absent) deletes it.
       - With V(absent), a config, qualifier or function that does not exist is already absent.
+      - With V(present), a task that sets nothing (no option, or only O(destination_config={})) on a
+        qualifier without a config changes nothing.
+      - With O(configs), the state of every item that does not set its own.
     type: str
     choices: ['present', 'absent']
     default: present
@@ -89,9 +95,102 @@ options:
       - How long, in seconds, to keep retrying when AWS rejects a destination as invalid or not permitted.
       - AWS gives that answer both for a destination that does not exist and for an execution role whose
         new permissions have not yet propagated through IAM, which usually takes a minute or two.
-      - V(0) fails at the first rejection.
+      - The write is retried after pauses of 1, 2, 4 and 8 seconds, then 15 seconds each, as long as the
+        pauses add up to no more than this many seconds; with the default of 120, the last retry starts
+        about two minutes after the first attempt. V(0) fails at the first rejection.
+      - With O(configs), the value of every item that does not set its own.
     type: int
     default: 120
+  configs:
+    description:
+      - Many configs in one task, each item with the options of a single task and the same meaning.
+      - The task's top-level O(state), O(maximum_retry_attempts), O(maximum_event_age_in_seconds),
+        O(destination_config) and O(destination_retry_timeout) apply to every item that does not set them.
+      - Every item is validated before any API call. Two items that address the same config are refused
+        (an unqualified function is the same config as V($LATEST); a name, a partial ARN and a full ARN
+        of the same function are the same function).
+      - The items of RV(lambda_event_invoke_config_info#module:event_invoke_configs) can be given as they
+        are; on unchanged configs the run is a no-op.
+      - An item that fails does not stop the others; the task fails after all have run and names every
+        failed item.
+      - Mutually exclusive with O(function_name) and O(qualifier).
+    type: list
+    elements: dict
+    suboptions:
+      function_name:
+        description: As the top-level O(function_name).
+        type: str
+        required: true
+        aliases: ['name']
+      qualifier:
+        description: As the top-level O(qualifier).
+        type: str
+      state:
+        description: As the top-level O(state), which applies when this is not set.
+        type: str
+        choices: ['present', 'absent']
+      maximum_retry_attempts:
+        description: As the top-level O(maximum_retry_attempts), which applies when this is not set.
+        type: int
+      maximum_event_age_in_seconds:
+        description: As the top-level O(maximum_event_age_in_seconds), which applies when this is not set.
+        type: int
+      destination_config:
+        description: As the top-level O(destination_config), which applies when this is not set.
+        type: dict
+        suboptions:
+          on_success:
+            description: The destination of records of successful invocations.
+            type: dict
+            suboptions:
+              destination:
+                description: The ARN of the destination.
+                type: str
+                required: true
+          on_failure:
+            description: The destination of records of invocations that failed every attempt or expired.
+            type: dict
+            suboptions:
+              destination:
+                description: The ARN of the destination.
+                type: str
+                required: true
+      destination_retry_timeout:
+        description: As the top-level O(destination_retry_timeout), which applies when this is not set.
+        type: int
+      function_arn:
+        description:
+          - Ignored. Accepted so that the items that P(serverless.aws_lambda.lambda_event_invoke_config_info#module)
+            returns can be given as they are.
+        type: str
+      last_modified:
+        description:
+          - Ignored, like O(configs[].function_arn).
+        type: str
+  purge_configs:
+    description:
+      - With O(configs), delete the configs of every function that O(configs) names on the qualifiers that
+        O(configs) does not list for it. Functions that O(configs) does not name are left alone.
+      - Check mode and diff mode show what would be deleted; RV(configs) lists each purged config.
+    type: bool
+    default: false
+  workers:
+    description:
+      - How many functions are worked on at the same time. The configs of one function are always
+        written one after another, because Lambda refuses concurrent changes to one function.
+      - More workers hide the latency of the API; O(max_requests_per_second) still bounds the rate.
+    type: int
+    default: 4
+  max_requests_per_second:
+    description:
+      - The most Lambda API requests per second that the task sends, retries included, shared by all
+        its workers.
+      - Lambda allows 15 control-plane requests per second per account and region, shared by every
+        caller and not raisable. The default leaves a third of that to deployments, consoles and other
+        tools that run at the same time; throttling answers are retried all the same.
+      - V(0) lifts the limit.
+    type: int
+    default: 10
 notes:
   - Throttling, C(ResourceConflictException) (the function is being updated) and server errors are
     retried with a jittered backoff, 10 attempts in all, which take about a minute on average and at
@@ -101,9 +200,17 @@ notes:
     creates, updates or deletes makes two. Check mode never makes a write call; when no config exists
     it also checks that the function and qualifier exist, so it predicts the failure a real run would
     report.
-  - A Lambda destination with the function's own name is refused as the function itself only when it
-    is in the same account. With a bare O(function_name) that account is read from AWS, which costs
-    one extra call when such a destination is set on a new config.
+  - With O(configs), each function is read once, with C(GetFunctionEventInvokeConfig) when the task names
+    one of its qualifiers and with C(ListFunctionEventInvokeConfigs) when it names several or purges.
+    A function that does not exist fails its own items only.
+  - A destination that the task gives is validated; a destination the task leaves alone is kept as AWS
+    has it, with a warning when it is a FIFO queue or topic, to which every delivery fails.
+  - A Lambda destination that is the function itself is refused before any write when the account is
+    known (from an ARN in O(function_name), or from a config AWS returned); otherwise AWS's own refusal
+    is reported.
+  - When a config to delete is already gone by the time of the C(DeleteFunctionEventInvokeConfig) call
+    (a retried call whose first attempt went through, or someone else deleted it), the result still
+    reports a change, since the config the task read is gone as the task asked; the diff says the same.
   - Supports C(check_mode) and C(diff_mode).
 extends_documentation_fragment:
   - amazon.aws.common.modules
@@ -181,6 +288,35 @@ EXAMPLES = r"""
     function_name: my-function
     qualifier: prod
     state: absent
+
+- name: Many configs in one task; top-level settings apply where an item sets none
+  serverless.aws_lambda.lambda_event_invoke_config:
+    maximum_event_age_in_seconds: 3600
+    destination_config:
+      on_failure:
+        destination: arn:aws:sqs:us-east-1:123456789012:failures
+    configs:
+      - function_name: orders
+        maximum_retry_attempts: 0
+      - function_name: orders
+        qualifier: prod
+        maximum_retry_attempts: 2
+      - function_name: billing:live
+        maximum_event_age_in_seconds: 600
+      - function_name: legacy
+        state: absent
+
+- name: Keep only the listed configs of these functions (delete the others)
+  serverless.aws_lambda.lambda_event_invoke_config:
+    configs: "{{ async_configs }}"
+    purge_configs: true
+
+- name: Read every config of a function, then apply them again as they are (a no-op)
+  serverless.aws_lambda.lambda_event_invoke_config_info:
+    function_name: my-function
+  register: current
+- serverless.aws_lambda.lambda_event_invoke_config:
+    configs: "{{ current.event_invoke_configs }}"
 """
 
 RETURN = r"""
@@ -188,7 +324,7 @@ event_invoke_config:
   description:
     - The config after the change; in check mode, the config the change would produce.
     - An empty dict when the config is absent.
-  returned: always
+  returned: when O(function_name) is given
   type: dict
   contains:
     function_arn:
@@ -235,10 +371,59 @@ event_invoke_config:
           type: dict
           returned: when present
           sample: {"destination": "arn:aws:sns:us-east-1:123456789012:my-failure-topic"}
+configs:
+  description:
+    - With O(configs), one entry per item in the task's order, then one per config deleted by
+      O(purge_configs).
+  returned: when O(configs) is given
+  type: list
+  elements: dict
+  contains:
+    function_name:
+      description: The name of the function.
+      type: str
+      returned: always
+      sample: my-function
+    qualifier:
+      description: V($LATEST), the version or the alias.
+      type: str
+      returned: always
+      sample: prod
+    state:
+      description: V(present) or V(absent), as the item asked.
+      type: str
+      returned: always
+      sample: present
+    changed:
+      description: Whether this config changed (in check mode, would change).
+      type: bool
+      returned: always
+      sample: true
+    event_invoke_config:
+      description: The config after the change, in the shape of RV(event_invoke_config); V({}) when absent or failed.
+      type: dict
+      returned: always
+      sample: {}
+    purged:
+      description: V(true) for a config deleted because O(purge_configs) is on and no item names it.
+      type: bool
+      returned: when purged
+      sample: true
+    failed:
+      description: V(true) when this config could not be brought to its desired state.
+      type: bool
+      returned: on failure
+      sample: true
+    msg:
+      description: What went wrong for this config and what to do.
+      type: str
+      returned: on failure
+      sample: "Cannot configure function my-function (qualifier 7): the function or its version/alias 7 does not exist"
 diff:
   description:
     - The config before and after the change, in the shape of the module's options.
     - An empty dict stands for no config.
+    - With O(configs), a list with one such entry per changed config, headed by its function and qualifier.
   returned: when diff mode is on
   type: dict
   contains:
@@ -256,126 +441,110 @@ diff:
                "destination_config": {"on_success": null, "on_failure": null}}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import may_be_self
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import refuse_self_destinations
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import SIDES
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import build_request
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import desired_settings
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import options_view
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import plan_change
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import put_params
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import result_from_api
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import result_view
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import settings_from_api
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import unqualified_arn
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import DESTINATION_RETRY_TIMEOUT
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import build_requests
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import Pacer
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import converge
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.modules import AnsibleLambdaModule
 
+DESTINATION_OPTIONS = dict(destination=dict(type="str", required=True))
+DESTINATION_CONFIG = dict(
+    type="dict",
+    options=dict(
+        on_success=dict(type="dict", options=DESTINATION_OPTIONS),
+        on_failure=dict(type="dict", options=DESTINATION_OPTIONS),
+    ),
+)
+CONFIG_OPTIONS = dict(
+    function_name=dict(type="str", required=True, aliases=["name"]),
+    qualifier=dict(type="str"),
+    state=dict(type="str", choices=["present", "absent"]),
+    maximum_retry_attempts=dict(type="int"),
+    maximum_event_age_in_seconds=dict(type="int"),
+    destination_config=DESTINATION_CONFIG,
+    destination_retry_timeout=dict(type="int"),
+    # Read-only keys of lambda_event_invoke_config_info's items, accepted so those items round-trip.
+    function_arn=dict(type="str"),
+    last_modified=dict(type="str"),
+)
 
-def _destinations(settings):
-    return [settings[side] for side in SIDES if settings[side]]
+
+def report_one(module, outcome):
+    """The result of a task that manages one config through its top-level options."""
+    if outcome.error is not None:
+        if isinstance(outcome.error, InvalidOptionError):
+            module.fail_json(msg=outcome.message(), option=outcome.error.option)
+        module.fail_json_aws_error(outcome.error)
+    result = dict(changed=outcome.changed, event_invoke_config=outcome.config)
+    if module._diff:
+        result["diff"] = outcome.diff()
+    module.exit_json(**result)
 
 
-def _predicted_arn(client, target, current_config):
-    """FunctionArn check mode predicts: the current config's, or the one AWS would give a new config.
-
-    Fails like the real run would when the function, version or alias does not exist.
-    """
-    if current_config:
-        return current_config["FunctionArn"]
-    function = lambda_api.get_function(client, target)
-    if function is None:
-        raise lambda_api.missing_function_error(target)
-    return "{0}:{1}".format(unqualified_arn(function["FunctionArn"]), target.key_qualifier)
-
-
-def _write(module, client, request, plan):
-    """Apply ``plan``; returns the config AWS returns (the new state, no read-after-write)."""
-    target = request.target
-    timeout = module.params["destination_retry_timeout"]
-    config = lambda_api.write_config(
-        client, target, plan.action, plan.params, destinations=_destinations(plan.after), retry_timeout=timeout
-    )
-    if config is None:
-        # The Update found the config deleted since the Get: re-create it from what the task asks
-        # for, not from the settings that were deleted.
-        fresh = desired_settings(None, request.managed)
-        config = lambda_api.write_config(
-            client, target, "put", put_params(fresh), destinations=_destinations(fresh), retry_timeout=timeout
+def report_fleet(module, outcomes):
+    """The result of a task with configs: one entry per item in the task's order, then the purged configs."""
+    result = dict(changed=any(outcome.changed for outcome in outcomes), configs=[o.result() for o in outcomes])
+    if module._diff:
+        result["diff"] = [
+            dict(outcome.diff(), before_header=outcome.describe(), after_header=outcome.describe())
+            for outcome in outcomes
+            if outcome.changed
+        ]
+    failed = [outcome for outcome in outcomes if outcome.error is not None]
+    if failed:
+        details = " ".join(f"[{outcome.message()}]" for outcome in failed)
+        module.fail_json(
+            msg=f"{len(failed)} of {len(outcomes)} configs failed; the others were applied. {details}", **result
         )
-    return config
-
-
-def ensure_present(module, client, request, current_config):
-    """Create or update the config. Returns (changed, event_invoke_config, after settings)."""
-    target = request.target
-    current = settings_from_api(current_config)
-    plan = plan_change(current, request.managed)
-    if plan.action == "none":
-        return False, result_from_api(current_config), current
-    # With a bare function name the account, and so whether a destination is the function itself,
-    # is only known from AWS's answers: the current config's ARN, or the function's (in check mode,
-    # and in the rare real run that creates a config with a same-named Lambda destination).
-    destinations = {side: plan.after[side] for side in SIDES}
-    function_arn = (current_config or {}).get("FunctionArn")
-    if function_arn is None and (module.check_mode or (target.account is None and may_be_self(destinations, target))):
-        function_arn = _predicted_arn(client, target, current_config)
-    refuse_self_destinations(destinations, target, function_arn)
-    if module.check_mode:
-        return True, result_view(plan.after, function_arn), plan.after
-    config = _write(module, client, request, plan)
-    return True, result_from_api(config), settings_from_api(config)
-
-
-def ensure_absent(module, client, request, current_config):
-    """Delete the config if there is one. Returns (changed, event_invoke_config, after settings)."""
-    if current_config is None:
-        return False, {}, None
-    if module.check_mode:
-        return True, {}, None
-    deleted = lambda_api.delete_config(client, request.target)
-    return deleted, {}, None
+    module.exit_json(**result)
 
 
 def main():
-    argument_spec = dict(
-        function_name=dict(type="str", required=True, aliases=["name"]),
-        qualifier=dict(type="str"),
+    argument_spec = dict(CONFIG_OPTIONS, function_name=dict(type="str", aliases=["name"]))
+    del argument_spec["function_arn"], argument_spec["last_modified"]
+    argument_spec.update(
         state=dict(type="str", default="present", choices=["present", "absent"]),
-        maximum_retry_attempts=dict(type="int"),
-        maximum_event_age_in_seconds=dict(type="int"),
-        destination_config=dict(
-            type="dict",
-            options=dict(
-                on_success=dict(type="dict", options=dict(destination=dict(type="str", required=True))),
-                on_failure=dict(type="dict", options=dict(destination=dict(type="str", required=True))),
-            ),
-        ),
-        destination_retry_timeout=dict(type="int", default=lambda_api.DESTINATION_RETRY_TIMEOUT),
+        destination_retry_timeout=dict(type="int", default=DESTINATION_RETRY_TIMEOUT),
+        configs=dict(type="list", elements="dict", options=CONFIG_OPTIONS),
+        purge_configs=dict(type="bool", default=False),
+        workers=dict(type="int", default=4),
+        max_requests_per_second=dict(type="int", default=10),
     )
-    module = AnsibleLambdaModule(argument_spec=argument_spec, supports_check_mode=True)
-
+    module = AnsibleLambdaModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        mutually_exclusive=[("function_name", "configs"), ("qualifier", "configs")],
+        required_one_of=[("function_name", "configs")],
+    )
+    params = module.params
+    fleet = params["configs"] is not None
+    if params["purge_configs"] and not fleet:
+        module.fail_json(
+            msg="purge_configs needs configs: list the configs to keep in configs.", option="purge_configs"
+        )
+    if params["workers"] < 1 or params["max_requests_per_second"] < 0:
+        module.fail_json(msg="workers must be 1 or more, and max_requests_per_second 0 (no limit) or more.")
+    labelled = (
+        [(f"configs[{index}]", item) for index, item in enumerate(params["configs"])] if fleet else [(None, params)]
+    )
     try:
-        request = build_request(module.params, region=module.region)
+        requests = build_requests(labelled, params, region=module.region)
     except InvalidOptionError as e:
         module.fail_json(msg=str(e), option=e.option)
 
     client = module.client("lambda", retry_decorator=lambda_api.retry_decorator())
-    ensure = ensure_present if module.params["state"] == "present" else ensure_absent
-    try:
-        current_config = lambda_api.get_config(client, request.target)
-        changed, config, after = ensure(module, client, request, current_config)
-    except InvalidOptionError as e:
-        module.fail_json(msg=f"{request.target.describe()}: {e}", option=e.option)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
-
-    result = dict(changed=changed, event_invoke_config=config)
-    if module._diff:
-        result["diff"] = dict(before=options_view(settings_from_api(current_config)), after=options_view(after))
-    module.exit_json(**result)
+    lambda_api.pace(client, Pacer(params["max_requests_per_second"]))
+    outcomes = converge(
+        client, requests, check_mode=module.check_mode, purge=params["purge_configs"], workers=params["workers"]
+    )
+    for outcome in outcomes:
+        for warning in outcome.warnings:
+            module.warn(f"{outcome.describe()}: {warning}" if fleet else warning)
+    if fleet:
+        report_fleet(module, outcomes)
+    report_one(module, outcomes[0])
 
 
 if __name__ == "__main__":

@@ -1,70 +1,273 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A scripted stand-in for the boto3 Lambda client, shared by the unit tests."""
+"""The unit tests' one stand-in for the boto3 Lambda client, and the AWS errors it raises.
 
-WRITE_OPERATIONS = {
-    "put_function_event_invoke_config",
-    "update_function_event_invoke_config",
-    "delete_function_event_invoke_config",
+It is a small model of the event invoke config API as AWS behaves (tests/emulator/CONTRACT.md):
+functions with qualifiers, each with a config or none. Scripted answers per operation come first,
+for tests of one call's handling (an exception is raised, anything else returned).
+"""
+
+import datetime
+import threading
+from collections import namedtuple
+
+import botocore.exceptions
+import botocore.paginate
+import botocore.session
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+WHEN = datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc)
+NO_DESTINATIONS = {"OnSuccess": {}, "OnFailure": {}}
+WRITE_OPERATIONS = (
+    "PutFunctionEventInvokeConfig",
+    "UpdateFunctionEventInvokeConfig",
+    "DeleteFunctionEventInvokeConfig",
+)
+
+_SESSION = botocore.session.get_session()
+_LAMBDA_MODEL = _SESSION.get_service_model("lambda")
+_PAGINATORS = _SESSION.get_paginator_model("lambda")
+_SNAKE = {
+    "get_function_event_invoke_config": "GetFunctionEventInvokeConfig",
+    "put_function_event_invoke_config": "PutFunctionEventInvokeConfig",
+    "update_function_event_invoke_config": "UpdateFunctionEventInvokeConfig",
+    "delete_function_event_invoke_config": "DeleteFunctionEventInvokeConfig",
+    "list_function_event_invoke_configs": "ListFunctionEventInvokeConfigs",
+    "get_function_configuration": "GetFunctionConfiguration",
+    "list_functions": "ListFunctions",
 }
+
+_MODEL = object()  # _record's answer when no scripted answer is due: the model answers
+
+# One request the fake received; aws_retry says whether the code asked for AWSRetry's retries.
+Call = namedtuple("Call", "operation aws_retry params")
+
+
+def function_arn(name, account=ACCOUNT):
+    return f"arn:aws:lambda:{REGION}:{account}:function:{name}"
+
+
+def client_error(code, body, operation, status=400):
+    """A ClientError as botocore builds it from a Lambda rest-json error body.
+
+    botocore copies the body's ``message`` (or ``Message``) into Error.Message and the modelled
+    members (``Type``, ``message``/``Message``) to the top level of the response.
+    """
+    response = {
+        "Error": {"Code": code, "Message": body.get("message", body.get("Message", ""))},
+        "ResponseMetadata": {"HTTPStatusCode": status},
+    }
+    response.update(body)
+    return botocore.exceptions.ClientError(response, operation)
+
+
+def no_config(operation, qualified_arn):
+    return client_error(
+        "ResourceNotFoundException",
+        {"Type": "User", "Message": f"The function {qualified_arn} doesn't have an EventInvokeConfig"},
+        operation,
+        404,
+    )
+
+
+def no_function(operation):
+    return client_error(
+        "ResourceNotFoundException", {"Type": "User", "Message": "The function doesn't exist."}, operation, 404
+    )
+
+
+def invalid_parameter(message, operation="PutFunctionEventInvokeConfig"):
+    return client_error("InvalidParameterValueException", {"Type": "User", "message": message}, operation)
+
+
+def throttled(operation):
+    return client_error("TooManyRequestsException", {"Type": "User", "message": "Rate exceeded"}, operation, 429)
+
+
+class _Events:
+    """client.meta.events: the before-send hooks, called before every request as botocore does."""
+
+    def __init__(self):
+        self.handlers = []
+
+    def register(self, event_name, handler):
+        assert event_name == "before-send.lambda"
+        self.handlers.append(handler)
 
 
 class FakeLambda:
-    """A Lambda client that records every call and answers from a script, per operation.
+    """The Lambda client as the collection uses it.
 
-    Each answer is a dict (returned) or an exception (raised). By default an unscripted or extra call
-    fails the test; with ``repeat_last=True`` the last answer of an operation is repeated instead.
+    ``functions`` maps a function name to its qualifiers; each qualifier maps to the config's settings
+    (API keys) or to None when the qualifier exists without a config. Lists are paged ``page_size``
+    items at a time through botocore's own paginator. ``answers`` (keyword arguments named as the client
+    method) script the next answers of an operation, before the model answers; with ``repeat_last`` the
+    last scripted answer is repeated. ``failures`` maps an operation to exceptions raised by its next
+    calls, ``page_failures`` a List marker to exceptions raised by the next requests of that page.
+    ``on_call(call)`` runs when a call arrives, before it is answered.
     """
 
-    def __init__(self, repeat_last=False, **answers):
-        self.answers = {operation: list(outcomes) for operation, outcomes in answers.items()}
+    def __init__(self, functions=None, page_size=50, function_page_size=50, repeat_last=False, **answers):
+        self.functions = functions if functions is not None else {}
+        self.page_size = page_size
+        self.function_page_size = function_page_size
         self.repeat_last = repeat_last
+        self.answers = {_SNAKE[name]: list(outcomes) for name, outcomes in answers.items()}
         self.calls = []
+        self.failures = {}
+        self.page_failures = {}
+        self.on_call = None
+        self.meta = type("Meta", (), {"events": _Events()})()
+        self._lock = threading.Lock()
 
-    def _call(self, operation, kwargs):
-        self.calls.append((operation, kwargs))
-        outcomes = self.answers.get(operation)
-        if not outcomes:
-            raise AssertionError(f"unexpected call {operation}({kwargs})")
-        outcome = outcomes[0] if self.repeat_last and len(outcomes) == 1 else outcomes.pop(0)
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
+    # --- what the collection calls ---------------------------------------------------------------------------
+
+    def get_function_event_invoke_config(self, aws_retry=False, **params):
+        scripted = self._record("GetFunctionEventInvokeConfig", aws_retry, params)
+        if scripted is not _MODEL:
+            return scripted
+        name, qualifier = self._address(params)
+        config = self.functions.get(name, {}).get(qualifier)
+        if config is None:
+            raise no_config("GetFunctionEventInvokeConfig", f"{function_arn(name)}:{qualifier}")
+        return self._render(name, qualifier, config)
+
+    def put_function_event_invoke_config(self, aws_retry=False, **params):
+        scripted = self._record("PutFunctionEventInvokeConfig", aws_retry, params)
+        if scripted is not _MODEL:
+            return scripted
+        name, qualifier = self._existing("PutFunctionEventInvokeConfig", params)
+        with self._lock:
+            self.functions[name][qualifier] = self._settings(params)
+        return self._render(name, qualifier, self.functions[name][qualifier])
+
+    def update_function_event_invoke_config(self, aws_retry=False, **params):
+        scripted = self._record("UpdateFunctionEventInvokeConfig", aws_retry, params)
+        if scripted is not _MODEL:
+            return scripted
+        name, qualifier = self._existing("UpdateFunctionEventInvokeConfig", params)
+        with self._lock:
+            current = self.functions[name][qualifier]
+            if current is None:
+                raise no_config("UpdateFunctionEventInvokeConfig", f"{function_arn(name)}:{qualifier}")
+            current.update(self._settings(params))
+        return self._render(name, qualifier, current)
+
+    def delete_function_event_invoke_config(self, aws_retry=False, **params):
+        scripted = self._record("DeleteFunctionEventInvokeConfig", aws_retry, params)
+        if scripted is not _MODEL:
+            return scripted
+        name, qualifier = self._address(params)
+        with self._lock:
+            if self.functions.get(name, {}).get(qualifier) is None:
+                raise no_config("DeleteFunctionEventInvokeConfig", f"{function_arn(name)}:{qualifier}")
+            self.functions[name][qualifier] = None
+        return {}
+
+    def list_function_event_invoke_configs(self, aws_retry=False, **params):
+        scripted = self._record("ListFunctionEventInvokeConfigs", aws_retry, params)
+        if scripted is not _MODEL:
+            return scripted
+        assert set(params) <= {"FunctionName", "Marker", "MaxItems"}
+        pending = self.page_failures.get(params.get("Marker"))
+        if pending:
+            raise pending.pop(0)
+        name, qualifier = self._address(params)
+        assert qualifier == "$LATEST", "List takes no qualifier"
+        if name not in self.functions:
+            raise no_function("ListFunctionEventInvokeConfigs")
+        configs = [self._render(name, q, config) for q, config in self.functions[name].items() if config is not None]
+        return self._page("FunctionEventInvokeConfigs", configs, params, self.page_size)
+
+    def get_function_configuration(self, aws_retry=False, **params):
+        scripted = self._record("GetFunctionConfiguration", aws_retry, params)
+        if scripted is not _MODEL:
+            return scripted
+        name, qualifier = self._existing("GetFunctionConfiguration", params)
+        arn = function_arn(name) if qualifier == "$LATEST" else f"{function_arn(name)}:{qualifier}"
+        return {"FunctionName": name, "FunctionArn": arn}
+
+    def list_functions(self, aws_retry=False, **params):
+        scripted = self._record("ListFunctions", aws_retry, params)
+        if scripted is not _MODEL:
+            return scripted
+        assert set(params) <= {"Marker", "MaxItems"}
+        functions = [{"FunctionName": name, "FunctionArn": function_arn(name)} for name in self.functions]
+        return self._page("Functions", functions, params, self.function_page_size)
+
+    def get_paginator(self, name):
+        operation = _SNAKE[name]
+        config = _PAGINATORS.get_paginator(operation)
+        return botocore.paginate.Paginator(getattr(self, name), config, _LAMBDA_MODEL.operation_model(operation))
+
+    # --- what tests read ---------------------------------------------------------------------------------------
+
+    def operations(self):
+        return [call.operation for call in self.calls]
 
     @property
     def writes(self):
-        return [call for call in self.calls if call[0] in WRITE_OPERATIONS]
+        return [call for call in self.calls if call.operation in WRITE_OPERATIONS]
 
-    def get_function_event_invoke_config(self, **kwargs):
-        return self._call("get_function_event_invoke_config", kwargs)
+    # --- helpers ---------------------------------------------------------------------------------------------
 
-    def put_function_event_invoke_config(self, **kwargs):
-        return self._call("put_function_event_invoke_config", kwargs)
+    def _record(self, operation, aws_retry, params):
+        call = Call(operation, aws_retry, dict(params))
+        with self._lock:
+            self.calls.append(call)
+        for handler in self.meta.events.handlers:
+            assert handler(request=call) is None
+        if self.on_call:
+            self.on_call(call)
+        pending = self.failures.get(operation)
+        if pending:
+            raise pending.pop(0)
+        scripted = self.answers.get(operation)
+        if scripted:
+            outcome = scripted[0] if self.repeat_last and len(scripted) == 1 else scripted.pop(0)
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+        return _MODEL
 
-    def update_function_event_invoke_config(self, **kwargs):
-        return self._call("update_function_event_invoke_config", kwargs)
+    def _existing(self, operation, params):
+        name, qualifier = self._address(params)
+        if qualifier not in self.functions.get(name, {}):
+            raise client_error(
+                "ResourceNotFoundException", {"Type": "User", "Message": "The function doesn't exist."}, operation, 404
+            )
+        return name, qualifier
 
-    def delete_function_event_invoke_config(self, **kwargs):
-        return self._call("delete_function_event_invoke_config", kwargs)
+    @staticmethod
+    def _address(params):
+        """Name and qualifier from FunctionName (name, partial or full ARN, maybe qualified) and Qualifier."""
+        function_name = params["FunctionName"]
+        if ":function:" in function_name:
+            function_name = function_name.split(":function:", 1)[1]
+        name, embedded = (function_name.split(":", 1) + [""])[:2]
+        return name, params.get("Qualifier") or embedded or "$LATEST"
 
-    def get_function_configuration(self, **kwargs):
-        return self._call("get_function_configuration", kwargs)
+    @staticmethod
+    def _settings(params):
+        return {
+            key: params[key]
+            for key in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig")
+            if key in params
+        }
 
-    def get_paginator(self, name):
-        return FakePaginator(self, name)
+    @staticmethod
+    def _render(name, qualifier, settings):
+        config = {"FunctionArn": f"{function_arn(name)}:{qualifier}", "LastModified": WHEN}
+        config.update(settings)
+        config.setdefault("DestinationConfig", NO_DESTINATIONS)
+        return config
 
-
-class FakePaginator:
-    """Pages of a scripted operation: ``build_full_result()`` answers like the operation itself."""
-
-    def __init__(self, client, name):
-        self.client = client
-        self.name = name
-        self.kwargs = {}
-
-    def paginate(self, **kwargs):
-        self.kwargs = kwargs
-        return self
-
-    def build_full_result(self):
-        return self.client._call(self.name, self.kwargs)
+    @staticmethod
+    def _page(key, items, params, page_size):
+        start = int(params.get("Marker") or 0)
+        size = min(int(params.get("MaxItems") or page_size), page_size)
+        page = {key: items[start : start + size]}
+        if start + size < len(items):
+            page["NextMarker"] = str(start + size)
+        return page

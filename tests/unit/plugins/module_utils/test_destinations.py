@@ -6,8 +6,9 @@ import pytest
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import parse_destination
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import refuse_self_destinations
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import refuse_self_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import required_permission
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import undeliverable_warning
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import validate_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
@@ -277,20 +278,45 @@ def test_bare_name_cannot_tell_self_before_the_account_is_known(side, function_n
 @pytest.mark.parametrize("function_name, arn", BARE_NAME_SELF_CASES)
 @pytest.mark.parametrize("side", BOTH_SIDES)
 def test_bare_name_self_destination_refused_once_the_function_arn_is_known(side, function_name, arn):
-    target = parse_function_name(function_name, region=REGION)
+    target = parse_function_name(function_name, region=REGION).with_identity_of(f"{SELF}:$LATEST")
     with pytest.raises(InvalidOptionError) as raised:
-        refuse_self_destinations({side: arn}, target, f"{SELF}:$LATEST")
+        refuse_self_destination(side, arn, target)
     assert "is the function my-function itself" in str(raised.value)
     assert raised.value.option == f"destination_config.{side}.destination"
 
 
+@pytest.mark.parametrize(
+    "arn",
+    [
+        f"arn:aws:lambda:{REGION}:{OTHER_ACCOUNT}:function:my-function",
+        f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:my-function-2",
+        f"arn:aws:sqs:{REGION}:{ACCOUNT}:my-function",
+        "not an arn",
+    ],
+)
 @pytest.mark.parametrize("side", BOTH_SIDES)
-def test_bare_name_same_function_in_another_account_accepted_once_the_account_is_known(side):
-    target = parse_function_name("my-function", region=REGION)
-    other_account = f"arn:aws:lambda:{REGION}:{OTHER_ACCOUNT}:function:my-function"
-    refuse_self_destinations(
-        {side: other_account, "on_failure" if side == "on_success" else "on_success": None}, target, SELF
+def test_not_self_once_the_account_is_known(side, arn):
+    target = parse_function_name("my-function", region=REGION).with_identity_of(SELF)
+    assert refuse_self_destination(side, arn, target) is None
+
+
+@pytest.mark.parametrize(
+    "arn, kind",
+    [
+        (f"arn:aws:sqs:{REGION}:{ACCOUNT}:my-queue.fifo", "queue"),
+        (f"arn:aws:sns:{REGION}:{ACCOUNT}:my-topic.fifo", "topic"),
+    ],
+)
+def test_undeliverable_warning_for_a_fifo_destination(arn, kind):
+    assert undeliverable_warning("on_failure", arn) == (
+        f"The on_failure destination {arn} is a FIFO {kind}: AWS accepted it, but every delivery to it fails. "
+        f"It was left as it is; set destination_config to a standard {kind} to fix it."
     )
+
+
+@pytest.mark.parametrize("arn", [SQS, SNS, f"{SELF}:prod", "arn:aws:s3:::old_Bucket_Name", None, "kafka://x.fifo"])
+def test_no_undeliverable_warning_for_other_destinations(arn):
+    assert undeliverable_warning("on_success", arn) is None
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,21 @@ import pytest
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import Plan
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import Request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import build_request
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import build_requests
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import desired_settings
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import group_by_function
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import item_params
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import options_view
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import plan_change
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import plan_request
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import purge_qualifiers
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import put_params
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import result_from_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import result_view
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import settings_from_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import unmanaged_warnings
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import update_params
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 
@@ -419,13 +426,53 @@ def test_plan_change(current, managed, expected):
     assert current == before
 
 
-def test_plan_change_with_no_config_and_nothing_to_set():
-    with pytest.raises(InvalidOptionError) as raised:
-        plan_change(None, {})
-    message = str(raised.value)
-    assert "nothing to set" in message
-    for option in (RETRIES, EVENT_AGE, "destination_config", "state=absent"):
-        assert option in message
+@pytest.mark.parametrize(
+    "managed",
+    [
+        {},
+        {"on_success": None, "on_failure": None},
+        {"on_success": None},
+    ],
+)
+def test_plan_change_with_no_config_and_no_setting_is_a_no_op(managed):
+    assert plan_change(None, managed) == Plan("none", {}, None)
+
+
+@pytest.mark.parametrize(
+    "state, current, managed, expected",
+    [
+        ("absent", None, {}, Plan("none", {}, None)),
+        ("absent", settings(1), {}, Plan("delete", {}, None)),
+        ("absent", settings(1), {RETRIES: 1}, Plan("delete", {}, None)),
+        ("present", None, {}, Plan("none", {}, None)),
+        ("present", settings(1), {}, Plan("none", {}, settings(1))),
+        ("present", settings(1), {RETRIES: 2}, Plan("update", {"MaximumRetryAttempts": 2}, settings(2))),
+    ],
+)
+def test_plan_request(state, current, managed, expected):
+    request = Request(parse_function_name("my-function"), state, managed, 0)
+    assert plan_request(request, current) == expected
+
+
+FIFO_QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders.fifo"
+
+
+@pytest.mark.parametrize(
+    "state, current, managed, sides",
+    [
+        ("present", settings(2, None, None, FIFO_QUEUE), {RETRIES: 1}, ["on_failure"]),
+        ("present", settings(2, None, FIFO_QUEUE, FIFO_QUEUE), {}, ["on_success", "on_failure"]),
+        ("present", settings(2, None, FIFO_QUEUE, FIFO_QUEUE), {"on_success": None, "on_failure": QUEUE}, []),
+        ("present", settings(2, None, QUEUE, TOPIC), {RETRIES: 1}, []),
+        ("present", None, {RETRIES: 1}, []),
+        ("absent", settings(2, None, None, FIFO_QUEUE), {}, []),
+    ],
+)
+def test_unmanaged_warnings_name_only_unmanaged_fifo_destinations(state, current, managed, sides):
+    request = Request(parse_function_name("my-function"), state, managed, 0)
+    warnings = unmanaged_warnings(request, current)
+    assert [warning.split(" ")[1] for warning in warnings] == sides
+    assert all(FIFO_QUEUE in warning for warning in warnings)
 
 
 @pytest.mark.parametrize(
@@ -560,3 +607,154 @@ def test_result_view_of_no_config():
 )
 def test_result_from_api(config, expected):
     assert result_from_api(config) == expected
+
+
+# --- many configs: defaults, validation, ambiguity, grouping, purge ------------------------------------------------
+
+DEFAULTS = {
+    "function_name": None,
+    "qualifier": None,
+    "state": "present",
+    RETRIES: 1,
+    EVENT_AGE: 600,
+    "destination_config": destination_config(on_failure=TOPIC),
+    "destination_retry_timeout": 120,
+}
+
+
+def item(**options):
+    """A configs item as AnsibleModule gives it: every suboption present, None when left out."""
+    base = dict.fromkeys(
+        ("function_name", "qualifier", "state", RETRIES, EVENT_AGE, "destination_config", "destination_retry_timeout")
+    )
+    base.update(function_arn=None, last_modified=None)
+    base.update(options)
+    return base
+
+
+def test_item_params_take_the_top_level_value_of_what_the_item_leaves_out():
+    assert item_params(item(function_name="a", qualifier="prod", **{RETRIES: 0}), DEFAULTS) == {
+        "function_name": "a",
+        "qualifier": "prod",
+        "state": "present",
+        RETRIES: 0,
+        EVENT_AGE: 600,
+        "destination_config": destination_config(on_failure=TOPIC),
+        "destination_retry_timeout": 120,
+    }
+
+
+def test_item_params_keep_every_value_the_item_sets_and_drop_read_only_keys():
+    given = item(
+        function_name="b",
+        state="absent",
+        destination_config={"on_success": None, "on_failure": None},
+        destination_retry_timeout=0,
+        function_arn=f"{FN_ARN}:$LATEST",
+        last_modified="2026-11-27T14:03:12+00:00",
+        **{RETRIES: 2, EVENT_AGE: 60},
+    )
+    assert item_params(given, DEFAULTS) == {
+        "function_name": "b",
+        "qualifier": None,
+        "state": "absent",
+        RETRIES: 2,
+        EVENT_AGE: 60,
+        "destination_config": {"on_success": None, "on_failure": None},
+        "destination_retry_timeout": 0,
+    }
+
+
+def test_item_params_without_top_level_values():
+    top = dict.fromkeys(DEFAULTS)
+    assert item_params(item(function_name="c"), top) == dict(top, function_name="c")
+
+
+def labelled(*items):
+    return [(f"configs[{index}]", given) for index, given in enumerate(items)]
+
+
+def test_build_requests_of_a_single_task_are_its_own_request():
+    single = params(maximum_retry_attempts=1, state="absent")
+    assert build_requests([(None, single)], single, REGION) == [
+        Request(parse_function_name("my-function"), "absent", {RETRIES: 1}, 120)
+    ]
+
+
+def test_build_requests_apply_defaults_in_the_task_order():
+    requests = build_requests(labelled(item(function_name="a"), item(function_name="b:prod", state="absent")), DEFAULTS)
+    assert [(r.target.name, r.target.key_qualifier, r.state) for r in requests] == [
+        ("a", "$LATEST", "present"),
+        ("b", "prod", "absent"),
+    ]
+    assert requests[0].managed == {RETRIES: 1, EVENT_AGE: 600, "on_success": None, "on_failure": TOPIC}
+
+
+def test_build_requests_of_a_single_task_raise_its_own_error():
+    single = params(maximum_retry_attempts=3)
+    with pytest.raises(InvalidOptionError) as raised:
+        build_requests([(None, single)], single)
+    assert raised.value.option == RETRIES
+    assert str(raised.value).startswith("maximum_retry_attempts=3 is out of range")
+
+
+def test_build_requests_name_every_invalid_item():
+    with pytest.raises(InvalidOptionError) as raised:
+        build_requests(
+            labelled(item(function_name="ok"), item(function_name="bad name"), item(function_name="c", **{RETRIES: 9})),
+            DEFAULTS,
+        )
+    message = str(raised.value)
+    assert message.startswith("2 of 3 configs are invalid: configs[1]: function_name='bad name' is not")
+    assert " configs[2]: maximum_retry_attempts=9 is out of range" in message
+    assert "configs[0]" not in message
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("my-function", "my-function:$LATEST"),
+        (f"{FN_ARN}", "my-function"),
+        (f"{ACCOUNT}:function:my-function:prod", f"{FN_ARN}:prod"),
+        ("my-function:3", f"{FN_ARN}:3"),
+    ],
+)
+def test_build_requests_refuse_two_items_for_one_config(first, second):
+    with pytest.raises(InvalidOptionError) as raised:
+        build_requests(
+            labelled(item(function_name=first), item(function_name="x"), item(function_name=second)), DEFAULTS
+        )
+    assert str(raised.value).startswith("configs[0] and configs[2] both address the config of function my-function")
+
+
+def test_build_requests_refuse_one_name_in_two_accounts():
+    other = FN_ARN.replace(ACCOUNT, "210987654321")
+    with pytest.raises(InvalidOptionError, match="name function my-function in two accounts"):
+        build_requests(labelled(item(function_name=f"{FN_ARN}:1"), item(function_name=f"{other}:2")), DEFAULTS)
+
+
+def test_build_requests_accept_qualifiers_of_one_function():
+    requests = build_requests(
+        labelled(item(function_name="f"), item(function_name="f", qualifier="1"), item(function_name="f:prod")),
+        DEFAULTS,
+    )
+    assert [request.target.key_qualifier for request in requests] == ["$LATEST", "1", "prod"]
+
+
+def test_group_by_function_keeps_first_appearance_order():
+    requests = [Request(parse_function_name(name), "present", {}, 0) for name in ("b", "a:1", "b:2", f"{FN_ARN}", "a")]
+    assert group_by_function(requests) == {"b": [0, 2], "a": [1, 4], "my-function": [3]}
+
+
+@pytest.mark.parametrize(
+    "listed, named, expected",
+    [
+        (["$LATEST", "1", "prod"], ["$LATEST"], ["1", "prod"]),
+        (["prod", "10", "2", "$LATEST"], ["2"], ["$LATEST", "10", "prod"]),
+        (["$LATEST"], ["$LATEST", "prod"], []),
+        ([], ["$LATEST"], []),
+    ],
+)
+def test_purge_qualifiers_are_the_listed_ones_no_request_names(listed, named, expected):
+    requests = [Request(parse_function_name("f", qualifier), "present", {}, 0) for qualifier in named]
+    assert purge_qualifiers(listed, requests) == expected

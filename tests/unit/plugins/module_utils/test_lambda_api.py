@@ -7,13 +7,16 @@ import lambda_fakes
 import pytest
 from botocore.exceptions import ClientError
 from botocore.exceptions import EndpointConnectionError
+from lambda_fakes import client_error
+from lambda_fakes import invalid_parameter
+from lambda_fakes import no_function
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
+ACCOUNT = lambda_fakes.ACCOUNT
+REGION = lambda_fakes.REGION
 FN_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:my-function"
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
 TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
@@ -22,6 +25,12 @@ BUS = f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/default"
 BUCKET = "arn:aws:s3:::failed-events"
 
 TARGET = parse_function_name("my-function", "prod")
+
+
+def no_config(operation, qualified_arn=f"{FN_ARN}:prod"):
+    return lambda_fakes.no_config(operation, qualified_arn)
+
+
 UNQUALIFIED = parse_function_name("my-function")
 
 CONFIG = {
@@ -30,39 +39,6 @@ CONFIG = {
     "MaximumRetryAttempts": 1,
     "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {}},
 }
-
-
-def client_error(code, body, operation, status=400):
-    """A ClientError as botocore builds it from a Lambda rest-json error body.
-
-    botocore copies the body's ``message`` (or ``Message``) into Error.Message and the modelled
-    members (``Type``, ``message``/``Message``) to the top level of the response.
-    """
-    response = {
-        "Error": {"Code": code, "Message": body.get("message", body.get("Message", ""))},
-        "ResponseMetadata": {"HTTPStatusCode": status},
-    }
-    response.update(body)
-    return ClientError(response, operation)
-
-
-def no_config(operation, qualified_arn=f"{FN_ARN}:prod"):
-    return client_error(
-        "ResourceNotFoundException",
-        {"Type": "User", "Message": f"The function {qualified_arn} doesn't have an EventInvokeConfig"},
-        operation,
-        404,
-    )
-
-
-def no_function(operation):
-    return client_error(
-        "ResourceNotFoundException", {"Type": "User", "Message": "The function doesn't exist."}, operation, 404
-    )
-
-
-def invalid_parameter(message, operation="PutFunctionEventInvokeConfig"):
-    return client_error("InvalidParameterValueException", {"Type": "User", "message": message}, operation)
 
 
 def destination_arn_invalid(arn=QUEUE, operation="PutFunctionEventInvokeConfig"):
@@ -93,11 +69,9 @@ ACCESS_DENIED = client_error(
 )
 
 
-class FakeLambda(lambda_fakes.FakeLambda):
+def scripted(**answers):
     """The shared fake, repeating each operation's last answer (retry loops call it many times)."""
-
-    def __init__(self, **answers):
-        super().__init__(repeat_last=True, **answers)
+    return lambda_fakes.FakeLambda(repeat_last=True, **answers)
 
 
 class FakeTime:
@@ -144,9 +118,9 @@ def write(client, action="put", params=None, *, target=TARGET, destinations=(QUE
     ],
 )
 def test_get_config_returns_the_config(target, api_params):
-    client = FakeLambda(get_function_event_invoke_config=[CONFIG])
+    client = scripted(get_function_event_invoke_config=[CONFIG])
     assert lambda_api.get_config(client, target) is CONFIG
-    assert client.calls == [("get_function_event_invoke_config", dict(aws_retry=True, **api_params))]
+    assert client.calls == [("GetFunctionEventInvokeConfig", True, api_params)]
 
 
 @pytest.mark.parametrize(
@@ -159,46 +133,59 @@ def test_get_config_returns_the_config(target, api_params):
     ],
 )
 def test_get_config_of_a_missing_config_is_none(error):
-    client = FakeLambda(get_function_event_invoke_config=[error])
+    client = scripted(get_function_event_invoke_config=[error])
     assert lambda_api.get_config(client, TARGET) is None
     assert len(client.calls) == 1
 
 
 @pytest.mark.parametrize("error", [ACCESS_DENIED, EndpointConnectionError(endpoint_url="https://lambda.example")])
 def test_get_config_failure(error):
-    client = FakeLambda(get_function_event_invoke_config=[error])
+    client = scripted(get_function_event_invoke_config=[error])
     with pytest.raises(EventInvokeConfigError) as raised:
         lambda_api.get_config(client, TARGET)
     assert raised.value.message == "Failed to read the event invoke config of function my-function (qualifier prod)"
     assert raised.value.exception is error
 
 
-# --- get_function -------------------------------------------------------------------------------------------------
+# --- function_arn (check mode's prediction) -------------------------------------------------------------------------
 
 
-def test_get_function_returns_the_configuration():
-    function = {"FunctionArn": f"{FN_ARN}:prod", "FunctionName": "my-function"}
-    client = FakeLambda(get_function_configuration=[function])
-    assert lambda_api.get_function(client, TARGET) is function
-    assert client.calls == [
-        ("get_function_configuration", {"aws_retry": True, "FunctionName": "my-function", "Qualifier": "prod"})
-    ]
+@pytest.mark.parametrize(
+    "target, returned, predicted",
+    [
+        (TARGET, f"{FN_ARN}:prod", f"{FN_ARN}:prod"),
+        (UNQUALIFIED, FN_ARN, f"{FN_ARN}:$LATEST"),
+        (parse_function_name("my-function", "$LATEST"), f"{FN_ARN}:$LATEST", f"{FN_ARN}:$LATEST"),
+        (parse_function_name("my-function:3"), f"{FN_ARN}:3", f"{FN_ARN}:3"),
+    ],
+)
+def test_function_arn_is_the_qualified_arn_of_a_new_config(target, returned, predicted):
+    client = scripted(get_function_configuration=[{"FunctionArn": returned, "FunctionName": "my-function"}])
+    assert lambda_api.function_arn(client, target) == predicted
+    assert client.calls == [("GetFunctionConfiguration", True, target.api_params())]
 
 
-def test_get_function_of_a_missing_function_is_none():
+def test_function_arn_of_a_missing_function_fails_as_a_prediction_with_aws_detail():
     error = client_error(
         "ResourceNotFoundException",
         {"Type": "User", "Message": f"Function not found: {FN_ARN}:prod"},
         "GetFunctionConfiguration",
         404,
     )
-    assert lambda_api.get_function(FakeLambda(get_function_configuration=[error]), TARGET) is None
-
-
-def test_get_function_failure():
-    client = FakeLambda(get_function_configuration=[ACCESS_DENIED])
     with pytest.raises(EventInvokeConfigError) as raised:
-        lambda_api.get_function(client, TARGET)
+        lambda_api.function_arn(scripted(get_function_configuration=[error]), TARGET)
+    assert raised.value.message == (
+        "Cannot configure function my-function (qualifier prod): the function or its version/alias prod does not exist "
+        "in this account and region. Create it first, or fix function_name, qualifier and region (check mode predicts "
+        "this failure of a real run from GetFunctionConfiguration's answer; nothing was changed)"
+    )
+    assert raised.value.exception is error
+
+
+def test_function_arn_failure():
+    client = scripted(get_function_configuration=[ACCESS_DENIED])
+    with pytest.raises(EventInvokeConfigError) as raised:
+        lambda_api.function_arn(client, TARGET)
     assert raised.value.message == "Failed to check that function my-function (qualifier prod) exists"
     assert raised.value.exception is ACCESS_DENIED
 
@@ -207,19 +194,22 @@ def test_get_function_failure():
 
 
 @pytest.mark.parametrize(
-    "action, operation",
-    [("put", "put_function_event_invoke_config"), ("update", "update_function_event_invoke_config")],
+    "action, operation, api_operation",
+    [
+        ("put", "put_function_event_invoke_config", "PutFunctionEventInvokeConfig"),
+        ("update", "update_function_event_invoke_config", "UpdateFunctionEventInvokeConfig"),
+    ],
 )
-def test_write_config_success(action, operation):
-    client = FakeLambda(**{operation: [CONFIG]})
+def test_write_config_success(action, operation, api_operation):
+    client = scripted(**{operation: [CONFIG]})
     time = FakeTime()
     params = {"MaximumRetryAttempts": 1, "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}}}
     assert write(client, action, params, time=time) is CONFIG
     assert client.calls == [
         (
-            operation,
+            api_operation,
+            True,
             {
-                "aws_retry": True,
                 "FunctionName": "my-function",
                 "Qualifier": "prod",
                 "MaximumRetryAttempts": 1,
@@ -231,18 +221,15 @@ def test_write_config_success(action, operation):
 
 
 def test_write_config_unqualified_sends_no_qualifier():
-    client = FakeLambda(put_function_event_invoke_config=[CONFIG])
+    client = scripted(put_function_event_invoke_config=[CONFIG])
     write(client, "put", {"MaximumEventAgeInSeconds": 60}, target=UNQUALIFIED)
     assert client.calls == [
-        (
-            "put_function_event_invoke_config",
-            {"aws_retry": True, "FunctionName": "my-function", "MaximumEventAgeInSeconds": 60},
-        )
+        ("PutFunctionEventInvokeConfig", True, {"FunctionName": "my-function", "MaximumEventAgeInSeconds": 60})
     ]
 
 
 def test_update_of_a_missing_config_is_none():
-    client = FakeLambda(update_function_event_invoke_config=[no_config("UpdateFunctionEventInvokeConfig")])
+    client = scripted(update_function_event_invoke_config=[no_config("UpdateFunctionEventInvokeConfig")])
     assert write(client, "update") is None
     assert len(client.calls) == 1
 
@@ -256,7 +243,7 @@ def test_update_of_a_missing_config_is_none():
 )
 def test_write_on_a_missing_function(action, operation, api_operation):
     error = no_function(api_operation)
-    client = FakeLambda(**{operation: [error]})
+    client = scripted(**{operation: [error]})
     with pytest.raises(EventInvokeConfigError) as raised:
         write(client, action)
     message = raised.value.message
@@ -276,7 +263,7 @@ def test_missing_function_error_names_latest_for_an_unqualified_target():
 
 @pytest.mark.parametrize("action", ["put", "update"])
 def test_self_destination(action):
-    client = FakeLambda(
+    client = scripted(
         put_function_event_invoke_config=[SELF_DESTINATION], update_function_event_invoke_config=[SELF_DESTINATION]
     )
     time = FakeTime()
@@ -293,7 +280,7 @@ def test_self_destination(action):
 
 @pytest.mark.parametrize("error", [INVALID_CONFIG, PATTERN, ACCESS_DENIED])
 def test_other_write_errors_are_not_retried(error):
-    client = FakeLambda(put_function_event_invoke_config=[error])
+    client = scripted(put_function_event_invoke_config=[error])
     time = FakeTime()
     with pytest.raises(EventInvokeConfigError) as raised:
         write(client, "put", retry_timeout=120, time=time)
@@ -305,7 +292,7 @@ def test_other_write_errors_are_not_retried(error):
 
 def test_botocore_error_on_write_is_not_retried():
     error = EndpointConnectionError(endpoint_url="https://lambda.example")
-    client = FakeLambda(update_function_event_invoke_config=[error])
+    client = scripted(update_function_event_invoke_config=[error])
     time = FakeTime()
     with pytest.raises(EventInvokeConfigError) as raised:
         write(client, "update", retry_timeout=120, time=time)
@@ -327,7 +314,7 @@ def test_botocore_error_on_write_is_not_retried():
     [("put", "put_function_event_invoke_config"), ("update", "update_function_event_invoke_config")],
 )
 def test_destination_rejection_is_retried_until_accepted(rejections, action, operation):
-    client = FakeLambda(**{operation: [*rejections, CONFIG]})
+    client = scripted(**{operation: [*rejections, CONFIG]})
     time = FakeTime()
     assert write(client, action, retry_timeout=120, time=time) is CONFIG
     assert len(client.calls) == len(rejections) + 1
@@ -347,14 +334,14 @@ def test_destination_rejection_is_retried_until_accepted(rejections, action, ope
 )
 def test_destination_rejection_fails_after_the_retry_timeout(destination, permission):
     rejection = destination_arn_invalid(destination)
-    client = FakeLambda(put_function_event_invoke_config=[rejection])
+    client = scripted(put_function_event_invoke_config=[rejection])
     time = FakeTime()
     with pytest.raises(EventInvokeConfigError) as raised:
         write(client, "put", destinations=[destination], retry_timeout=10, time=time)
     message = raised.value.message
     assert message.startswith("Failed to put the event invoke config of function my-function (qualifier prod). ")
     assert f"execution role allows {permission} on {destination}." in message
-    assert "AWS still rejected the destination after 7 seconds of retries" in message
+    assert "AWS still rejected the destination after 4 attempts over 7 seconds. Check" in message
     assert "raise destination_retry_timeout to wait longer" in message
     assert raised.value.exception is rejection
     # Attempts at t=0, 1, 3 and 7; the next wait (8 s) would pass the 10 s budget.
@@ -363,7 +350,7 @@ def test_destination_rejection_fails_after_the_retry_timeout(destination, permis
 
 
 def test_destination_rejection_message_names_every_destination():
-    client = FakeLambda(update_function_event_invoke_config=[no_permission(TOPIC, "UpdateFunctionEventInvokeConfig")])
+    client = scripted(update_function_event_invoke_config=[no_permission(TOPIC, "UpdateFunctionEventInvokeConfig")])
     with pytest.raises(EventInvokeConfigError) as raised:
         write(client, "update", destinations=[QUEUE, BUCKET], retry_timeout=0)
     assert (
@@ -380,24 +367,27 @@ def test_destination_rejection_message_names_every_destination():
     ],
 )
 def test_destination_rejection_message_without_known_permission(destinations, needs):
-    client = FakeLambda(put_function_event_invoke_config=[destination_arn_invalid()])
+    client = scripted(put_function_event_invoke_config=[destination_arn_invalid()])
     with pytest.raises(EventInvokeConfigError) as raised:
         write(client, "put", destinations=destinations, retry_timeout=0)
     assert needs in raised.value.message
 
 
 def test_retry_timeout_zero_fails_at_once():
-    client = FakeLambda(put_function_event_invoke_config=[no_permission(), CONFIG])
+    client = scripted(put_function_event_invoke_config=[no_permission(), CONFIG])
     time = FakeTime()
     with pytest.raises(EventInvokeConfigError) as raised:
         write(client, "put", retry_timeout=0, time=time)
-    assert "after 0 seconds of retries" in raised.value.message
+    assert (
+        "AWS rejected the destination and destination_retry_timeout left no time to retry. Check"
+        in raised.value.message
+    )
     assert len(client.calls) == 1
     assert time.sleeps == []
 
 
 def test_retry_waits_double_up_to_fifteen_seconds_within_the_budget():
-    client = FakeLambda(put_function_event_invoke_config=[destination_arn_invalid()])
+    client = scripted(put_function_event_invoke_config=[destination_arn_invalid()])
     time = FakeTime()
     with pytest.raises(EventInvokeConfigError):
         write(client, "put", retry_timeout=100, time=time)
@@ -406,30 +396,51 @@ def test_retry_waits_double_up_to_fifteen_seconds_within_the_budget():
     assert len(client.calls) == len(time.sleeps) + 1
 
 
-def test_retry_counts_the_time_the_calls_take():
+@pytest.mark.parametrize(
+    "retry_timeout, sleeps, said",
+    [
+        (0, [], "AWS rejected the destination and destination_retry_timeout left no time to retry."),
+        (1, [1], "AWS still rejected the destination after 2 attempts over 1 second."),
+        (2, [1], "AWS still rejected the destination after 2 attempts over 1 second."),
+        # A budget the pauses reach exactly is used to the end.
+        (3, [1, 2], "AWS still rejected the destination after 3 attempts over 3 seconds."),
+        (6, [1, 2], "AWS still rejected the destination after 3 attempts over 3 seconds."),
+        (7, [1, 2, 4], "AWS still rejected the destination after 4 attempts over 7 seconds."),
+    ],
+)
+def test_retry_stops_when_the_pauses_would_pass_the_timeout(retry_timeout, sleeps, said):
+    client = scripted(put_function_event_invoke_config=[destination_arn_invalid()])
     time = FakeTime()
-
-    class SlowLambda(FakeLambda):
-        def put_function_event_invoke_config(self, **kwargs):
-            time.now += 30
-            return super().put_function_event_invoke_config(**kwargs)
-
-    client = SlowLambda(put_function_event_invoke_config=[destination_arn_invalid()])
     with pytest.raises(EventInvokeConfigError) as raised:
-        write(client, "put", retry_timeout=60, time=time)
-    # Calls end at t=30 and t=61: the second rejection is past the budget.
+        write(client, "put", retry_timeout=retry_timeout, time=time)
+    assert time.sleeps == sleeps
+    assert len(client.calls) == len(sleeps) + 1
+    assert said in raised.value.message
+
+
+def test_retry_reports_the_time_the_calls_took_too():
+    time = FakeTime()
+    client = scripted(put_function_event_invoke_config=[destination_arn_invalid()])
+
+    def slow(call):
+        time.now += 30
+
+    client.on_call = slow
+    with pytest.raises(EventInvokeConfigError) as raised:
+        write(client, "put", retry_timeout=1, time=time)
+    # Calls end at t=30 and t=61, with a pause of 1 second between them.
     assert time.sleeps == [1]
-    assert "after 61 seconds of retries" in raised.value.message
+    assert "after 2 attempts over 61 seconds." in raised.value.message
 
 
 # --- delete_config -------------------------------------------------------------------------------------------------
 
 
 def test_delete_config():
-    client = FakeLambda(delete_function_event_invoke_config=[{}])
-    assert lambda_api.delete_config(client, TARGET) is True
+    client = scripted(delete_function_event_invoke_config=[{}])
+    assert lambda_api.delete_config(client, TARGET) is None
     assert client.calls == [
-        ("delete_function_event_invoke_config", {"aws_retry": True, "FunctionName": "my-function", "Qualifier": "prod"})
+        ("DeleteFunctionEventInvokeConfig", True, {"FunctionName": "my-function", "Qualifier": "prod"})
     ]
 
 
@@ -442,14 +453,14 @@ def test_delete_config():
         ),
     ],
 )
-def test_delete_of_a_missing_config_is_false(error):
-    client = FakeLambda(delete_function_event_invoke_config=[error])
-    assert lambda_api.delete_config(client, TARGET) is False
+def test_delete_of_a_config_already_gone_is_done(error):
+    client = scripted(delete_function_event_invoke_config=[error])
+    assert lambda_api.delete_config(client, TARGET) is None
     assert len(client.calls) == 1
 
 
 def test_delete_failure():
-    client = FakeLambda(delete_function_event_invoke_config=[ACCESS_DENIED])
+    client = scripted(delete_function_event_invoke_config=[ACCESS_DENIED])
     with pytest.raises(EventInvokeConfigError) as raised:
         lambda_api.delete_config(client, UNQUALIFIED)
     assert (
@@ -463,25 +474,25 @@ def test_delete_failure():
 
 def test_list_configs():
     configs = [CONFIG, dict(CONFIG, FunctionArn=f"{FN_ARN}:$LATEST")]
-    client = FakeLambda(list_function_event_invoke_configs=[{"FunctionEventInvokeConfigs": configs}])
+    client = scripted(list_function_event_invoke_configs=[{"FunctionEventInvokeConfigs": configs}])
     assert lambda_api.list_configs(client, "my-function") == configs
-    assert client.calls == [("list_function_event_invoke_configs", {"FunctionName": "my-function"})]
+    assert client.calls == [("ListFunctionEventInvokeConfigs", False, {"FunctionName": "my-function"})]
 
 
 @pytest.mark.parametrize("result", [{"FunctionEventInvokeConfigs": []}, {}])
 def test_list_configs_of_a_function_without_configs(result):
-    client = FakeLambda(list_function_event_invoke_configs=[result])
+    client = scripted(list_function_event_invoke_configs=[result])
     assert lambda_api.list_configs(client, FN_ARN) == []
 
 
 def test_list_configs_of_a_missing_function_is_none():
-    client = FakeLambda(list_function_event_invoke_configs=[no_function("ListFunctionEventInvokeConfigs")])
+    client = scripted(list_function_event_invoke_configs=[no_function("ListFunctionEventInvokeConfigs")])
     assert lambda_api.list_configs(client, "doesnotexist") is None
     assert len(client.calls) == 1
 
 
 def test_list_configs_failure():
-    client = FakeLambda(list_function_event_invoke_configs=[ACCESS_DENIED])
+    client = scripted(list_function_event_invoke_configs=[ACCESS_DENIED])
     with pytest.raises(EventInvokeConfigError) as raised:
         lambda_api.list_configs(client, "my-function")
     assert raised.value.message == "Failed to list the event invoke configs of function my-function"
@@ -489,24 +500,19 @@ def test_list_configs_failure():
 
 
 def test_list_function_names():
-    client = FakeLambda(list_functions=[{"Functions": [{"FunctionName": "a"}, {"FunctionName": "b"}]}])
+    client = scripted(list_functions=[{"Functions": [{"FunctionName": "a"}, {"FunctionName": "b"}]}])
     assert lambda_api.list_function_names(client) == ["a", "b"]
-    assert client.calls == [("list_functions", {})]
+    assert client.calls == [("ListFunctions", False, {})]
 
 
 def test_list_function_names_failure():
-    client = FakeLambda(list_functions=[ACCESS_DENIED])
+    client = scripted(list_functions=[ACCESS_DENIED])
     with pytest.raises(EventInvokeConfigError) as raised:
         lambda_api.list_function_names(client)
     assert raised.value.message == "Failed to list the Lambda functions of the region"
 
 
 # --- retry policy -----------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("code", ["ResourceConflictException", "ServiceException", "ServiceUnavailableException"])
-def test_retried_error_codes(code):
-    assert code in lambda_api.RETRIED_ERROR_CODES
 
 
 def test_retry_decorator_does_not_retry_a_missing_resource():

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import config_item
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import item_sort_key
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import qualifier_sort_key
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import sorted_items
 
 ACCOUNT = "123456789012"

@@ -1,147 +1,30 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-import datetime
 import random
 import types
-from collections import namedtuple
 
 import botocore.exceptions
-import botocore.paginate
-import botocore.session
 import pytest
+from lambda_fakes import ACCOUNT
+from lambda_fakes import REGION
+from lambda_fakes import WHEN
+from lambda_fakes import FakeLambda
+from lambda_fakes import client_error
+from lambda_fakes import function_arn
 
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.modules import lambda_event_invoke_config_info as info
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-WHEN = datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc)
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
 TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
-NO_DESTINATIONS = {"OnSuccess": {}, "OnFailure": {}}
-
-_SESSION = botocore.session.get_session()
-_LAMBDA_MODEL = _SESSION.get_service_model("lambda")
-_PAGINATORS = _SESSION.get_paginator_model("lambda")
-# One request the fake received; aws_retry says whether the module asked for AWSRetry's retries.
-Call = namedtuple("Call", "operation aws_retry params")
-
-_OPERATIONS = {
-    "list_function_event_invoke_configs": "ListFunctionEventInvokeConfigs",
-    "list_functions": "ListFunctions",
-}
 
 
-def function_arn(name):
-    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
-
-
-def client_error(code, message, operation, status=400):
-    response = {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}}
-    return botocore.exceptions.ClientError(response, operation)
-
-
-class FakeLambda:
-    """The Lambda client as the module uses it, answering as AWS does (see lambda-event-invoke-config-api.md).
-
-    ``functions`` maps a function name to its qualifiers; each qualifier maps to the config's settings (API
-    keys) or to None when the qualifier exists without a config. Lists are paged ``page_size`` items at a
-    time and ``get_paginator`` returns botocore's own paginator over them, so ``build_full_result`` and the
-    marker handling are botocore's. ``failures`` maps an operation to exceptions raised by its next calls,
-    ``page_failures`` a List marker to exceptions raised by the next requests of that page.
-    """
-
-    def __init__(self, functions, page_size=50, function_page_size=50, config_order=None):
-        self.functions = functions
-        self.page_size = page_size
-        self.function_page_size = function_page_size
-        self.config_order = config_order
-        self.calls = []
-        self.failures = {}
-        self.page_failures = {}
-
-    # --- what the module calls -------------------------------------------------------------------------------
-
-    def get_function_event_invoke_config(self, aws_retry=False, **params):
-        self._record("GetFunctionEventInvokeConfig", aws_retry, params)
-        name, qualifier = self._address(params)
-        config = self.functions.get(name, {}).get(qualifier)
-        if config is None:
-            raise client_error(
-                "ResourceNotFoundException",
-                f"The function {function_arn(name)}:{qualifier} doesn't have an EventInvokeConfig",
-                "GetFunctionEventInvokeConfig",
-                404,
-            )
-        return self._render(name, qualifier, config)
-
-    def list_function_event_invoke_configs(self, aws_retry=False, **params):
-        self._record("ListFunctionEventInvokeConfigs", aws_retry, params)
-        assert set(params) <= {"FunctionName", "Marker", "MaxItems"}
-        pending = self.page_failures.get(params.get("Marker"))
-        if pending:
-            raise pending.pop(0)
-        name, qualifier = self._address(params)
-        assert qualifier == "$LATEST", "List takes no qualifier"
-        if name not in self.functions:
-            raise client_error(
-                "ResourceNotFoundException", "The function doesn't exist.", "ListFunctionEventInvokeConfigs", 404
-            )
-        qualifiers = [q for q, config in self.functions[name].items() if config is not None]
-        if self.config_order:
-            qualifiers = self.config_order(qualifiers)
-        configs = [self._render(name, q, self.functions[name][q]) for q in qualifiers]
-        return self._page("FunctionEventInvokeConfigs", configs, params, self.page_size)
-
-    def list_functions(self, aws_retry=False, **params):
-        self._record("ListFunctions", aws_retry, params)
-        assert set(params) <= {"Marker", "MaxItems"}
-        functions = [{"FunctionName": name, "FunctionArn": function_arn(name)} for name in self.functions]
-        return self._page("Functions", functions, params, self.function_page_size)
-
-    def get_paginator(self, name):
-        operation = _OPERATIONS[name]
-        config = _PAGINATORS.get_paginator(operation)
-        return botocore.paginate.Paginator(getattr(self, name), config, _LAMBDA_MODEL.operation_model(operation))
-
-    # --- helpers ---------------------------------------------------------------------------------------------
-
-    def operations(self):
-        return [call.operation for call in self.calls]
-
-    def _record(self, operation, aws_retry, params):
-        self.calls.append(Call(operation, aws_retry, dict(params)))
-        pending = self.failures.get(operation)
-        if pending:
-            raise pending.pop(0)
-
-    @staticmethod
-    def _address(params):
-        """Name and qualifier from FunctionName (name, partial or full ARN, maybe qualified) and Qualifier."""
-        function_name = params["FunctionName"]
-        if ":function:" in function_name:
-            function_name = function_name.split(":function:", 1)[1]
-        name, embedded = (function_name.split(":", 1) + [""])[:2]
-        return name, params.get("Qualifier") or embedded or "$LATEST"
-
-    @staticmethod
-    def _render(name, qualifier, settings):
-        config = {"FunctionArn": f"{function_arn(name)}:{qualifier}", "LastModified": WHEN}
-        config.update(settings)
-        config.setdefault("DestinationConfig", NO_DESTINATIONS)
-        return config
-
-    @staticmethod
-    def _page(key, items, params, page_size):
-        start = int(params.get("Marker") or 0)
-        size = min(int(params.get("MaxItems") or page_size), page_size)
-        page = {key: items[start : start + size]}
-        if start + size < len(items):
-            page["NextMarker"] = str(start + size)
-        return page
+def in_order(functions, order):
+    """``functions`` with each function's qualifiers in the order ``order`` gives them (AWS promises none)."""
+    return {name: {q: qualifiers[q] for q in order(list(qualifiers))} for name, qualifiers in functions.items()}
 
 
 def qualifiers_of(items):
@@ -240,8 +123,8 @@ def test_configs_of_target_one_qualifier_absent_is_empty(function_name, qualifie
 @pytest.mark.parametrize(
     "error",
     [
-        client_error("AccessDeniedException", "not allowed", "GetFunctionEventInvokeConfig", 403),
-        client_error("InvalidParameterValueException", "bad qualifier", "GetFunctionEventInvokeConfig"),
+        client_error("AccessDeniedException", {"message": "not allowed"}, "GetFunctionEventInvokeConfig", 403),
+        client_error("InvalidParameterValueException", {"message": "bad qualifier"}, "GetFunctionEventInvokeConfig"),
         botocore.exceptions.EndpointConnectionError(endpoint_url="https://lambda.us-east-1.amazonaws.com"),
     ],
 )
@@ -306,8 +189,8 @@ def test_configs_of_target_sorts_what_aws_returns_in_any_order():
     versions = {str(n): {"MaximumRetryAttempts": 1} for n in range(1, 13)}
     aliases = {name: {"MaximumRetryAttempts": 2} for name in ["live", "Beta", "alias-10", "alias-9"]}
     functions = {"my-function": dict({"$LATEST": {"MaximumRetryAttempts": 0}}, **versions, **aliases)}
-    shuffled = FakeLambda(functions, page_size=4, config_order=lambda q: random.Random(5).sample(q, len(q)))
-    reverse = FakeLambda(functions, page_size=4, config_order=lambda q: list(reversed(q)))
+    shuffled = FakeLambda(in_order(functions, lambda q: random.Random(5).sample(q, len(q))), page_size=4)
+    reverse = FakeLambda(in_order(functions, lambda q: list(reversed(q))), page_size=4)
     target = parse_function_name("my-function", None, REGION)
     expected = ["$LATEST"] + [str(n) for n in range(1, 13)] + ["Beta", "alias-10", "alias-9", "live"]
     assert qualifiers_of(info.configs_of_target(shuffled, target)) == expected
@@ -332,7 +215,7 @@ def test_configs_of_target_retries_a_throttled_page(no_sleep):
     client = FakeLambda({"my-function": many_aliases(12)}, page_size=5)
     # The first page passes, the second is throttled twice: each time the paginated query starts again.
     client.page_failures["5"] = [
-        client_error("TooManyRequestsException", "Rate exceeded", "ListFunctionEventInvokeConfigs", 429)
+        client_error("TooManyRequestsException", {"message": "Rate exceeded"}, "ListFunctionEventInvokeConfigs", 429)
         for attempt in range(2)
     ]
     result = info.configs_of_target(client, parse_function_name("my-function", None, REGION))
@@ -348,7 +231,7 @@ def test_configs_of_target_retries_a_throttled_page(no_sleep):
 def test_configs_of_target_retries_transient_list_errors(no_sleep, code, status):
     client = FakeLambda({"my-function": dict(MY_FUNCTION)})
     client.failures["ListFunctionEventInvokeConfigs"] = [
-        client_error(code, "try again", "ListFunctionEventInvokeConfigs", status) for attempt in range(3)
+        client_error(code, {"message": "try again"}, "ListFunctionEventInvokeConfigs", status) for attempt in range(3)
     ]
     result = info.configs_of_target(client, parse_function_name("my-function", None, REGION))
     assert qualifiers_of(result) == ["$LATEST", "2", "live"]
@@ -359,7 +242,7 @@ def test_configs_of_target_retries_transient_list_errors(no_sleep, code, status)
 def test_configs_of_target_gives_up_after_the_retries(no_sleep):
     client = FakeLambda({"my-function": dict(MY_FUNCTION)})
     client.failures["ListFunctionEventInvokeConfigs"] = [
-        client_error("TooManyRequestsException", "Rate exceeded", "ListFunctionEventInvokeConfigs", 429)
+        client_error("TooManyRequestsException", {"message": "Rate exceeded"}, "ListFunctionEventInvokeConfigs", 429)
         for attempt in range(50)
     ]
     with pytest.raises(EventInvokeConfigError) as raised:
@@ -372,8 +255,8 @@ def test_configs_of_target_gives_up_after_the_retries(no_sleep):
 @pytest.mark.parametrize(
     "error",
     [
-        client_error("AccessDeniedException", "not allowed", "ListFunctionEventInvokeConfigs", 403),
-        client_error("InvalidParameterValueException", "bad marker", "ListFunctionEventInvokeConfigs"),
+        client_error("AccessDeniedException", {"message": "not allowed"}, "ListFunctionEventInvokeConfigs", 403),
+        client_error("InvalidParameterValueException", {"message": "bad marker"}, "ListFunctionEventInvokeConfigs"),
     ],
 )
 def test_configs_of_target_whole_function_other_errors_fail(error, no_sleep):
@@ -445,7 +328,10 @@ def test_configs_of_region_function_deleted_meanwhile_has_no_configs():
     def deleted_zeta(**params):
         if params["FunctionName"] == "zeta":
             raise client_error(
-                "ResourceNotFoundException", "The function doesn't exist.", "ListFunctionEventInvokeConfigs", 404
+                "ResourceNotFoundException",
+                {"message": "The function doesn't exist."},
+                "ListFunctionEventInvokeConfigs",
+                404,
             )
         return real_list(**params)
 
@@ -457,7 +343,9 @@ def test_configs_of_region_function_deleted_meanwhile_has_no_configs():
 
 def test_configs_of_region_list_functions_error_fails():
     client = FakeLambda(region_functions())
-    client.failures["ListFunctions"] = [client_error("AccessDeniedException", "not allowed", "ListFunctions", 403)]
+    client.failures["ListFunctions"] = [
+        client_error("AccessDeniedException", {"message": "not allowed"}, "ListFunctions", 403)
+    ]
     with pytest.raises(EventInvokeConfigError) as raised:
         info.configs_of_region(client)
     assert "functions" in raised.value.message
@@ -467,7 +355,7 @@ def test_configs_of_region_list_functions_error_fails():
 def test_configs_of_region_config_list_error_names_the_function():
     client = FakeLambda(region_functions())
     client.failures["ListFunctionEventInvokeConfigs"] = [
-        client_error("AccessDeniedException", "not allowed", "ListFunctionEventInvokeConfigs", 403)
+        client_error("AccessDeniedException", {"message": "not allowed"}, "ListFunctionEventInvokeConfigs", 403)
     ]
     with pytest.raises(EventInvokeConfigError) as raised:
         info.configs_of_region(client)
@@ -477,7 +365,8 @@ def test_configs_of_region_config_list_error_names_the_function():
 def test_configs_of_region_retries_throttled_function_list(no_sleep):
     client = FakeLambda(region_functions(), function_page_size=2)
     client.failures["ListFunctions"] = [
-        client_error("TooManyRequestsException", "Rate exceeded", "ListFunctions", 429) for attempt in range(2)
+        client_error("TooManyRequestsException", {"message": "Rate exceeded"}, "ListFunctions", 429)
+        for attempt in range(2)
     ]
     functions = info.configs_of_region(client)
     assert [f["function_name"] for f in functions] == ["Beta", "alpha", "many", "my-function", "zeta"]
