@@ -24,6 +24,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import settings_from_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import unmanaged_warnings
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import update_params
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import FunctionTarget
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 
 ACCOUNT = "123456789012"
@@ -106,7 +107,7 @@ def test_build_request_refuses_values_out_of_range(option, value, low, high):
 def test_build_request_leaves_out_options_unmanaged():
     request = build_request(params())
     assert request.managed == {}
-    assert request.target == parse_function_name("my-function")
+    assert request.target == FunctionTarget("my-function", None, None, None, None, "my-function")
 
 
 def test_build_request_with_integers_only_leaves_destinations_unmanaged():
@@ -139,7 +140,7 @@ def test_build_request_with_every_option():
         ),
         region=REGION,
     )
-    assert request.target == parse_function_name(f"{FN_ARN}:prod", region=REGION)
+    assert request.target == FunctionTarget("my-function", "aws", REGION, ACCOUNT, "prod", FN_ARN)
     assert request.managed == settings(1, 7200, QUEUE, TOPIC)
 
 
@@ -312,7 +313,8 @@ def test_desired_settings(current, managed, expected):
 
 # --- plan_change --------------------------------------------------------------------------------------------------
 
-AWS_EMPTY_SIDES = settings_from_api({"MaximumRetryAttempts": 2, "DestinationConfig": NO_DESTINATIONS})
+# What settings_from_api makes of AWS's {"MaximumRetryAttempts": 2, "DestinationConfig": {"OnSuccess": {}, "OnFailure": {}}}.
+AWS_EMPTY_SIDES = settings(retries=2)
 
 
 @pytest.mark.parametrize(
@@ -549,7 +551,12 @@ def test_options_view(current, expected):
 )
 def test_result_view(function_arn, last_modified, identity):
     current = settings(1, 60, QUEUE)
-    assert result_view(current, function_arn, last_modified) == dict(options_view(current), **identity)
+    options = {
+        RETRIES: 1,
+        EVENT_AGE: 60,
+        "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": None},
+    }
+    assert result_view(current, function_arn, last_modified) == dict(options, **identity)
 
 
 def test_result_view_of_no_config():
@@ -677,7 +684,7 @@ def labelled(*items):
 def test_build_requests_of_a_single_task_are_its_own_request():
     single = params(maximum_retry_attempts=1, state="absent")
     assert build_requests([(None, single)], single, REGION) == [
-        Request(parse_function_name("my-function"), "absent", {RETRIES: 1}, 120)
+        Request(FunctionTarget("my-function", None, None, None, None, "my-function"), "absent", {RETRIES: 1}, 120)
     ]
 
 

@@ -151,18 +151,28 @@ def test_get_config_failure(error):
 
 
 @pytest.mark.parametrize(
-    "target, returned, predicted",
+    "target, returned, predicted, api_params",
     [
-        (TARGET, f"{FN_ARN}:prod", f"{FN_ARN}:prod"),
-        (UNQUALIFIED, FN_ARN, f"{FN_ARN}:$LATEST"),
-        (parse_function_name("my-function", "$LATEST"), f"{FN_ARN}:$LATEST", f"{FN_ARN}:$LATEST"),
-        (parse_function_name("my-function:3"), f"{FN_ARN}:3", f"{FN_ARN}:3"),
+        (TARGET, f"{FN_ARN}:prod", f"{FN_ARN}:prod", {"FunctionName": "my-function", "Qualifier": "prod"}),
+        (UNQUALIFIED, FN_ARN, f"{FN_ARN}:$LATEST", {"FunctionName": "my-function"}),
+        (
+            parse_function_name("my-function", "$LATEST"),
+            f"{FN_ARN}:$LATEST",
+            f"{FN_ARN}:$LATEST",
+            {"FunctionName": "my-function", "Qualifier": "$LATEST"},
+        ),
+        (
+            parse_function_name("my-function:3"),
+            f"{FN_ARN}:3",
+            f"{FN_ARN}:3",
+            {"FunctionName": "my-function", "Qualifier": "3"},
+        ),
     ],
 )
-def test_function_arn_is_the_qualified_arn_of_a_new_config(target, returned, predicted):
+def test_function_arn_is_the_qualified_arn_of_a_new_config(target, returned, predicted, api_params):
     client = scripted(get_function_configuration=[{"FunctionArn": returned, "FunctionName": "my-function"}])
     assert lambda_api.function_arn(client, target) == predicted
-    assert client.calls == [("GetFunctionConfiguration", True, target.api_params())]
+    assert client.calls == [("GetFunctionConfiguration", True, api_params)]
 
 
 def test_function_arn_of_a_missing_function_fails_as_a_prediction_with_aws_detail():

@@ -237,8 +237,10 @@ def test_sorted_items_orders_latest_versions_then_aliases():
     qualifiers = ["live", "10", "$LATEST", "alias-10", "2", "1", "alias-9", "Beta"]
     configs = [api_config(q, MaximumRetryAttempts=1) for q in qualifiers]
     result = sorted_items("my-function", configs)
-    assert [i["qualifier"] for i in result] == ["$LATEST", "1", "2", "10", "Beta", "alias-10", "alias-9", "live"]
-    assert [i["function_arn"] for i in result] == [f"{FN_ARN}:{i['qualifier']}" for i in result]
+    expected = ["$LATEST", "1", "2", "10", "Beta", "alias-10", "alias-9", "live"]
+    assert [i["qualifier"] for i in result] == expected
+    # Each item keeps its own config's ARN (the sort moves whole items).
+    assert [i["function_arn"] for i in result] == [f"{FN_ARN}:{qualifier}" for qualifier in expected]
     assert {i["function_name"] for i in result} == {"my-function"}
 
 
