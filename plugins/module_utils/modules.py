@@ -7,6 +7,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 
 COLLECTION_NAME = "serverless.aws_lambda"
+# The collection's version as code sees it (AWS user agent). A module cannot read galaxy.yml or
+# MANIFEST.json at run time (it runs from an AnsiballZ payload), so the version is written here and in
+# galaxy.yml; tests/integration/packaging/test_build_install.py reads it from here and fails the build
+# whose MANIFEST.json (galaxy.yml's version) says otherwise. A release bumps both.
 COLLECTION_VERSION = "0.1.0"
 
 

@@ -2,17 +2,30 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Build the collection tarball, install it into an empty collections path and run a playbook from that copy."""
 
+import ast
 import json
 import os
 import tarfile
 
-REQUIRED_MEMBERS = (
+# What a user installing from Galaxy gets, as amazon.aws ships it: the content, its documentation and
+# requirements, and the ansible-test style tests. Everything else in the repository (the emulator and
+# the pytest suites around it, scripts, benchmarks, molecule, examples, tool configuration) is for
+# developers and stays out through galaxy.yml's build_ignore.
+TOP_LEVEL = {
     "MANIFEST.json",
     "FILES.json",
     "README.md",
     "COPYING",
     "requirements.txt",
     "bindep.txt",
+    "changelogs",
+    "docs",
+    "meta",
+    "plugins",
+    "tests",
+}
+SHIPPED_TESTS = ("tests/unit/", "tests/integration/targets/")
+REQUIRED_MEMBERS = (
     "meta/runtime.yml",
     "meta/execution-environment.yml",
     "plugins/modules/lambda_event_invoke_config.py",
@@ -21,8 +34,25 @@ REQUIRED_MEMBERS = (
     "docs/docsite/links.yml",
     "docs/docsite/rst/guide_event_invoke_config.rst",
     "changelogs/config.yaml",
+    "tests/unit/plugins/lambda_fakes.py",
+    "tests/integration/targets/lambda_event_invoke_config/tasks/main.yml",
 )
 FORBIDDEN_DIRECTORIES = {".venv", ".build", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".ansible"}
+
+
+def collection_version():
+    """COLLECTION_VERSION of plugins/module_utils/modules.py: the one place the version is written for code.
+
+    galaxy.yml must carry the same version (ansible-galaxy reads it only from there); the built
+    MANIFEST.json and the tarball's name show what galaxy.yml said.
+    """
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "plugins", "module_utils", "modules.py")
+    with open(path, encoding="utf-8") as source:
+        tree = ast.parse(source.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [target.id for target in node.targets] == ["COLLECTION_VERSION"]:
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"no COLLECTION_VERSION in {path}")
 
 
 def forbidden(member):
@@ -38,14 +68,25 @@ def test_tarball_holds_the_collection_and_nothing_else(collection_tarball):
     with tarfile.open(collection_tarball) as archive:
         members = archive.getnames()
         manifest = json.load(archive.extractfile("MANIFEST.json"))
+    assert {member.split("/")[0] for member in members} == TOP_LEVEL
     missing = [member for member in REQUIRED_MEMBERS if member not in members]
     assert not missing, f"missing from {collection_tarball.name}: {missing}"
     assert [member for member in members if member.startswith("docs/docsite/rst/") and member.endswith(".rst")]
     unwanted = [member for member in members if forbidden(member)]
     assert not unwanted, f"build_ignore lets these into {collection_tarball.name}: {unwanted[:20]}"
+    other_tests = [
+        member
+        for member in members
+        if member.startswith("tests/")
+        and member not in ("tests", "tests/integration")
+        and not member.startswith(SHIPPED_TESTS)
+        and member + "/" not in SHIPPED_TESTS
+    ]
+    assert other_tests == [], "only the ansible-test style tests ship"
     info = manifest["collection_info"]
     assert (info["namespace"], info["name"]) == ("serverless", "aws_lambda")
-    assert collection_tarball.name == "serverless-aws_lambda-{0}.tar.gz".format(info["version"])
+    assert info["version"] == collection_version(), "galaxy.yml's version must be COLLECTION_VERSION of modules.py"
+    assert collection_tarball.name == f"serverless-aws_lambda-{collection_version()}.tar.gz"
     assert "amazon.aws" in info["dependencies"]
 
 
