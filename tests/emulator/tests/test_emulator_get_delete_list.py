@@ -12,6 +12,7 @@ from tests.emulator.tests.emulator_helpers import eic_path
 from tests.emulator.tests.emulator_helpers import error_of
 from tests.emulator.tests.emulator_helpers import fn_arn
 from tests.emulator.tests.emulator_helpers import raw_call
+from tests.emulator.tests.emulator_helpers import settings_of
 
 NO_FUNCTION = "The function doesn't exist."
 
@@ -30,6 +31,11 @@ def test_item23_get_returns_the_put_body(lam, fn):
         FunctionName=fn.name, MaximumRetryAttempts=1, DestinationConfig={"OnSuccess": {"Destination": fn.other_arn}}
     )
     got = lam.get_function_event_invoke_config(FunctionName=fn.name)
+    assert settings_of(got) == {
+        "FunctionArn": f"{fn.arn}:$LATEST",
+        "MaximumRetryAttempts": 1,
+        "DestinationConfig": {"OnSuccess": {"Destination": fn.other_arn}, "OnFailure": {}},
+    }
     assert body_of(put) == body_of(got)
 
 
@@ -94,9 +100,14 @@ def test_item29_list_covers_every_qualifier_with_get_shaped_items(lam, fn):
         body_of(lam.get_function_event_invoke_config(FunctionName=fn.name, Qualifier=q))
         for q in ("$LATEST", "1", ALIAS)
     ]
-    assert sorted(listed["FunctionEventInvokeConfigs"], key=lambda c: c["FunctionArn"]) == sorted(
-        gets, key=lambda c: c["FunctionArn"]
-    )
+    listed_items = sorted(listed["FunctionEventInvokeConfigs"], key=lambda c: c["FunctionArn"])
+    assert listed_items == sorted(gets, key=lambda c: c["FunctionArn"])
+    # What put_three wrote, not only what Get says.
+    assert [(c["FunctionArn"], c["MaximumRetryAttempts"]) for c in listed_items] == [
+        (f"{fn.arn}:$LATEST", 0),
+        (f"{fn.arn}:1", 1),
+        (f"{fn.arn}:{ALIAS}", 2),
+    ]
     assert "NextMarker" not in listed
 
 
