@@ -109,7 +109,7 @@ options:
       - Every item is validated before any API call. Two items that address the same config are refused
         (an unqualified function is the same config as V($LATEST); a name, a partial ARN and a full ARN
         of the same function are the same function).
-      - The items of RV(lambda_event_invoke_config_info#module:event_invoke_configs) can be given as they
+      - The items of RV(serverless.aws_lambda.lambda_event_invoke_config_info#module:event_invoke_configs) can be given as they
         are; on unchanged configs the run is a no-op.
       - An item that fails does not stop the others; the task fails after all have run and names every
         failed item.

@@ -600,7 +600,7 @@ def test_pacer_never_lets_more_than_rate_requests_into_any_second(rate):
     time = FakeClock()
     pacer = Pacer(rate, clock=time.clock, sleep=time.sleep)
     starts = []
-    for _ in range(60):
+    for _request in range(60):
         pacer.wait()
         starts.append(time.now)
         time.now += 0.001  # the request itself
@@ -620,7 +620,7 @@ def test_pacer_lets_a_late_request_go_at_once():
 
 def test_pacer_without_a_limit_never_sleeps():
     pacer = Pacer(0, clock=lambda: 0, sleep=lambda seconds: pytest.fail("slept"))
-    for _ in range(100):
+    for _request in range(100):
         pacer.wait()
 
 
