@@ -13,6 +13,14 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: setup demo test unit emulator-tests integration sanity lint format benchmark clean
+.PHONY: matrix-setup matrix matrix-ci matrix-core217 matrix-core221 docs
+
+# The version matrix (README "Development"): besides .venv (ansible 12 = ansible-core 2.19 + amazon.aws 10),
+# the oldest ansible-core the collection claims with the oldest amazon.aws (2.17 + 10.x) and the newest
+# ansible release (14.x = ansible-core 2.21 + amazon.aws 11.x, which needs Python 3.12+).
+PYTHON312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12.*/bin/python3.12) python3.12)
+VENV_CORE217 := .venv-core217
+VENV_CORE221 := .venv-core221
 
 setup: $(STAMP) $(COLLECTION_LINK)
 
@@ -30,9 +38,10 @@ $(COLLECTION_LINK):
 demo: setup
 	$(VPY) scripts/run_demo.py
 
-test: setup lint
-	$(VPY) -m pytest -n 2 --dist loadgroup tests
+test: setup lint matrix-setup
+	VERSION_MATRIX=required $(VPY) -m pytest -n 2 --dist loadgroup tests
 	scripts/sanity.sh
+	$(MAKE) --no-print-directory matrix-unit matrix-sanity
 
 unit: setup
 	$(VPY) -m pytest tests/unit
@@ -55,4 +64,40 @@ benchmark: setup
 	$(VPY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .build
+	rm -rf $(VENV) $(VENV_CORE217) $(VENV_CORE221) .build
+
+$(VENV_CORE217)/.installed: requirements.txt tests/requirements-core217.txt tests/requirements-core217-collections.txt
+	$(PYTHON) -m venv $(VENV_CORE217)
+	$(VENV_CORE217)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_CORE217)/bin/python -m pip install --quiet -r tests/requirements-core217.txt
+	$(VENV_CORE217)/bin/python -m pip install --quiet --no-deps -r tests/requirements-core217-collections.txt
+	touch $@
+
+$(VENV_CORE221)/.installed: requirements.txt tests/requirements-core221.txt
+	$(PYTHON312) -m venv $(VENV_CORE221)
+	$(VENV_CORE221)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_CORE221)/bin/python -m pip install --quiet -r tests/requirements-core221.txt
+	touch $@
+
+matrix-setup: setup $(VENV_CORE217)/.installed $(VENV_CORE221)/.installed
+
+# The parts of the matrix `make test` runs after the main suite (whose pytest run includes the integration
+# scenarios under both, tests/integration/packaging/test_version_matrix.py): unit tests and ansible-test
+# sanity with each version's own ansible-core.
+matrix-unit: matrix-setup
+	$(VENV_CORE217)/bin/python -m pytest -q tests/unit
+	$(VENV_CORE221)/bin/python -m pytest -q tests/unit
+
+matrix-sanity: matrix-setup
+	PYTHON=$(CURDIR)/$(VENV_CORE217)/bin/python scripts/sanity.sh
+	PYTHON=$(CURDIR)/$(VENV_CORE221)/bin/python scripts/sanity.sh
+
+# One version of the matrix alone: unit tests, sanity, integration scenarios.
+matrix-core217 matrix-core221: matrix-%: matrix-setup
+	.venv-$*/bin/python -m pytest -q tests/unit
+	PYTHON=$(CURDIR)/.venv-$*/bin/python scripts/sanity.sh
+	VERSION_MATRIX=required $(VPY) -m pytest -n 2 --dist loadgroup -k $* tests/integration/packaging/test_version_matrix.py
+
+# The whole matrix besides .venv's: what `make test` adds to the main suite, on its own.
+matrix: matrix-unit matrix-sanity
+	VERSION_MATRIX=required $(VPY) -m pytest -n 2 --dist loadgroup tests/integration/packaging/test_version_matrix.py

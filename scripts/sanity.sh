@@ -5,7 +5,10 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 python=${PYTHON:-"$root/.venv/bin/python"}
+# One copy per virtual environment, so that the version matrix (make matrix) can run them side by side.
+venv=$(basename "$(dirname "$(dirname "$python")")")
 build="$root/.build/sanity"
+if [ "$venv" != .venv ]; then build="$build-$venv"; fi
 dest="$build/ansible_collections/serverless/aws_lambda"
 
 rm -rf "$build"
