@@ -42,6 +42,12 @@ def write_calls(emulator):
     return [call for call in emulator.calls() if call["operation"] in WRITE_OPERATIONS]
 
 
+def config_reads(emulator):
+    """The event invoke config reads of the task (the info module's List comes after it)."""
+    reads = [call["operation"] for call in emulator.calls() if "EventInvokeConfig" in call["operation"]]
+    return reads[:1]
+
+
 def expect(condition, message):
     if not condition:
         sys.exit("demo failed: " + message)
@@ -60,19 +66,23 @@ def main():
 
         emulator.clear_calls()
         recap = run_playbook("1. Check mode: what would change (--check --diff)", env, demo, "--check", "--diff")
-        expect(recap["changed"] == 3, "check mode reports the 3 configs it would create")
+        expect(recap["changed"] == 1, "check mode reports the task that would create the 3 configs")
         expect(not write_calls(emulator), "check mode sent no write call to AWS")
+        expect(config_reads(emulator) == ["ListFunctionEventInvokeConfigs"], "the task read the function's configs once")
 
+        emulator.clear_calls()
         recap = run_playbook("2. The real run (--diff)", env, demo, "--diff")
-        expect(recap["changed"] == 3, "the real run created the 3 configs")
+        expect(recap["changed"] == 1, "the real run changed the configs")
+        expect(len(write_calls(emulator)) == 3, "the real run created the 3 configs, one write each")
 
         emulator.clear_calls()
         recap = run_playbook("3. The same playbook again: nothing to do", env, demo)
         expect(recap["changed"] == 0, "the re-run changed nothing (changed=0)")
         expect(not write_calls(emulator), "the re-run sent no write call")
 
+        emulator.clear_calls()
         recap = run_playbook("4. Clean up (demo_state=absent)", env, demo, "-e", "demo_state=absent")
-        expect(recap["changed"] == 3, "the clean-up removed the 3 configs")
+        expect(len(write_calls(emulator)) == 3, "the clean-up removed the 3 configs")
     print("\nDemo complete.")
 
 
