@@ -136,28 +136,23 @@ def _refuse_self_destinations(request, function_arn):
 
 def _write(client, request, plan):
     """Apply a put or update plan; returns the config AWS returns (no read-after-write)."""
-    target = request.target
-    config = lambda_api.write_config(
+    config = _send(client, request, plan)
+    if config is None:
+        # The Update found the config deleted since the read: re-create it from what the task asks
+        # for, not from the settings that were deleted.
+        config = _send(client, request, plan_change(None, request.managed))
+    return config
+
+
+def _send(client, request, plan):
+    return lambda_api.write_config(
         client,
-        target,
+        request.target,
         plan.action,
         plan.params,
         destinations=[plan.after[side] for side in SIDES if plan.after[side]],
         retry_timeout=request.retry_timeout,
     )
-    if config is None:
-        # The Update found the config deleted since the read: re-create it from what the task asks
-        # for, not from the settings that were deleted.
-        fresh = plan_change(None, request.managed)
-        config = lambda_api.write_config(
-            client,
-            target,
-            fresh.action,
-            fresh.params,
-            destinations=[fresh.after[side] for side in SIDES if fresh.after[side]],
-            retry_timeout=request.retry_timeout,
-        )
-    return config
 
 
 def _converge_one(client, outcome, current_config, known_arn, *, check_mode, function_missing):
