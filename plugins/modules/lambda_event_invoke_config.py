@@ -494,10 +494,11 @@ def report_fleet(module, outcomes):
         ]
     failed = [outcome for outcome in outcomes if outcome.error is not None]
     if failed:
-        details = " ".join(f"[{outcome.message()}]" for outcome in failed)
-        module.fail_json(
-            msg=f"{len(failed)} of {len(outcomes)} configs failed; the others were applied. {details}", **result
+        others = (
+            "the others were checked; check mode changed nothing" if module.check_mode else "the others were applied"
         )
+        details = " ".join(f"[{outcome.message()}]" for outcome in failed)
+        module.fail_json(msg=f"{len(failed)} of {len(outcomes)} configs failed; {others}. {details}", **result)
     module.exit_json(**result)
 
 
