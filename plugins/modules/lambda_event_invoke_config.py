@@ -73,7 +73,7 @@ options:
       - The function's execution role needs V(sqs:SendMessage), V(sns:Publish), V(lambda:InvokeFunction),
         V(events:PutEvents), or V(s3:PutObject) and V(s3:ListBucket) on the destination.
     type: dict
-    suboptions:
+    suboptions: &destination_sides
       on_success:
         description: The destination of records of successful invocations.
         type: dict
@@ -138,23 +138,7 @@ options:
       destination_config:
         description: As the top-level O(destination_config), which applies when this is not set.
         type: dict
-        suboptions:
-          on_success:
-            description: The destination of records of successful invocations.
-            type: dict
-            suboptions:
-              destination:
-                description: The ARN of the destination.
-                type: str
-                required: true
-          on_failure:
-            description: The destination of records of invocations that failed every attempt or expired.
-            type: dict
-            suboptions:
-              destination:
-                description: The ARN of the destination.
-                type: str
-                required: true
+        suboptions: *destination_sides
       destination_retry_timeout:
         description: As the top-level O(destination_retry_timeout), which applies when this is not set.
         type: int
