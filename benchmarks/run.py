@@ -7,19 +7,25 @@ Run by ``make benchmark`` (or ``python benchmarks/run.py --help``). In one run, 
 1. AWS API calls per run type (create, update, no-op, check mode, absent), read from the call log;
 2. per-task wall and CPU time of a 50-task loop, this module against amazon.aws.lambda_alias, and a
    cProfile of one run of each;
-3. a fleet of 200 configs (50 functions x $LATEST, version 1 and two aliases) applied, then re-applied
-   as a no-op, as a loop on localhost and as one inventory host per config with 10 and 20 forks.
+3. a fleet of 200 configs (50 functions x $LATEST, version 1 and two aliases) as one task (configs):
+   applied from nothing and re-applied as a no-op, with the rate limit lifted, at the default limit and
+   with 100 ms of simulated latency, in check mode, and the no-op re-apply as a loop of 200 single-config
+   tasks. Each case's own time is its playbook's minus the same playbook with a one-config task; each
+   case prints its targets and whether they were met.
 
 Writes benchmarks/results/<timestamp>.md and .json and prints the path and the tables. Not a test:
-nothing is asserted beyond each playbook having done what it should.
+nothing is asserted beyond each playbook having done what it should; a missed target is reported, not
+raised.
 """
 
 import argparse
+import collections
 import datetime
 import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,6 +43,7 @@ from profile_module import STAGES  # noqa: E402 - benchmarks/ is on sys.path whe
 
 from tests.emulator.harness import Emulator  # noqa: E402
 from tests.emulator.harness import link_collection  # noqa: E402
+from tests.emulator.harness import max_calls_in_window  # noqa: E402
 
 OUR_MODULE = "ansible_collections.serverless.aws_lambda.plugins.modules.lambda_event_invoke_config"
 PEER_MODULE = "ansible_collections.amazon.aws.plugins.modules.lambda_alias"
@@ -146,8 +153,12 @@ class Resources:
         self.emulator.create_function(name, versions=1, aliases={alias: "1" for alias in aliases})
 
     def delete_configs(self, targets):
+        """Delete the configs of ``targets`` (function, qualifier); those already absent are skipped."""
         for name, qualifier in targets:
-            self.lambda_client.delete_function_event_invoke_config(FunctionName=name, Qualifier=qualifier)
+            try:
+                self.lambda_client.delete_function_event_invoke_config(FunctionName=name, Qualifier=qualifier)
+            except self.lambda_client.exceptions.ResourceNotFoundException:
+                pass
 
 
 # --- 1. API calls per run type ------------------------------------------------------------------------------------------
@@ -295,8 +306,19 @@ def measure_profiles(runner, function, workdir):
 
 # --- 3. fleet ---------------------------------------------------------------------------------------------------------------
 
+# The fleet's module options: the failure destination is a top-level default, the items set the rest.
+WRITE_OPERATIONS = {
+    "PutFunctionEventInvokeConfig",
+    "UpdateFunctionEventInvokeConfig",
+    "DeleteFunctionEventInvokeConfig",
+}
+DEFAULT_RATE = 10  # the module's default max_requests_per_second
+LATENCY = 0.1  # seconds added to every Lambda call by the emulator in the latency cases
+BASELINE_FUNCTION = "fleet-baseline"
 
-def fleet_items(functions):
+
+def fleet_items(functions, drift=0):
+    """One item per function and qualifier; ``drift`` shifts the retries, so that every item would change."""
     items = []
     for index in range(functions):
         for position, qualifier in enumerate(FLEET_QUALIFIERS):
@@ -305,58 +327,195 @@ def fleet_items(functions):
                 {
                     "function_name": f"fleet-{index:03d}",
                     "qualifier": qualifier,
-                    "maximum_retry_attempts": number % 3,
+                    "maximum_retry_attempts": (number + drift) % 3,
                     "maximum_event_age_in_seconds": 60 * (1 + number % 360),
                 }
             )
     return items
 
 
-def fleet_inventory(workdir, items):
-    hosts = {
-        f"config-{number:04d}": {f"bench_{key}": value for key, value in item.items()}
-        for number, item in enumerate(items)
-    }
-    local = {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}
-    path = os.path.join(workdir, "fleet_inventory.json")
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump({"all": {"children": {"fleet": {"hosts": hosts, "vars": local}}}}, handle)
-    return path
+class FleetCase:
+    """One row of the fleet table: a playbook run, what it should do, and the target it is held to."""
+
+    def __init__(self, label, kind, *, rate=DEFAULT_RATE, latency=False, check=False, drift=0, loop=False):
+        self.label = label
+        self.kind = kind  # "apply" (from nothing) or "re-apply" (nothing to change)
+        self.rate = rate
+        self.latency = latency
+        self.check = check
+        self.drift = drift
+        self.loop = loop
+
+    def extra_vars(self, items, destination):
+        if self.loop:
+            return {"bench_fleet": items, "bench_failure_destination": destination}
+        return {
+            "bench_configs": items,
+            "bench_max_rps": self.rate,
+            "bench_check": self.check,
+            "bench_failure_destination": destination,
+        }
+
+    @property
+    def playbook(self):
+        return "fleet_loop.yml" if self.loop else "fleet_task.yml"
 
 
-def measure_fleet(runner, resources, functions, forks):
+def fleet_cases():
+    """The cases in the order they run; each finds the state it needs (run.py empties the fleet before "apply")."""
+    return [
+        FleetCase("apply from nothing, one task, no rate limit", "apply", rate=0),
+        FleetCase("re-apply (no-op), one task, no rate limit", "re-apply", rate=0),
+        FleetCase("check mode with changes (drift), one task, default limit", "re-apply", check=True, drift=1),
+        FleetCase("re-apply (no-op), loop of single-config tasks", "re-apply", loop=True),
+        FleetCase("check mode from nothing, one task, no rate limit", "apply", rate=0, check=True),
+        FleetCase("apply from nothing, one task, default limit", "apply"),
+        FleetCase("re-apply (no-op), one task, default limit", "re-apply"),
+        FleetCase(
+            f"apply from nothing, one task, default limit, {LATENCY * 1000:.0f} ms latency", "apply", latency=True
+        ),
+        FleetCase(
+            f"re-apply (no-op), one task, default limit, {LATENCY * 1000:.0f} ms latency", "re-apply", latency=True
+        ),
+    ]
+
+
+def fleet_task_results(measurement):
+    """The per-config results of the playbook's one task (a fleet task's configs, or a loop's items)."""
+    (play,) = measurement.report["plays"]
+    (task,) = play["tasks"]
+    result = task["hosts"]["localhost"]
+    return result.get("configs") or result.get("results", [])
+
+
+def target(case, row, loop_wall):
+    """(What the case is held to, whether it was met); None when the case has only the call-count expectations."""
+    calls, own, wall = row["calls"], row["own_seconds"], row["wall_seconds"]
+    added = row["configs"] - 1
+    if case.loop:
+        return None
+    if case.check:
+        return None
+    if case.rate == 0:
+        per_config = 0.005 if case.kind == "re-apply" else 0.010
+        limit = per_config * added
+        text = f"task <= {limit:.2f} s ({per_config * 1000:.0f} ms per added config)"
+        met = own <= limit
+        if case.kind == "re-apply" and loop_wall and row["configs"] >= 200:
+            text += f"; playbook >= 30x faster than the loop ({loop_wall:.1f} s / 30 = {loop_wall / 30:.2f} s)"
+            met = met and wall * 30 <= loop_wall
+        return text, met
+    floor = calls / case.rate
+    limit = 1.2 * floor if case.latency else 1.1 * floor + 1
+    formula = "1.2 x floor" if case.latency else "1.1 x floor + 1 s"
+    return f"task <= {limit:.1f} s ({formula}, floor {calls} / {case.rate} = {floor:.1f} s)", own <= limit
+
+
+def measure_fleet(runner, resources, functions, baseline_runs):
+    """Each case of fleet_cases(): the task's own time is its playbook's minus the same playbook with one config."""
+    emulator = runner.emulator
     for index in range(functions):
         resources.function(f"fleet-{index:03d}", aliases=("blue", "green"))
-    items = fleet_items(functions)
-    targets = [(item["function_name"], item["qualifier"]) for item in items]
-    inventory = fleet_inventory(runner.workdir, items)
-    patterns = [("loop on localhost", "fleet_loop.yml", INVENTORY, None)]
-    patterns += [(f"hosts, forks {count}", "fleet_hosts.yml", inventory, count) for count in forks]
+    resources.function(BASELINE_FUNCTION)
+    baseline_item = {
+        "function_name": BASELINE_FUNCTION,
+        "qualifier": "$LATEST",
+        "maximum_retry_attempts": 1,
+        "maximum_event_age_in_seconds": 60,
+    }
+    targets = [(item["function_name"], item["qualifier"]) for item in fleet_items(functions)]
+    destination = resources.failure_queue
+    # The one-config baseline is a no-op on a config of its own, untouched by the cases.
+    runner.playbook("fleet_task.yml", FleetCase("", "apply").extra_vars([baseline_item], destination))
+
+    def baseline(case):
+        """Wall times of the same playbook with one config, in the case's conditions."""
+        one = case.extra_vars([baseline_item], destination)
+        return [runner.playbook(case.playbook, one).wall for _run in range(baseline_runs)]
+
     rows = []
-    for label, playbook, pattern_inventory, pattern_forks in patterns:
-        extra_vars = {"bench_fleet": items, "bench_failure_destination": resources.failure_queue}
-        for phase in ("apply", "re-apply (no-op)"):
-            measurement = runner.playbook(playbook, extra_vars, inventory=pattern_inventory, forks=pattern_forks)
-            stats = measurement.stats()
-            expected_changed = len(items) if phase == "apply" else 0
-            if stats["changed"] != expected_changed or stats["failures"]:
-                raise RuntimeError(f"fleet {label} {phase}: unexpected stats {stats}")
-            rows.append(
-                {
-                    "pattern": label,
-                    "phase": phase,
-                    "configs": len(items),
-                    "wall_seconds": round(measurement.wall, 1),
-                    "wall_per_config": round(measurement.wall / len(items), 3),
-                    "cpu_seconds": round(measurement.cpu, 1),
-                    "cpu_per_config": round(measurement.cpu / len(items), 3),
-                    "emulator_cpu_seconds": (
-                        None if measurement.emulator_cpu is None else round(measurement.emulator_cpu, 1)
-                    ),
-                }
-            )
-        resources.delete_configs(targets)
+    loop_wall = None
+    for number, case in enumerate(fleet_cases(), 1):
+        print(f"    {number}. {case.label}", flush=True)
+        if case.kind == "apply":
+            resources.delete_configs(targets)
+        if case.latency:
+            emulator.set_latency(LATENCY, service="lambda")
+        one_config = baseline(case)
+        items = fleet_items(functions, drift=case.drift)
+        emulator.clear_calls()
+        measurement = runner.playbook(case.playbook, case.extra_vars(items, destination))
+        calls = [call for call in emulator.calls(times=True) if call["service"] == "lambda"]
+        one_config = statistics.median(one_config + baseline(case))
+        emulator.clear_latency()
+        results = fleet_task_results(measurement)
+        changed = sum(bool(result.get("changed")) for result in results)
+        failed = sum(bool(result.get("failed")) for result in results)
+        expected_changed = len(items) if case.kind == "apply" or case.check else 0
+        if changed != expected_changed or failed or len(results) != len(items):
+            raise RuntimeError(f"fleet case {case.label!r}: {changed} changed, {failed} failed of {len(results)}")
+        own = measurement.wall - one_config
+        writes = sum(call["operation"] in WRITE_OPERATIONS for call in calls)
+        if case.loop:
+            loop_wall = measurement.wall
+        row = {
+            "case": case.label,
+            "configs": len(items),
+            "calls": len(calls),
+            "writes": writes,
+            "operations": dict(sorted(collections.Counter(call["operation"] for call in calls).items())),
+            "max_calls_in_1s": max_calls_in_window(calls),
+            "rate": case.rate if not case.loop else None,
+            "wall_seconds": round(measurement.wall, 2),
+            "one_config_seconds": round(one_config, 2),
+            "own_seconds": round(own, 2),
+            "cpu_seconds": round(measurement.cpu, 1),
+            "checks": [],
+            # Arrival times, relative to the first call: the evidence behind max_calls_in_1s.
+            "call_times": [round(call["time"] - calls[0]["time"], 4) for call in calls] if calls else [],
+        }
+        row["checks"] += expectations(case, row, functions)
+        rows.append(row)
+    # The loop runs after the no-limit re-apply: its comparison is filled in once both are known.
+    for case, row in zip(fleet_cases(), rows):
+        held = target(case, row, loop_wall)
+        if held:
+            row["checks"].append({"target": held[0], "met": held[1]})
     return rows
+
+
+def expectations(case, row, functions):
+    """The call counts and rate each case must show (targets that do not depend on timing)."""
+    checks = []
+    configs = row["configs"]
+    if case.loop:
+        expected = configs
+        checks.append(
+            {
+                "target": f"{expected} calls (one Get per task), 0 writes",
+                "met": row["calls"] == expected and not row["writes"],
+            }
+        )
+    elif case.check:
+        reads = functions + (configs if case.kind == "apply" else 0)
+        checks.append(
+            {"target": f"reads only ({reads}), 0 writes", "met": row["writes"] == 0 and row["calls"] == reads}
+        )
+    elif case.kind == "apply":
+        expected = functions + configs
+        checks.append(
+            {"target": f"{functions} + {configs} calls", "met": row["calls"] == expected and row["writes"] == configs}
+        )
+    else:
+        checks.append(
+            {
+                "target": f"{functions} calls (one List per function), 0 writes",
+                "met": row["calls"] == functions and not row["writes"],
+            }
+        )
+    if case.rate and not case.loop:
+        checks.append({"target": f"no 1 s window above {case.rate} calls", "met": row["max_calls_in_1s"] <= case.rate})
+    return checks
 
 
 # --- reporting --------------------------------------------------------------------------------------------------------------
@@ -395,6 +554,39 @@ def environment():
     }
 
 
+def fleet_markdown(rows):
+    """The fleet table: calls, time and each target with whether it was met."""
+    table_rows = []
+    for row in rows:
+        table_rows.append(
+            {
+                "case": row["case"],
+                "calls": f"{row['calls']} ({row['writes']} writes)",
+                "window": row["max_calls_in_1s"],
+                "time": f"{row['own_seconds']:.2f}",
+                "playbook": f"{row['wall_seconds']:.2f} - {row['one_config_seconds']:.2f}",
+                "targets": "; ".join(
+                    f"{check['target']}: {'met' if check['met'] else 'MISSED'}" for check in row["checks"]
+                ),
+            }
+        )
+    columns = [
+        ("case", "case"),
+        ("calls", "calls"),
+        ("time (task s)", "time"),
+        ("playbook s - one-config playbook s", "playbook"),
+        ("most calls in 1 s", "window"),
+        ("targets", "targets"),
+    ]
+    notes = [
+        "",
+        "time = the playbook's wall time minus that of the same playbook with a one-config task (the median "
+        "of the runs just before and just after). Calls are the Lambda calls in the emulator's call log; "
+        "'most calls in 1 s' is max_calls_in_window over their arrival times.",
+    ]
+    return table(table_rows, columns) + "\n" + "\n".join(notes)
+
+
 def markdown(results):
     env = results["environment"]
     out = [f"# Benchmark results {results['timestamp']}", ""]
@@ -417,7 +609,19 @@ def markdown(results):
             ],
         )
     )
+    per_task = results.get("per_task")
+    if per_task:
+        out += per_task_markdown(results)
+    fleet = results.get("fleet")
+    if fleet:
+        out += ["", f"## 3. Fleet: {fleet[0]['configs']} configs", ""]
+        out.append(fleet_markdown(fleet))
+    return "\n".join(out) + "\n"
+
+
+def per_task_markdown(results):
     per_task = results["per_task"]
+    out = []
     out += ["", f"## 2. Per-task cost, {per_task['rows'][0]['tasks']}-task loop, against amazon.aws.lambda_alias", ""]
     out.append(
         "Per task = (run time - the same playbook with an empty loop) / tasks. CPU = user + system time of the "
@@ -473,24 +677,7 @@ def markdown(results):
         "is created inside the module's code, imports happen inside the import of the module). "
         "'collection's own code' is the time spent in the lines of plugins/ themselves."
     )
-    fleet = results.get("fleet")
-    if fleet:
-        out += ["", f"## 3. Fleet: {fleet[0]['configs']} configs", ""]
-        out.append(
-            table(
-                fleet,
-                [
-                    ("pattern", "pattern"),
-                    ("phase", "phase"),
-                    ("wall s", "wall_seconds"),
-                    ("wall s/config", "wall_per_config"),
-                    ("CPU s", "cpu_seconds"),
-                    ("CPU s/config", "cpu_per_config"),
-                    ("emulator CPU s", "emulator_cpu_seconds"),
-                ],
-            )
-        )
-    return "\n".join(out) + "\n"
+    return out
 
 
 def main():
@@ -500,10 +687,21 @@ def main():
         "--fleet-functions", type=int, default=50, help="functions in the fleet, 4 configs each (default 50)"
     )
     parser.add_argument(
-        "--forks", type=int, nargs="+", default=[10, 20], help="forks of the hosts pattern (default 10 20)"
+        "--baseline-runs",
+        type=int,
+        default=2,
+        help="one-config runs before and after each fleet case, whose median is subtracted (default 2)",
     )
-    parser.add_argument("--skip-fleet", action="store_true", help="leave out the fleet (the longest part)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smaller run in about 2 minutes: 10 tasks, a fleet of 10 functions (40 configs)",
+    )
+    parser.add_argument("--skip-per-task", action="store_true", help="leave out the per-task comparison")
+    parser.add_argument("--skip-fleet", action="store_true", help="leave out the fleet")
     options = parser.parse_args()
+    if options.quick:
+        options.tasks, options.fleet_functions = 10, 10
 
     link_collection()
     os.makedirs(RESULTS, exist_ok=True)
@@ -515,14 +713,15 @@ def main():
         resources = Resources(emulator)
         print("1/3 API calls per run type ...", flush=True)
         results["api_calls"] = measure_api_calls(runner, resources)
-        print(f"2/3 per-task cost, {options.tasks} tasks each ...", flush=True)
-        results["per_task"] = measure_per_task(runner, resources, options.tasks)
-        results["profiles"] = measure_profiles(runner, results["per_task"]["function"], workdir)
-        results["profile_stages"] = [name for name, _suffix, _function in STAGES]
+        if not options.skip_per_task:
+            print(f"2/3 per-task cost, {options.tasks} tasks each ...", flush=True)
+            results["per_task"] = measure_per_task(runner, resources, options.tasks)
+            results["profiles"] = measure_profiles(runner, results["per_task"]["function"], workdir)
+            results["profile_stages"] = [name for name, _suffix, _function in STAGES]
         if not options.skip_fleet:
             configs = options.fleet_functions * len(FLEET_QUALIFIERS)
             print(f"3/3 fleet of {configs} configs ...", flush=True)
-            results["fleet"] = measure_fleet(runner, resources, options.fleet_functions, options.forks)
+            results["fleet"] = measure_fleet(runner, resources, options.fleet_functions, options.baseline_runs)
     results["environment"]["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
     report = markdown(results)
     path = os.path.join(RESULTS, timestamp)
@@ -531,6 +730,9 @@ def main():
     with open(path + ".md", "w", encoding="utf-8") as handle:
         handle.write(report)
     print(report)
+    for row in results.get("fleet", []):
+        for check in row["checks"]:
+            print(f"{'met   ' if check['met'] else 'MISSED'} {row['case']}: {check['target']}")
     print(f"Results: {path}.md and {path}.json")
 
 
