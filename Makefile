@@ -13,7 +13,8 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: setup demo test unit emulator-tests integration sanity lint format benchmark clean
-.PHONY: matrix-setup matrix matrix-ci matrix-core217 matrix-core221 docs
+.PHONY: matrix-setup matrix matrix-unit matrix-sanity matrix-core217 matrix-core221 docs
+.PHONY: mutation
 
 # The version matrix (README "Development"): besides .venv (ansible 12 = ansible-core 2.19 + amazon.aws 10),
 # the oldest ansible-core the collection claims with the oldest amazon.aws (2.17 + 10.x) and the newest
@@ -63,8 +64,18 @@ format: setup
 benchmark: setup
 	$(VPY) benchmarks/run.py
 
+# Mutation testing of plugins/module_utils with the unit tests (mutmut, about 4 minutes on 2 CPUs; not part of
+# `make test`). It works in a scratch copy, .build/mutation, never on the work tree; the score is its last line but
+# one, the survivors follow, and tests/unit/MUTATION.md lists those that are equivalent.
+mutation: setup
+	scripts/mutation.sh
+
 clean:
 	rm -rf $(VENV) $(VENV_CORE217) $(VENV_CORE221) .build
+
+# The documentation site as users browse it (antsibull-docs, Sphinx): .build/docs/build/html/index.html
+docs: setup
+	$(VPY) scripts/build_docs.py
 
 $(VENV_CORE217)/.installed: requirements.txt tests/requirements-core217.txt tests/requirements-core217-collections.txt
 	$(PYTHON) -m venv $(VENV_CORE217)
