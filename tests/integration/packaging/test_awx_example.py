@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""examples/awx_job_templates.yml (AWX as code with awx.awx) is well formed; it cannot run without AWX.
+
+ansible-lint's production profile, with its args rule enabled (ansible-lint 26 leaves that rule out of the
+production profile unless enabled), checks every task's arguments against the awx.awx modules' own argument
+specs (args[module]); a broken copy proves that check is active on both job templates. A syntax check and the
+structure the guide promises (two job templates, check with diff and run with a survey, both on the job
+playbook whose variables the survey sets) complete it.
+"""
+
+import os
+import re
+
+import pytest
+import yaml
+
+SETUP = "examples/awx_job_templates.yml"
+JOB = "examples/event_invoke_config_job.yml"
+GUIDE = "docs/docsite/rst/guide_execution_environments.rst"
+
+
+LINT = ("ansible-lint", "--nocolor", "--enable-list", "args")
+
+
+def lint_env(tools):
+    return tools.bare_env(ANSIBLE_COLLECTIONS_PATH=os.path.join(tools.ROOT, ".build", "collections"))
+
+
+def load(tools, path):
+    with open(os.path.join(tools.ROOT, path), encoding="utf-8") as stream:
+        return yaml.load(stream, Loader=UnsafeTolerantLoader)
+
+
+class UnsafeTolerantLoader(yaml.SafeLoader):
+    """Reads Ansible's !unsafe tag as a plain string."""
+
+
+UnsafeTolerantLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+
+
+def tasks_of(tools, module):
+    return [task[module] for play in load(tools, SETUP) for task in play["tasks"] if module in task]
+
+
+def test_ansible_lint_production_profile_with_awx_specs(tools):
+    completed = tools.run([*LINT, SETUP, JOB], env=lint_env(tools))
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, tools.output_of(completed)
+    assert "Profile 'production' was required, and it passed" in output, output[-5000:]
+
+
+def test_ansible_lint_rejects_arguments_awx_awx_does_not_accept(tools, tmp_path):
+    with open(os.path.join(tools.ROOT, SETUP), encoding="utf-8") as stream:
+        text = stream.read()
+    broken = text.replace("job_type: check\n", "job_type: dry-run\n").replace("job_type: run\n", "job_type: dry-run\n")
+    assert broken.count("job_type: dry-run\n") == 2
+    # Run from the repository root, so that its .ansible-lint (production profile) applies.
+    path = tmp_path / "awx_job_templates.yml"
+    path.write_text(broken, encoding="utf-8")
+    completed = tools.run([*LINT, str(path)], env=lint_env(tools))
+    output = completed.stdout + completed.stderr
+    assert completed.returncode != 0, tools.output_of(completed)
+    assert output.count("args[module]: value of job_type must be one of: run, check, got: dry-run") == 2, output
+
+
+@pytest.mark.parametrize("playbook", [SETUP, JOB])
+def test_syntax_check(tools, playbook):
+    completed = tools.run(["ansible-playbook", "--syntax-check", "-i", "localhost,", playbook], env=lint_env(tools))
+    assert completed.returncode == 0, tools.output_of(completed)
+
+
+def test_job_templates_are_a_drift_check_and_a_surveyed_apply(tools):
+    templates = {template["job_type"]: template for template in tasks_of(tools, "awx.awx.job_template")}
+    assert sorted(templates) == ["check", "run"]
+    check, apply = templates["check"], templates["run"]
+    assert check["diff_mode"] is True
+    assert not check.get("survey_enabled")
+    assert apply["survey_enabled"] is True
+    job_vars = load(tools, JOB)[0]["vars"]
+    surveyed = {question["variable"] for question in apply["survey_spec"]["spec"]}
+    # The survey sets the job playbook's settings, and only variables the playbook has.
+    assert {"function_name", "qualifier", "maximum_retry_attempts", "maximum_event_age_in_seconds"} <= surveyed
+    assert surveyed <= set(job_vars)
+    assert load(tools, SETUP)[0]["vars"]["awx_playbook"] == JOB
+    for template in (check, apply):
+        assert template["playbook"] == "{{ awx_playbook }}"
+        assert template["credentials"] == [tasks_of(tools, "awx.awx.credential")[0]["name"]]
+        assert template["execution_environment"] == tasks_of(tools, "awx.awx.execution_environment")[0]["name"]
+    (host,) = tasks_of(tools, "awx.awx.host")
+    assert host["variables"]["ansible_python_interpreter"] == "{{ ansible_playbook_python }}"
+
+
+def test_guide_walks_through_the_example(tools):
+    with open(os.path.join(tools.ROOT, GUIDE), encoding="utf-8") as stream:
+        guide = stream.read()
+    assert SETUP in guide and JOB in guide
+    for module in ("execution_environment", "project", "inventory", "host", "credential", "job_template"):
+        assert re.search(rf"awx\.awx\.{module}\b", guide), module
