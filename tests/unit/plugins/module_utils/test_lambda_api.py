@@ -2,7 +2,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 import datetime
+import types
 
+import botocore.awsrequest
+import botocore.session
 import lambda_fakes
 import pytest
 from botocore.exceptions import ClientError
@@ -11,6 +14,7 @@ from lambda_fakes import client_error
 from lambda_fakes import invalid_parameter
 from lambda_fakes import no_function
 
+from ansible_collections.amazon.aws.plugins.module_utils import cloud
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
@@ -536,3 +540,140 @@ def test_retry_decorator_does_not_retry_a_missing_resource():
     with pytest.raises(ClientError):
         operation()
     assert calls == [1]
+
+
+# --- mutation-tested details (make mutation) -------------------------------------------------------------------------
+
+
+class _RecordingPacer:
+    def __init__(self):
+        self.requests = []
+
+    def before_send(self, request, **kwargs):
+        self.requests.append(request.url)
+
+
+class _Body:
+    def __init__(self, content):
+        self.content = content
+
+    def stream(self, **kwargs):
+        yield self.content
+
+
+def _answer_without_network(request, **kwargs):
+    return botocore.awsrequest.AWSResponse(request.url, 200, {}, _Body(b'{"Functions": []}'))
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_pace_makes_every_request_of_a_real_client_wait_for_the_pacer(wrapped):
+    boto_client = botocore.session.get_session().create_client(
+        "lambda", region_name=REGION, aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret"
+    )
+    pacer = _RecordingPacer()
+    # amazon.aws's AWSRetry wrapper keeps the boto3 client as .client; pace() hooks that one.
+    lambda_api.pace(types.SimpleNamespace(client=boto_client) if wrapped else boto_client, pacer)
+    boto_client.meta.events.register("before-send.lambda", _answer_without_network)
+    boto_client.list_functions()
+    boto_client.list_functions(Marker="next")
+    assert pacer.requests == [
+        "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions",
+        "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions?Marker=next",
+    ]
+
+
+def test_a_missing_config_is_recognised_from_a_lowercase_message_key():
+    # Error.message instead of Error.Message: ClientError's own text then says "Unknown".
+    error = ClientError(
+        {
+            "Error": {
+                "Code": "ResourceNotFoundException",
+                "message": f"The function {FN_ARN}:prod doesn't have an EventInvokeConfig",
+            },
+            "ResponseMetadata": {"HTTPStatusCode": 404},
+        },
+        "UpdateFunctionEventInvokeConfig",
+    )
+    client = scripted(update_function_event_invoke_config=[error])
+    assert write(client, "update") is None
+
+
+@pytest.mark.parametrize(
+    "code, reason",
+    [
+        (
+            "ResourceConflictException",
+            "the function was still being updated (a deployment or another configuration change)",
+        ),
+        ("TooManyRequestsException", "AWS kept throttling the requests or failing on its side"),
+        ("ServiceException", "AWS kept throttling the requests or failing on its side"),
+    ],
+)
+def test_an_error_retried_until_the_retries_ran_out_says_so(code, reason):
+    error = client_error(code, {"Type": "Service", "Message": "try later"}, "DeleteFunctionEventInvokeConfig", 500)
+    client = scripted(delete_function_event_invoke_config=[error])
+    with pytest.raises(EventInvokeConfigError) as raised:
+        lambda_api.delete_config(client, TARGET)
+    assert raised.value.message == (
+        "Failed to delete the event invoke config of function my-function (qualifier prod). "
+        f"AWS answered {code} to all 10 attempts, retried with back-off: {reason}. Run the task again later"
+    )
+
+
+def test_missing_function_error_is_no_prediction_by_default():
+    assert lambda_api.missing_function_error(TARGET).message == (
+        "Cannot configure function my-function (qualifier prod): the function or its version/alias prod does not "
+        "exist in this account and region. Create it first, or fix function_name, qualifier and region"
+    )
+
+
+def test_destination_rejection_message_in_full_with_a_clock_that_does_not_start_at_zero():
+    client = scripted(put_function_event_invoke_config=[destination_arn_invalid()])
+    time = FakeTime()
+    time.now = 1000.0
+    with pytest.raises(EventInvokeConfigError) as raised:
+        write(client, "put", retry_timeout=1, time=time)
+    assert raised.value.message == (
+        "Failed to put the event invoke config of function my-function (qualifier prod). AWS still rejected the "
+        "destination after 2 attempts over 1 second. Check that each destination exists and that the function's "
+        f"execution role allows sqs:SendMessage on {QUEUE}. IAM changes can take a minute or two to reach Lambda: "
+        "raise destination_retry_timeout to wait longer"
+    )
+
+
+def test_retry_policy_waits_up_to_1_2_4_8_16_then_20_seconds_over_10_attempts(monkeypatch):
+    sleeps = []
+    monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=sleeps.append))
+    monkeypatch.setattr(cloud.random, "uniform", lambda low, high: high)  # the jitter's longest wait
+    calls = []
+
+    @lambda_api.retry_decorator()
+    def operation():
+        calls.append(1)
+        raise lambda_fakes.throttled("ListFunctions")
+
+    with pytest.raises(ClientError):
+        operation()
+    assert len(calls) == 10
+    assert sleeps == [1, 2, 4, 8, 16, 20, 20, 20, 20]
+
+
+def test_list_function_names_retries_a_throttled_page(monkeypatch):
+    sleeps = []
+    monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=sleeps.append))
+    client = scripted(list_functions=[lambda_fakes.throttled("ListFunctions"), {"Functions": [{"FunctionName": "a"}]}])
+    assert lambda_api.list_function_names(client) == ["a"]
+    assert len(client.calls) == 2
+    assert len(sleeps) == 1
+
+
+def test_list_function_names_failure_keeps_aws_answer():
+    client = scripted(list_functions=[ACCESS_DENIED])
+    with pytest.raises(EventInvokeConfigError) as raised:
+        lambda_api.list_function_names(client)
+    assert raised.value.exception is ACCESS_DENIED
+
+
+def test_list_function_names_of_an_answer_without_functions():
+    client = scripted(list_functions=[{}])
+    assert lambda_api.list_function_names(client) == []
