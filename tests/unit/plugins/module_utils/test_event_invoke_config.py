@@ -765,3 +765,67 @@ def test_group_by_function_keeps_first_appearance_order():
 def test_purge_qualifiers_are_the_listed_ones_no_request_names(listed, named, expected):
     requests = [Request(parse_function_name("f", qualifier), "present", {}, 0) for qualifier in named]
     assert purge_qualifiers(listed, requests) == expected
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        (RETRIES, True, "maximum_retry_attempts=True is a boolean, not a number: use a whole number from 0 to 2."),
+        (
+            EVENT_AGE,
+            False,
+            "maximum_event_age_in_seconds=False is a boolean, not a number: use a whole number from 60 to 21600.",
+        ),
+        (
+            "destination_retry_timeout",
+            True,
+            "destination_retry_timeout=True is a boolean, not a number: give a number of seconds (0 or more).",
+        ),
+        ("destination_retry_timeout", -1, "destination_retry_timeout must be 0 or more seconds."),
+    ],
+)
+def test_build_request_refusals_name_the_option(option, value, message):
+    with pytest.raises(InvalidOptionError) as raised:
+        build_request(params(**{option: value}))
+    assert str(raised.value) == message
+    assert raised.value.option == option
+
+
+def test_build_request_without_a_retry_timeout_uses_the_default():
+    assert build_request(params(destination_retry_timeout=None)).retry_timeout == 120
+
+
+def test_build_requests_use_the_region_for_the_self_destination_check():
+    itself = destination_config(on_success=f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:my-function")
+    given = item(function_name=f"{ACCOUNT}:function:my-function", destination_config=itself)
+    with pytest.raises(InvalidOptionError, match=r"^1 of 1 configs are invalid: configs\[0\]: "):
+        build_requests(labelled(given), DEFAULTS, "eu-west-1")
+
+
+def test_build_requests_ambiguity_messages_in_full():
+    with pytest.raises(InvalidOptionError) as raised:
+        build_requests(labelled(item(function_name="f"), item(function_name="f:$LATEST")), DEFAULTS)
+    assert str(raised.value) == (
+        "configs[0] and configs[1] both address the config of function f (qualifier $LATEST); "
+        "give each config once (an unqualified function is the same config as $LATEST)."
+    )
+    other = FN_ARN.replace(ACCOUNT, "210987654321")
+    with pytest.raises(InvalidOptionError) as raised:
+        build_requests(labelled(item(function_name=f"{FN_ARN}:1"), item(function_name=f"{other}:2")), DEFAULTS)
+    assert str(raised.value) == (
+        "configs[0] and configs[1] name function my-function in two accounts (123456789012 and 210987654321); "
+        "manage each account's functions in a task of its own."
+    )
+
+
+def test_build_requests_accept_different_functions_in_different_accounts():
+    other_account = f"arn:aws:lambda:{REGION}:210987654321:function:other-function"
+    requests = build_requests(labelled(item(function_name=FN_ARN), item(function_name=other_account)), DEFAULTS)
+    assert [(r.target.name, r.target.account) for r in requests] == [
+        ("my-function", ACCOUNT),
+        ("other-function", "210987654321"),
+    ]
+
+
+def test_purge_qualifiers_order_versions_by_number():
+    assert purge_qualifiers(["10", "alias", "9", "$LATEST"], []) == ["$LATEST", "9", "10", "alias"]
