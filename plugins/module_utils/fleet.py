@@ -39,10 +39,12 @@ _JITTER_MARGIN = 1.02
 
 
 class Pacer:
-    """Spaces requests about ``1 / rate`` seconds apart, across every thread that shares it.
+    """Lets requests leave at least ``1.02 / rate`` seconds apart, across every thread that shares it.
 
     Lambda's control-plane quota (15 requests per second per account and region) is shared by every
     caller, so a task keeps below it instead of throttling itself and everything else in the account.
+    The spacing is measured from when the previous request actually left, and a thread that slept
+    checks again when it wakes, so a stalled process never releases a burst of requests at once.
     ``rate`` 0 (or None) lifts the limit. ``clock`` and ``sleep`` are injectable for tests.
     """
 
@@ -51,18 +53,18 @@ class Pacer:
         self.clock = clock
         self.sleep = sleep
         self._lock = threading.Lock()
-        self._next = None
+        self._last = None
 
     def wait(self):
-        """Return when this request may go: at once, or when the previous one is ``interval`` old."""
-        if not self.interval:
-            return
-        with self._lock:
-            now = self.clock()
-            start = now if self._next is None or self._next < now else self._next
-            self._next = start + self.interval
-        if start > now:
-            self.sleep(start - now)
+        """Return when this request may leave: one interval after the previous one left."""
+        while self.interval:
+            with self._lock:
+                now = self.clock()
+                if self._last is None or now >= self._last + self.interval:
+                    self._last = now
+                    return
+                delay = self._last + self.interval - now
+            self.sleep(delay)
 
     def before_send(self, **kwargs):
         """botocore's before-send hook; returning None lets the request go."""

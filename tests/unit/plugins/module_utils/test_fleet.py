@@ -4,6 +4,7 @@
 
 import threading
 import types
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from lambda_fakes import ACCOUNT
@@ -17,6 +18,7 @@ from lambda_fakes import no_config
 from lambda_fakes import throttled
 
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
+from ansible_collections.serverless.aws_lambda.plugins.module_utils import fleet as fleet_module
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import build_requests
@@ -609,6 +611,21 @@ def test_pacer_never_lets_more_than_rate_requests_into_any_second(rate):
     assert starts[-1] - starts[0] == pytest.approx(59 * 1.02 / rate)
 
 
+def test_pacer_never_releases_a_burst_after_a_stall():
+    """A request that wakes late still leaves one interval after the previous one left, not at once."""
+    time = FakeClock()
+
+    def overrunning_sleep(seconds):
+        time.now += seconds + 0.4  # the process stalled while the thread slept
+
+    pacer = Pacer(10, clock=time.clock, sleep=overrunning_sleep)
+    left = []
+    for _request in range(8):
+        pacer.wait()
+        left.append(time.now)
+    assert min(b - a for a, b in zip(left, left[1:])) >= 0.102
+
+
 def test_pacer_lets_a_late_request_go_at_once():
     time = FakeClock()
     pacer = Pacer(10, clock=time.clock, sleep=time.sleep)
@@ -645,3 +662,91 @@ def test_throttled_reads_are_retried_and_converge(monkeypatch):
     assert [(o.error, o.changed) for o in outcomes] == [(None, True), (None, True)]
     assert client.operations().count("ListFunctionEventInvokeConfigs") == 3
     assert len(sleeps) == 2
+
+
+# --- mutation-tested details (make mutation) -------------------------------------------------------------------------
+
+
+def test_an_outcome_whose_read_failed_has_an_empty_diff_and_no_warnings():
+    client = FakeLambda(aws())
+    client.failures["GetFunctionEventInvokeConfig"] = [
+        client_error("AccessDeniedException", {"Message": "no"}, "GetFunctionEventInvokeConfig", 403)
+    ]
+    (outcome,) = converge(client, single(maximum_retry_attempts=1))
+    assert outcome.diff() == {"before": {}, "after": {}}
+    assert outcome.warnings == []
+    assert outcome.result()["failed"] is True
+
+
+def test_diff_after_is_the_config_as_it_stays_or_as_aws_wrote_it():
+    client = FakeLambda(aws(LATEST=dict(CURRENT)))
+    (unchanged,) = converge(client, single(maximum_retry_attempts=2))
+    (written,) = converge(client, single(maximum_retry_attempts=0))
+    assert unchanged.diff()["after"] == {
+        "maximum_retry_attempts": 2,
+        "maximum_event_age_in_seconds": 60,
+        "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": None},
+    }
+    assert written.diff()["after"] == {
+        "maximum_retry_attempts": 0,
+        "maximum_event_age_in_seconds": 60,
+        "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": None},
+    }
+
+
+def test_only_purged_results_say_purged():
+    functions = many_functions(1, {"MaximumRetryAttempts": 1})
+    functions["fn-00"]["live"] = {"MaximumRetryAttempts": 2}
+    outcomes = converge(FakeLambda(functions), fleet({"function_name": "fn-00"}), purge=True)
+    assert [o.result().get("purged") for o in outcomes] == [None, True]
+
+
+def test_without_purge_the_other_configs_of_a_listed_function_stay():
+    functions = many_functions(1, {"MaximumRetryAttempts": 1})
+    functions["fn-00"]["live"] = {"MaximumRetryAttempts": 2}
+    client = FakeLambda(functions)
+    outcomes = converge(client, fleet({"function_name": "fn-00"}, {"function_name": "fn-00:1"}))
+    assert [o.request.target.key_qualifier for o in outcomes] == ["$LATEST", "1"]
+    assert client.functions["fn-00"]["live"] == {"MaximumRetryAttempts": 2}
+
+
+def test_self_destination_refused_from_another_config_of_the_function():
+    """A new config named by its bare name: the ARN of another config read in the same List names the account."""
+    client = FakeLambda(aws(LATEST=dict(CURRENT)))
+    outcomes = converge(
+        client,
+        fleet(
+            {"function_name": "my-function"},
+            {"function_name": "my-function:1", "destination_config": destinations(on_failure=FN_ARN)},
+        ),
+    )
+    assert isinstance(outcomes[1].error, InvalidOptionError)
+    assert client.writes == []
+
+
+@pytest.mark.parametrize(
+    "workers, function_count, pools",
+    [
+        (None, 3, []),  # the default is one at a time, in the caller's thread
+        (1, 3, []),
+        (2, 3, [2]),
+        (8, 3, [3]),
+        (4, 1, []),
+    ],
+)
+def test_converge_opens_a_pool_of_at_most_workers_threads_only_for_several_functions(
+    monkeypatch, workers, function_count, pools
+):
+    opened = []
+
+    class RecordingPool(ThreadPoolExecutor):
+        def __init__(self, max_workers):
+            opened.append(max_workers)
+            super().__init__(max_workers=max_workers)
+
+    monkeypatch.setattr(fleet_module, "ThreadPoolExecutor", RecordingPool)
+    requests = fleet(*[{"function_name": f"fn-{n:02d}"} for n in range(function_count)], maximum_retry_attempts=1)
+    kwargs = {} if workers is None else {"workers": workers}
+    outcomes = converge(FakeLambda(many_functions(function_count)), requests, **kwargs)
+    assert [(o.error, o.changed) for o in outcomes] == [(None, True)] * function_count
+    assert opened == pools
