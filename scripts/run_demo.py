@@ -68,7 +68,9 @@ def main():
         recap = run_playbook("1. Check mode: what would change (--check --diff)", env, demo, "--check", "--diff")
         expect(recap["changed"] == 1, "check mode reports the task that would create the 3 configs")
         expect(not write_calls(emulator), "check mode sent no write call to AWS")
-        expect(config_reads(emulator) == ["ListFunctionEventInvokeConfigs"], "the task read the function's configs once")
+        expect(
+            config_reads(emulator) == ["ListFunctionEventInvokeConfigs"], "the task read the function's configs once"
+        )
 
         emulator.clear_calls()
         recap = run_playbook("2. The real run (--diff)", env, demo, "--diff")
