@@ -389,3 +389,19 @@ def test_parse_destination_of_a_non_arn(arn):
 )
 def test_required_permission(arn, permission):
     assert required_permission(arn) == permission
+
+
+@pytest.mark.parametrize(
+    "arn, reason",
+    [
+        ("sqs-queue", "is not an ARN (expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"),
+        (
+            "arn:aws:s3:us-east-1:123456789012:bucket",
+            "is not a bucket ARN: an S3 bucket ARN has empty region and account (arn:aws:s3:::BUCKET)",
+        ),
+    ],
+)
+def test_validate_destination_says_why_in_its_own_words(arn, reason):
+    with pytest.raises(InvalidOptionError) as raised:
+        validate_destination(ON_FAILURE, arn, parse_function_name("my-function"))
+    assert f"destination_config.on_failure.destination={arn!r} {reason}. Allowed: " in str(raised.value)

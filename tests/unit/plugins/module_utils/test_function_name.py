@@ -437,3 +437,19 @@ def test_qualifier_from_arn(function_arn, qualifier):
 )
 def test_unqualified_arn(function_arn, expected):
     assert unqualified_arn(function_arn) == expected
+
+
+def test_with_identity_of_takes_partition_region_and_account_from_the_arn():
+    target = parse_function_name("my-function", "1")
+    assert target.with_identity_of("arn:aws-cn:lambda:cn-north-1:123456789012:function:my-function:1") == (
+        FunctionTarget("my-function", "aws-cn", "cn-north-1", "123456789012", "1", "my-function")
+    )
+
+
+def test_a_qualifier_given_twice_differently_says_to_give_it_once():
+    with pytest.raises(InvalidOptionError) as raised:
+        parse_function_name("my-function:1", "2")
+    assert str(raised.value) == (
+        "function_name='my-function:1' ends in qualifier '1' but qualifier='2' was also given; they must be equal. "
+        "Give the qualifier in one place only."
+    )

@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AnsibleLambdaModule: access_key kept out of logs, and the collection named in the AWS user agent."""
+
+import contextlib
+import json
+
+import pytest
+from ansible.module_utils import basic
+
+from ansible_collections.amazon.aws.plugins.module_utils import common
+from ansible_collections.serverless.aws_lambda.plugins.module_utils import modules
+
+try:  # ansible-core 2.19 and later
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core 2.17 and 2.18 (make matrix)
+
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        saved = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved
+
+
+@pytest.mark.parametrize("argument_spec", [None, {}, {"name": {"type": "str"}}])
+def test_access_key_is_no_log_and_keeps_amazon_aws_aliases(argument_spec):
+    spec = modules._with_secret_access_key_id(argument_spec)
+    assert spec["access_key"]["no_log"] is True
+    assert "aws_access_key_id" in spec["access_key"]["aliases"]
+    assert set(spec) == {"access_key"} | set(argument_spec or {})
+
+
+def test_a_module_own_access_key_spec_is_kept():
+    own = {"access_key": {"type": "str", "no_log": False}}
+    assert modules._with_secret_access_key_id(own) == own
+
+
+def test_the_module_registers_the_collection_and_hides_the_access_key(monkeypatch):
+    monkeypatch.setattr(common, "_collection_info_context", {"name": "amazon.aws", "version": "10.0.0"})
+    with patch_module_args({"name": "f", "access_key": "AKIDEXAMPLE"}):
+        module = modules.AnsibleLambdaModule(argument_spec={"name": {"type": "str"}})
+    assert module.params["name"] == "f"
+    assert module.argument_spec["access_key"]["no_log"] is True
+    assert "AKIDEXAMPLE" in module.no_log_values
+    assert common.get_collection_info() == {"name": "serverless.aws_lambda", "version": "0.1.0"}
