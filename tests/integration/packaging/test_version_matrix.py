@@ -108,23 +108,10 @@ def recap(completed):
     return changed, failed
 
 
-# Known failures of the integration targets themselves (not of the collection) under a version; strict,
-# so that the entry must go once the target is fixed.
-KNOWN_TARGET_BUGS = {
-    (".venv-core217", "integration_lambda_event_invoke_config_info"): (
-        "lambda_event_invoke_config_info/defaults/main.yml: info_expected_total is '{{ 1 + ... }}', a string "
-        "before ansible-core 2.19's native templating, so `length == info_expected_total` is false on 2.17 "
-        "(needs `| int` in the target)"
-    ),
-}
-
-
 def scenario_params():
     for venv in sorted(MATRIX):
         for scenario in SCENARIO_NAMES:
-            reason = KNOWN_TARGET_BUGS.get((venv, scenario))
-            marks = [pytest.mark.xfail(reason=reason, raises=AssertionError, strict=True)] if reason else []
-            yield pytest.param(venv, scenario, marks=marks, id=f"{venv}-{scenario}")
+            yield pytest.param(venv, scenario, id=f"{venv}-{scenario}")
 
 
 @pytest.mark.parametrize(("venv", "scenario"), list(scenario_params()))
