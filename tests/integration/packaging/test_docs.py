@@ -26,6 +26,10 @@ OWN_OPTIONS = {
         "maximum_event_age_in_seconds",
         "destination_config",
         "destination_retry_timeout",
+        "configs",
+        "purge_configs",
+        "workers",
+        "max_requests_per_second",
     },
     "lambda_event_invoke_config_info": {"function_name", "qualifier"},
 }

@@ -21,6 +21,7 @@ from ansible_collections.amazon.aws.plugins.module_utils import cloud
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import fleet as fleet_module
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import ITEM_OPTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import build_requests
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import Pacer
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import converge
@@ -31,15 +32,6 @@ TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
 FIFO_QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:failures.fifo"
 OTHER_ACCOUNT_SELF = function_arn("my-function", "210987654321")
 LAST_MODIFIED = "2026-11-27T14:03:12+00:00"
-OPTIONS = (
-    "function_name",
-    "qualifier",
-    "state",
-    "maximum_retry_attempts",
-    "maximum_event_age_in_seconds",
-    "destination_config",
-    "destination_retry_timeout",
-)
 
 # $LATEST before each single-config test: 2 retries, 60 seconds, a success queue, no failure destination.
 CURRENT = {
@@ -58,17 +50,17 @@ def aws(**qualifiers):
 
 def single(**options):
     """The Request of a task that manages one config with its top-level options."""
-    params = dict.fromkeys(OPTIONS)
+    params = dict.fromkeys(ITEM_OPTIONS)
     params.update(function_name="my-function", state="present", destination_retry_timeout=0)
     params.update(options)
     return build_requests([(None, params)], params, REGION)
 
 
 def fleet(*items, **defaults):
-    top = dict.fromkeys(OPTIONS)
+    top = dict.fromkeys(ITEM_OPTIONS)
     top.update(state="present", destination_retry_timeout=0)
     top.update(defaults)
-    labelled = [(f"configs[{index}]", dict(dict.fromkeys(OPTIONS), **item)) for index, item in enumerate(items)]
+    labelled = [(f"configs[{index}]", dict(dict.fromkeys(ITEM_OPTIONS), **item)) for index, item in enumerate(items)]
     return build_requests(labelled, top, REGION)
 
 
