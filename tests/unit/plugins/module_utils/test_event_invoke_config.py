@@ -800,6 +800,8 @@ def test_build_requests_use_the_region_for_the_self_destination_check():
     given = item(function_name=f"{ACCOUNT}:function:my-function", destination_config=itself)
     with pytest.raises(InvalidOptionError, match=r"^1 of 1 configs are invalid: configs\[0\]: "):
         build_requests(labelled(given), DEFAULTS, "eu-west-1")
+    # In us-east-1 the same name is another function: a valid destination.
+    assert len(build_requests(labelled(given), DEFAULTS, REGION)) == 1
 
 
 def test_build_requests_ambiguity_messages_in_full():

@@ -721,6 +721,7 @@ def test_self_destination_refused_from_another_config_of_the_function():
     [
         (None, 3, []),  # the default is one at a time, in the caller's thread
         (1, 3, []),
+        (2, 2, [2]),
         (2, 3, [2]),
         (8, 3, [3]),
         (4, 1, []),

@@ -677,3 +677,12 @@ def test_list_function_names_failure_keeps_aws_answer():
 def test_list_function_names_of_an_answer_without_functions():
     client = scripted(list_functions=[{}])
     assert lambda_api.list_function_names(client) == []
+
+
+def test_list_function_names_retries_lambda_service_errors_too(monkeypatch):
+    sleeps = []
+    monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=sleeps.append))
+    failure = client_error("ServiceException", {"Type": "Service", "Message": "internal"}, "ListFunctions", 500)
+    client = scripted(list_functions=[failure, {"Functions": [{"FunctionName": "a"}]}])
+    assert lambda_api.list_function_names(client) == ["a"]
+    assert len(client.calls) == 2
