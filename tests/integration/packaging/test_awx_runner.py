@@ -21,7 +21,7 @@ from tests.emulator.harness import ACCESS_KEY
 from tests.emulator.harness import SECRET_KEY
 
 MODULE = "serverless.aws_lambda.lambda_event_invoke_config"
-CONFIGURED = 3  # the demo configures $LATEST, version 1 and the alias live
+CONFIGURED = 3  # the demo's one configs task configures $LATEST, version 1 and the alias live
 INVENTORY = '[local]\nlocalhost ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n'
 
 
@@ -118,10 +118,10 @@ def failed_events(runner):
 def test_demo_as_awx_check_then_run_jobs(tools, new_job, emulator):
     emulator.clear_calls()
     check = run_job(new_job("check-job"), check=True)
-    results = module_results(check)
-    assert len(results) == CONFIGURED, [event["event"] for event in check.events]
-    assert all(result["changed"] for result in results)
-    assert all(result["event_invoke_config"]["last_modified"] is None for result in results)
+    (result,) = module_results(check)
+    assert result["changed"] is True
+    assert [config["changed"] for config in result["configs"]] == [True] * CONFIGURED
+    assert [config["event_invoke_config"]["last_modified"] for config in result["configs"]] == [None] * CONFIGURED
     assert not failed_events(check)
     assert tools.write_calls(emulator) == []
     lambda_client = emulator.client("lambda")
@@ -132,18 +132,16 @@ def test_demo_as_awx_check_then_run_jobs(tools, new_job, emulator):
 
     emulator.clear_calls()
     first = run_job(new_job("run-job"))
-    results = module_results(first)
-    assert len(results) == CONFIGURED
-    assert all(result["changed"] for result in results)
-    assert first.stats["changed"] == {"localhost": CONFIGURED}
+    (result,) = module_results(first)
+    assert [config["changed"] for config in result["configs"]] == [True] * CONFIGURED
+    assert first.stats["changed"] == {"localhost": 1}
     assert len(tools.write_calls(emulator)) == CONFIGURED
     configs = lambda_client.list_function_event_invoke_configs(FunctionName="demo-function")
     assert len(configs["FunctionEventInvokeConfigs"]) == CONFIGURED
 
     emulator.clear_calls()
     second = run_job(new_job("second-run-job"))
-    results = module_results(second)
-    assert len(results) == CONFIGURED
-    assert not any(result["changed"] for result in results)
+    (result,) = module_results(second)
+    assert [config["changed"] for config in result["configs"]] == [False] * CONFIGURED
     assert second.stats["changed"] == {}
     assert tools.write_calls(emulator) == []
