@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: setup demo test unit emulator-tests integration sanity lint format benchmark clean
 .PHONY: matrix-setup matrix matrix-unit matrix-sanity matrix-core217 matrix-core221 docs
-.PHONY: mutation
+.PHONY: mutation coverage
 
 # The version matrix (README "Development"): besides .venv (ansible 12 = ansible-core 2.19 + amazon.aws 10),
 # the oldest ansible-core the collection claims with the oldest amazon.aws (2.17 + 10.x) and the newest
@@ -69,6 +69,11 @@ benchmark: setup
 # one, the survivors follow, and tests/unit/MUTATION.md lists those that are equivalent.
 mutation: setup
 	scripts/mutation.sh
+
+# Branch coverage of plugins/module_utils by the unit tests.
+coverage: setup
+	$(VPY) -m pytest tests/unit -q -p no:cacheprovider --cov=plugins/module_utils --cov-branch --cov-report=term
+	rm -f .coverage
 
 clean:
 	rm -rf $(VENV) $(VENV_CORE217) $(VENV_CORE221) .build
