@@ -12,7 +12,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build/collections
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup demo test unit emulator-tests integration sanity lint format benchmark clean
+.PHONY: setup demo test unit integration sanity lint format benchmark clean
 .PHONY: matrix-setup matrix matrix-unit matrix-sanity matrix-core217 matrix-core221 docs
 .PHONY: mutation coverage
 
