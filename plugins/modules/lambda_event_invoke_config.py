@@ -441,14 +441,19 @@ DESTINATION_CONFIG = dict(
         on_failure=dict(type="dict", options=DESTINATION_OPTIONS),
     ),
 )
+# The options of one config, at the task's top level and in every configs item.
 CONFIG_OPTIONS = dict(
-    function_name=dict(type="str", required=True, aliases=["name"]),
+    function_name=dict(type="str", aliases=["name"]),
     qualifier=dict(type="str"),
     state=dict(type="str", choices=["present", "absent"]),
     maximum_retry_attempts=dict(type="int"),
     maximum_event_age_in_seconds=dict(type="int"),
     destination_config=DESTINATION_CONFIG,
     destination_retry_timeout=dict(type="int"),
+)
+ITEM_SPEC = dict(
+    CONFIG_OPTIONS,
+    function_name=dict(type="str", required=True, aliases=["name"]),
     # Read-only keys of lambda_event_invoke_config_info's items, accepted so those items round-trip.
     function_arn=dict(type="str"),
     last_modified=dict(type="str"),
@@ -487,12 +492,11 @@ def report_fleet(module, outcomes):
 
 
 def main():
-    argument_spec = dict(CONFIG_OPTIONS, function_name=dict(type="str", aliases=["name"]))
-    del argument_spec["function_arn"], argument_spec["last_modified"]
-    argument_spec.update(
+    argument_spec = dict(
+        CONFIG_OPTIONS,
         state=dict(type="str", default="present", choices=["present", "absent"]),
         destination_retry_timeout=dict(type="int", default=DESTINATION_RETRY_TIMEOUT),
-        configs=dict(type="list", elements="dict", options=CONFIG_OPTIONS),
+        configs=dict(type="list", elements="dict", options=ITEM_SPEC),
         purge_configs=dict(type="bool", default=False),
         workers=dict(type="int", default=4),
         max_requests_per_second=dict(type="int", default=10),
