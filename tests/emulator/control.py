@@ -9,10 +9,8 @@ from urllib.parse import parse_qs
 
 from .calls import CallLog
 from .faults import FaultRegistry
-from .faults import FaultSpecError
 from .http_response import Response
 from .latency import LatencyRegistry
-from .latency import LatencySpecError
 from .operation_names import read_body
 
 
@@ -34,36 +32,16 @@ class ControlEndpoints:
             ("/_emulator/calls", "GET"): lambda: Response.json(200, self.calls.entries(wants_times(environ))),
             ("/_emulator/calls", "DELETE"): lambda: clear(self.calls),
             ("/_emulator/faults", "GET"): lambda: Response.json(200, self.faults.list()),
-            ("/_emulator/faults", "POST"): lambda: self.add_fault(environ),
+            ("/_emulator/faults", "POST"): lambda: created(environ, self.faults.add, "the fault"),
             ("/_emulator/faults", "DELETE"): lambda: clear(self.faults),
             ("/_emulator/latency", "GET"): lambda: Response.json(200, self.latency.list()),
-            ("/_emulator/latency", "POST"): lambda: self.set_latency(environ),
+            ("/_emulator/latency", "POST"): lambda: created(environ, self.latency.set, "the latency setting"),
             ("/_emulator/latency", "DELETE"): lambda: clear(self.latency),
         }
         route = routes.get((path, method))
         if route is None:
             return Response.json(404, {"error": f"no emulator endpoint {method} {path}"})
         return route()
-
-    def add_fault(self, environ: dict) -> Response:
-        try:
-            spec = json.loads(read_body(environ) or b"{}")
-            if not isinstance(spec, dict):
-                raise FaultSpecError("the fault must be a JSON object")
-            fault = self.faults.add(spec)
-        except (ValueError, FaultSpecError) as error:
-            return Response.json(400, {"error": str(error)})
-        return Response.json(201, fault.to_json())
-
-    def set_latency(self, environ: dict) -> Response:
-        try:
-            spec = json.loads(read_body(environ) or b"{}")
-            if not isinstance(spec, dict):
-                raise LatencySpecError("the latency setting must be a JSON object")
-            rule = self.latency.set(spec)
-        except (ValueError, LatencySpecError) as error:
-            return Response.json(400, {"error": str(error)})
-        return Response.json(201, rule.to_json())
 
 
 def wants_times(environ: dict) -> bool:
@@ -75,3 +53,14 @@ def wants_times(environ: dict) -> bool:
 def clear(registry) -> Response:
     registry.clear()
     return Response.empty(204)
+
+
+def created(environ: dict, add, what: str) -> Response:
+    """POST of a JSON object to a registry: 201 with what ``add`` made of it, 400 with why it refused."""
+    try:
+        spec = json.loads(read_body(environ) or b"{}")
+        if not isinstance(spec, dict):
+            raise ValueError(f"{what} must be a JSON object")
+        return Response.json(201, add(spec).to_json())
+    except ValueError as error:  # SpecError and malformed JSON alike
+        return Response.json(400, {"error": str(error)})

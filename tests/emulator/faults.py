@@ -11,8 +11,8 @@ import threading
 KNOWN_KEYS = {"operation", "error_code", "status", "times", "probability", "seed", "message", "service"}
 
 
-class FaultSpecError(ValueError):
-    """The fault description sent to POST /_emulator/faults is not usable."""
+class SpecError(ValueError):
+    """A fault or latency setting sent to POST /_emulator/faults or /_emulator/latency is not usable."""
 
 
 class Fault:
@@ -23,7 +23,7 @@ class Fault:
     def __init__(self, spec: dict):
         unknown = set(spec) - KNOWN_KEYS
         if unknown:
-            raise FaultSpecError(f"unknown fault keys: {sorted(unknown)}")
+            raise SpecError(f"unknown fault keys: {sorted(unknown)}")
         self.id = next(self._ids)
         self.operation = required_text(spec, "operation")
         self.error_code = required_text(spec, "error_code")
@@ -99,7 +99,7 @@ class FaultRegistry:
 def required_text(spec: dict, key: str) -> str:
     value = spec.get(key)
     if not isinstance(value, str) or not value:
-        raise FaultSpecError(f"'{key}' must be a non-empty string")
+        raise SpecError(f"'{key}' must be a non-empty string")
     return value
 
 
@@ -114,7 +114,7 @@ def optional_int(spec: dict, key: str, minimum: int, maximum: int | None = None)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum or (maximum and value > maximum):
-        raise FaultSpecError(f"'{key}' must be an integer from {minimum}" + (f" to {maximum}" if maximum else ""))
+        raise SpecError(f"'{key}' must be an integer from {minimum}" + (f" to {maximum}" if maximum else ""))
     return value
 
 
@@ -123,5 +123,5 @@ def optional_probability(spec: dict) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise FaultSpecError("'probability' must be a number from 0 to 1")
+        raise SpecError("'probability' must be a number from 0 to 1")
     return float(value)

@@ -7,12 +7,11 @@ from __future__ import annotations
 import random
 import threading
 
+from .faults import SpecError
+from .faults import optional_text
+
 KNOWN_KEYS = {"delay", "jitter", "seed", "service", "operation"}
 MAX_DELAY = 30.0
-
-
-class LatencySpecError(ValueError):
-    """The latency setting sent to POST /_emulator/latency is not usable."""
 
 
 class LatencyRule:
@@ -21,14 +20,14 @@ class LatencyRule:
     def __init__(self, spec: dict):
         unknown = set(spec) - KNOWN_KEYS
         if unknown:
-            raise LatencySpecError(f"unknown latency keys: {sorted(unknown)}")
+            raise SpecError(f"unknown latency keys: {sorted(unknown)}")
         self.delay = seconds(spec, "delay", required=True)
         self.jitter = seconds(spec, "jitter")
         if self.jitter > self.delay:
-            raise LatencySpecError("'jitter' must not exceed 'delay'")
+            raise SpecError("'jitter' must not exceed 'delay'")
         self.seed = spec.get("seed")
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int)):
-            raise LatencySpecError("'seed' must be an integer")
+            raise SpecError("'seed' must be an integer")
         self.service = optional_text(spec, "service")
         self.operation = optional_text(spec, "operation")
         self._random = random.Random(self.seed)
@@ -97,14 +96,5 @@ def seconds(spec: dict, key: str, required: bool = False) -> float:
     if value is None and not required:
         return 0.0
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_DELAY:
-        raise LatencySpecError(f"'{key}' must be a number of seconds from 0 to {MAX_DELAY:g}")
+        raise SpecError(f"'{key}' must be a number of seconds from 0 to {MAX_DELAY:g}")
     return float(value)
-
-
-def optional_text(spec: dict, key: str) -> str | None:
-    value = spec.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value:
-        raise LatencySpecError(f"'{key}' must be a non-empty string")
-    return value
