@@ -3,37 +3,16 @@
 """Fleet mode (``configs``): one task for many configs survives throttling, conflicts and a missing function.
 
 Each test runs one ansible-playbook with one ``lambda_event_invoke_config`` task whose ``configs`` hold the
-whole fleet (the playbook is written by the ``fleet_playbook`` fixture below). Pacing is not what these tests
+whole fleet (apply_fleet.yml, run by the ``run_fleet`` fixture below). Pacing is not what these tests
 are about, so they lift the rate limit (``max_requests_per_second: 0``); botocore's own retries are turned off
 (MODULE_RETRIES_ONLY) so that every retry is the module's, and the call log counts the module's attempts.
 Nothing here is timed: the tests check results, call logs and the configs read back with boto3.
 """
 
-import json
-import subprocess
-
 import pytest
-from reliability_support import ANSIBLE_PLAYBOOK
-from reliability_support import INVENTORY
 from reliability_support import MODULE_RETRIES_ONLY
-from reliability_support import PLAYBOOK_TIMEOUT
-from reliability_support import PlaybookRun
 
 FLEET_TASK = "Apply the fleet"
-FLEET_PLAYBOOK = f"""---
-# One fleet task: fleet_configs as configs; fleet_options are the task's other options.
-- name: Apply a fleet of event invoke configs in one task
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: {FLEET_TASK}
-      serverless.aws_lambda.lambda_event_invoke_config:
-        configs: "{{{{ fleet_configs }}}}"
-        purge_configs: "{{{{ fleet_options.purge_configs | default(false) }}}}"
-        workers: "{{{{ fleet_options.workers | default(omit) }}}}"
-        max_requests_per_second: "{{{{ fleet_options.max_requests_per_second | default(omit) }}}}"
-      diff: true
-"""
 # The four qualifiers of every function in these tests (AwsResources.functions: live -> 1, blue -> 2).
 FLEET_QUALIFIERS = ("$LATEST", "1", "live", "blue")
 NO_RATE_LIMIT = {"max_requests_per_second": 0}
@@ -56,20 +35,11 @@ FLEET_OPERATIONS = (
 
 
 @pytest.fixture
-def run_fleet(ansible_env, tmp_path):
-    """Run the fleet playbook: ``run_fleet(configs, options={...}, env={...})`` returns a PlaybookRun."""
-    playbook = tmp_path / "fleet.yml"
-    playbook.write_text(FLEET_PLAYBOOK, encoding="utf-8")
+def run_fleet(run_playbook):
+    """Run apply_fleet.yml: ``run_fleet(configs, options={...}, env={...})`` returns a PlaybookRun."""
 
     def run(configs, options=None, env=None):
-        variables = tmp_path / "fleet-vars.json"
-        variables.write_text(json.dumps({"fleet_configs": configs, "fleet_options": options or {}}), encoding="utf-8")
-        run_env = dict(ansible_env, ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", **(env or {}))
-        command = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, str(playbook), "-e", f"@{variables}"]
-        completed = subprocess.run(
-            command, env=run_env, capture_output=True, text=True, timeout=PLAYBOOK_TIMEOUT, check=False
-        )
-        return PlaybookRun(completed)
+        return run_playbook("apply_fleet.yml", {"fleet_configs": configs, "fleet_options": options or {}}, env=env)
 
     return run
 
