@@ -40,6 +40,21 @@ _SNAKE = {
 
 _MODEL = object()  # _record's answer when no scripted answer is due: the model answers
 
+
+def _operation(name):
+    """A client method: the call is recorded, then a due failure or scripted answer wins over the model's."""
+
+    def wrap(model):
+        def method(self, aws_retry=False, **params):
+            scripted = self._record(name, aws_retry, params)
+            return model(self, params) if scripted is _MODEL else scripted
+
+        method.__name__ = model.__name__
+        return method
+
+    return wrap
+
+
 # One request the fake received; aws_retry says whether the code asked for AWSRetry's retries.
 Call = namedtuple("Call", "operation aws_retry params")
 
@@ -123,29 +138,23 @@ class FakeLambda:
 
     # --- what the collection calls ---------------------------------------------------------------------------
 
-    def get_function_event_invoke_config(self, aws_retry=False, **params):
-        scripted = self._record("GetFunctionEventInvokeConfig", aws_retry, params)
-        if scripted is not _MODEL:
-            return scripted
+    @_operation("GetFunctionEventInvokeConfig")
+    def get_function_event_invoke_config(self, params):
         name, qualifier = self._address(params)
         config = self.functions.get(name, {}).get(qualifier)
         if config is None:
             raise no_config("GetFunctionEventInvokeConfig", f"{function_arn(name)}:{qualifier}")
         return self._render(name, qualifier, config)
 
-    def put_function_event_invoke_config(self, aws_retry=False, **params):
-        scripted = self._record("PutFunctionEventInvokeConfig", aws_retry, params)
-        if scripted is not _MODEL:
-            return scripted
+    @_operation("PutFunctionEventInvokeConfig")
+    def put_function_event_invoke_config(self, params):
         name, qualifier = self._existing("PutFunctionEventInvokeConfig", params)
         with self._lock:
             self.functions[name][qualifier] = self._settings(params)
         return self._render(name, qualifier, self.functions[name][qualifier])
 
-    def update_function_event_invoke_config(self, aws_retry=False, **params):
-        scripted = self._record("UpdateFunctionEventInvokeConfig", aws_retry, params)
-        if scripted is not _MODEL:
-            return scripted
+    @_operation("UpdateFunctionEventInvokeConfig")
+    def update_function_event_invoke_config(self, params):
         name, qualifier = self._existing("UpdateFunctionEventInvokeConfig", params)
         with self._lock:
             current = self.functions[name][qualifier]
@@ -154,10 +163,8 @@ class FakeLambda:
             current.update(self._settings(params))
         return self._render(name, qualifier, current)
 
-    def delete_function_event_invoke_config(self, aws_retry=False, **params):
-        scripted = self._record("DeleteFunctionEventInvokeConfig", aws_retry, params)
-        if scripted is not _MODEL:
-            return scripted
+    @_operation("DeleteFunctionEventInvokeConfig")
+    def delete_function_event_invoke_config(self, params):
         name, qualifier = self._address(params)
         with self._lock:
             if self.functions.get(name, {}).get(qualifier) is None:
@@ -165,10 +172,8 @@ class FakeLambda:
             self.functions[name][qualifier] = None
         return {}
 
-    def list_function_event_invoke_configs(self, aws_retry=False, **params):
-        scripted = self._record("ListFunctionEventInvokeConfigs", aws_retry, params)
-        if scripted is not _MODEL:
-            return scripted
+    @_operation("ListFunctionEventInvokeConfigs")
+    def list_function_event_invoke_configs(self, params):
         assert set(params) <= {"FunctionName", "Marker", "MaxItems"}
         pending = self.page_failures.get(params.get("Marker"))
         if pending:
@@ -180,18 +185,14 @@ class FakeLambda:
         configs = [self._render(name, q, config) for q, config in self.functions[name].items() if config is not None]
         return self._page("FunctionEventInvokeConfigs", configs, params, self.page_size)
 
-    def get_function_configuration(self, aws_retry=False, **params):
-        scripted = self._record("GetFunctionConfiguration", aws_retry, params)
-        if scripted is not _MODEL:
-            return scripted
+    @_operation("GetFunctionConfiguration")
+    def get_function_configuration(self, params):
         name, qualifier = self._existing("GetFunctionConfiguration", params)
         arn = function_arn(name) if qualifier == "$LATEST" else f"{function_arn(name)}:{qualifier}"
         return {"FunctionName": name, "FunctionArn": arn}
 
-    def list_functions(self, aws_retry=False, **params):
-        scripted = self._record("ListFunctions", aws_retry, params)
-        if scripted is not _MODEL:
-            return scripted
+    @_operation("ListFunctions")
+    def list_functions(self, params):
         assert set(params) <= {"Marker", "MaxItems"}
         functions = [{"FunctionName": name, "FunctionArn": function_arn(name)} for name in self.functions]
         return self._page("Functions", functions, params, self.function_page_size)
@@ -234,9 +235,7 @@ class FakeLambda:
     def _existing(self, operation, params):
         name, qualifier = self._address(params)
         if qualifier not in self.functions.get(name, {}):
-            raise client_error(
-                "ResourceNotFoundException", {"Type": "User", "Message": "The function doesn't exist."}, operation, 404
-            )
+            raise no_function(operation)
         return name, qualifier
 
     @staticmethod
