@@ -107,12 +107,12 @@ class Runner:
         self.workdir = workdir
         self.env = emulator.ansible_env(ANSIBLE_STDOUT_CALLBACK="ansible.posix.json")
 
-    def playbook(self, name, extra_vars, inventory=INVENTORY, forks=None):
+    def playbook(self, name, extra_vars):
         variables = os.path.join(self.workdir, "vars.json")
         with open(variables, "w", encoding="utf-8") as handle:
             json.dump(extra_vars, handle)
-        command = [os.path.join(BIN, "ansible-playbook"), "-i", inventory, os.path.join(PLAYBOOKS, name)]
-        command += ["-e", f"@{variables}"] + (["--forks", str(forks)] if forks else [])
+        command = [os.path.join(BIN, "ansible-playbook"), "-i", INVENTORY, os.path.join(PLAYBOOKS, name)]
+        command += ["-e", f"@{variables}"]
         emulator_before = process_cpu_seconds(self.emulator.process.pid)
         cpu_before = children_cpu_seconds()
         started = time.monotonic()
