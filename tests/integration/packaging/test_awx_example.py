@@ -97,3 +97,70 @@ def test_guide_walks_through_the_example(tools):
     assert SETUP in guide and JOB in guide
     for module in ("execution_environment", "project", "inventory", "host", "credential", "job_template"):
         assert re.search(rf"awx\.awx\.{module}\b", guide), module
+
+
+def awx_refusals(question):
+    """What AWX's survey validation (JobTemplateSurveySpec) refuses in one question, as its messages say."""
+    default = question.get("default")
+    if question["type"] == "integer":
+        bounds = [question[key] for key in ("min", "max") if key in question]
+        if not all(isinstance(bound, int) for bound in bounds):
+            return [f"min and max of {question['variable']} expected to be integers"]
+        if not isinstance(default, int) or isinstance(default, bool):
+            return [f"Default value {default!r} in survey question {question['variable']} expected to be integer."]
+        if bounds and not question["min"] <= default <= question["max"]:
+            return [f"Default value {default} of {question['variable']} is out of range"]
+    elif question["type"] == "multiplechoice" and default not in question["choices"]:
+        return [f"Default choice {default!r} of {question['variable']} is not one of the choices"]
+    elif question["type"] == "text" and not isinstance(default, str):
+        return [f"Default value {default!r} of {question['variable']} expected to be a string."]
+    return []
+
+
+# Where awx.awx's job_template module sends survey_spec as ansible-core templated it (the module posts it
+# unchanged), with the play's variables; a templated integer shows why the example uses YAML anchors.
+ECHO_TASKS = [
+    {"name": "Template the survey as the job_template task does", "ansible.builtin.debug": {"msg": None}},
+    {
+        "name": "Write it as JSON, types kept",
+        "ansible.builtin.copy": {"content": "{{ templated.msg | to_json }}", "dest": None, "mode": "0600"},
+    },
+]
+
+
+@pytest.mark.parametrize(("venv", "templated_integer"), [(".venv-core217", str), (".venv-core221", int)])
+def test_survey_spec_is_what_awx_accepts(tools, tmp_path, venv, templated_integer):
+    binary = os.path.join(tools.ROOT, venv, "bin", "ansible-playbook")
+    if not os.path.exists(binary):
+        if os.environ.get("VERSION_MATRIX") == "required":
+            pytest.fail(f"{venv} is missing: run `make matrix-setup`")
+        pytest.skip(f"{venv} is missing: run `make matrix-setup`")
+    play = load(tools, SETUP)[0]
+    (apply,) = [t for t in tasks_of(tools, "awx.awx.job_template") if t.get("survey_enabled")]
+    control = {"control": "{{ awx_desired.maximum_event_age_in_seconds }}"}
+    tasks = yaml.safe_load(yaml.safe_dump(ECHO_TASKS))
+    tasks[0]["ansible.builtin.debug"]["msg"] = {"survey_spec": apply["survey_spec"], **control}
+    tasks[0]["register"] = "templated"
+    tasks[1]["ansible.builtin.copy"]["dest"] = str(tmp_path / "survey.json")
+    playbook = tmp_path / "survey.yml"
+    playbook.write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "hosts": "localhost",
+                    "gather_facts": False,
+                    "vars": dict(play["vars"], ansible_python_interpreter="{{ ansible_playbook_python }}"),
+                    "tasks": tasks,
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    completed = tools.run([binary, "-i", "localhost,", "-c", "local", str(playbook)])
+    assert completed.returncode == 0, tools.output_of(completed)
+    sent = yaml.safe_load((tmp_path / "survey.json").read_text(encoding="utf-8"))
+    questions = sent["survey_spec"]["spec"]
+    assert [refusal for question in questions for refusal in awx_refusals(question)] == []
+    integers = {q["variable"]: q["default"] for q in questions if q["type"] == "integer"}
+    assert integers == {"maximum_retry_attempts": 1, "maximum_event_age_in_seconds": 3600}
+    assert type(sent["control"]) is templated_integer
