@@ -15,6 +15,7 @@ TOP_LEVEL = {
     "MANIFEST.json",
     "FILES.json",
     "README.md",
+    "CHANGELOG.rst",
     "COPYING",
     "requirements.txt",
     "bindep.txt",
@@ -34,6 +35,7 @@ REQUIRED_MEMBERS = (
     "docs/docsite/links.yml",
     "docs/docsite/rst/guide_event_invoke_config.rst",
     "changelogs/config.yaml",
+    "changelogs/changelog.yaml",
     "tests/unit/plugins/lambda_fakes.py",
     "tests/integration/targets/lambda_event_invoke_config/tasks/main.yml",
 )

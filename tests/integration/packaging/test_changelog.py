@@ -1,22 +1,22 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The changelog fragments lint, and a release made from them (in a copy, never in the source tree)."""
+"""The release notes: changelogs/changelog.yaml holds the 0.1.0 release, CHANGELOG.rst is antsibull-changelog's
+rendering of it, and fragments added after the release (changelogs/fragments) lint and go into the next one.
+
+Every antsibull-changelog run that writes works in a copy, never in the source tree.
+"""
 
 import os
+import pathlib
 import re
 import shutil
 
 import yaml
 
-# What antsibull-changelog needs to release: its config and fragments, galaxy.yml for the collection's
-# identity, and the plugins with meta/ so that it finds the new modules (their version_added).
-RELEASE_INPUTS = ("changelogs", "galaxy.yml", "plugins", "meta")
-
-
-def test_fragments_lint(tools):
-    completed = tools.run(["antsibull-changelog", "lint"])
-    assert completed.returncode == 0, tools.output_of(completed)
-    assert completed.stdout.strip() == "", tools.output_of(completed)
+# What antsibull-changelog needs: its config, changelog.yaml and fragments, galaxy.yml for the collection's
+# identity, the plugins with meta/ so that it finds the modules, and the generated CHANGELOG.rst.
+RELEASE_INPUTS = ("changelogs", "galaxy.yml", "plugins", "meta", "CHANGELOG.rst")
+FIRST_RELEASE = "0.1.0"
 
 
 def release_copy(tools, destination):
@@ -28,44 +28,52 @@ def release_copy(tools, destination):
             )
         else:
             shutil.copy2(source, destination / name)
+    (destination / "changelogs" / "fragments").mkdir(exist_ok=True)
 
 
-def release_summary(tools):
-    fragments_dir = os.path.join(tools.ROOT, "changelogs", "fragments")
-    summaries = []
-    for name in sorted(os.listdir(fragments_dir)):
-        with open(os.path.join(fragments_dir, name), encoding="utf-8") as stream:
-            fragment = yaml.safe_load(stream) or {}
-        if "release_summary" in fragment:
-            summaries.append(" ".join(fragment["release_summary"].split()))
-    assert len(summaries) == 1, "exactly one fragment must carry the release_summary"
-    return summaries[0]
+def changes(path):
+    return yaml.safe_load((path / "changelogs" / "changelog.yaml").read_text(encoding="utf-8"))
 
 
-def test_release_lists_both_modules_and_the_summary(tools, tmp_path):
-    fragments_dir = os.path.join(tools.ROOT, "changelogs", "fragments")
-    fragments = sorted(os.listdir(fragments_dir))
-    release_copy(tools, tmp_path)
-    completed = tools.run(["antsibull-changelog", "release", "--version", "0.1.0"], cwd=str(tmp_path))
+def test_fragments_and_changelog_yaml_lint(tools):
+    completed = tools.run(["antsibull-changelog", "lint"])
     assert completed.returncode == 0, tools.output_of(completed)
-
-    changelog_rst = tmp_path / "CHANGELOG.rst"
-    assert changelog_rst.is_file(), tools.output_of(completed)
-    text = changelog_rst.read_text(encoding="utf-8")
-    assert "v0.1.0" in text
-    new_modules = text.split("New Modules", 1)[1]
-    for module in tools.MODULES:
-        assert re.search(rf"^- {module} - \S", new_modules, re.MULTILINE), module
-    assert release_summary(tools) in " ".join(text.split())
-
-    changes = yaml.safe_load((tmp_path / "changelogs" / "changelog.yaml").read_text(encoding="utf-8"))
-    release = changes["releases"]["0.1.0"]
-    assert sorted(module["name"] for module in release["modules"]) == sorted(tools.MODULES)
-    lint = tools.run(["antsibull-changelog", "lint-changelog-yaml", "changelogs/changelog.yaml"], cwd=str(tmp_path))
+    assert completed.stdout.strip() == "", tools.output_of(completed)
+    lint = tools.run(["antsibull-changelog", "lint-changelog-yaml", "changelogs/changelog.yaml"])
     assert lint.returncode == 0, tools.output_of(lint)
-    rst = tools.run(["rstcheck", "--report-level", "WARNING", str(changelog_rst)])
+
+
+def test_first_release_lists_both_modules_a_summary_and_no_bugfixes(tools):
+    release = yaml.safe_load(open(os.path.join(tools.ROOT, "changelogs", "changelog.yaml"), encoding="utf-8"))
+    release = release["releases"][FIRST_RELEASE]
+    assert sorted(module["name"] for module in release["modules"]) == sorted(tools.MODULES)
+    assert release["changes"]["release_summary"].startswith("First release")
+    # Nothing was released before 0.1.0, so nothing in it can be a bug fix.
+    assert "bugfixes" not in release["changes"]
+
+
+def test_shipped_changelog_is_what_antsibull_changelog_generates(tools, tmp_path):
+    release_copy(tools, tmp_path)
+    (tmp_path / "CHANGELOG.rst").unlink()
+    completed = tools.run(["antsibull-changelog", "generate"], cwd=str(tmp_path))
+    assert completed.returncode == 0, tools.output_of(completed)
+    with open(os.path.join(tools.ROOT, "CHANGELOG.rst"), encoding="utf-8") as stream:
+        shipped = stream.read()
+    assert (tmp_path / "CHANGELOG.rst").read_text(encoding="utf-8") == shipped
+    assert re.search(rf"^v{re.escape(FIRST_RELEASE)}\n=+$", shipped, re.MULTILINE)
+    rst = tools.run(["rstcheck", "--report-level", "WARNING", "CHANGELOG.rst"])
     assert rst.returncode == 0, tools.output_of(rst)
 
-    # The release consumed the copied fragments (keep_fragments: false); the source tree's are untouched.
-    assert not os.listdir(tmp_path / "changelogs" / "fragments")
-    assert sorted(os.listdir(fragments_dir)) == fragments
+
+def test_a_fragment_added_after_the_release_goes_into_the_next_one(tools, tmp_path):
+    release_copy(tools, tmp_path)
+    late = "lambda_event_invoke_config - a change made after 0.1.0."
+    (tmp_path / "changelogs" / "fragments" / "late.yml").write_text(
+        yaml.safe_dump({"bugfixes": [late]}), encoding="utf-8"
+    )
+    completed = tools.run(["antsibull-changelog", "release", "--version", "0.2.0"], cwd=str(tmp_path))
+    assert completed.returncode == 0, tools.output_of(completed)
+    released = changes(tmp_path)["releases"]
+    assert released[FIRST_RELEASE] == changes(pathlib.Path(tools.ROOT))["releases"][FIRST_RELEASE]
+    assert late in released["0.2.0"]["changes"]["bugfixes"]
+    assert late in (tmp_path / "CHANGELOG.rst").read_text(encoding="utf-8")
