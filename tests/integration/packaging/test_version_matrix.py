@@ -55,10 +55,17 @@ def venv_bin(venv):
 
 
 def lower_bound(spec):
-    """'>=2.17.0' -> (2, 17)."""
-    match = re.fullmatch(r"\s*>=\s*(\d+)\.(\d+)(?:\.\d+)?\s*", spec)
+    """'>=2.17.0' or '>=10.0.0,<12.0.0' -> (2, 17) or (10, 0)."""
+    match = re.match(r"\s*>=\s*(\d+)\.(\d+)(?:\.\d+)?\s*(,|$)", spec)
     assert match, f"expected a '>=X.Y.Z' requirement, got {spec!r}"
     return int(match.group(1)), int(match.group(2))
+
+
+def upper_major(spec):
+    """'>=10.0.0,<12.0.0' -> 12."""
+    match = re.search(r",\s*<\s*(\d+)\.0\.0\s*$", spec)
+    assert match, f"expected an upper bound '<X.0.0', got {spec!r}"
+    return int(match.group(1))
 
 
 def test_matrix_starts_at_the_claimed_minimums():
@@ -70,6 +77,12 @@ def test_matrix_starts_at_the_claimed_minimums():
     oldest_core, oldest_amazon_aws = min(MATRIX.values())
     assert requires_ansible == tuple(int(part) for part in oldest_core.split("."))
     assert amazon_aws[0] == oldest_amazon_aws
+
+
+def test_amazon_aws_upper_bound_is_the_next_major_after_the_newest_tested():
+    with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as stream:
+        spec = yaml.safe_load(stream)["dependencies"]["amazon.aws"]
+    assert upper_major(spec) == max(major for _core, major in MATRIX.values()) + 1
 
 
 @pytest.mark.parametrize("venv", sorted(MATRIX))
