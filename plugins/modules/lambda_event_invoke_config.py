@@ -299,8 +299,16 @@ EXAMPLES = r"""
   serverless.aws_lambda.lambda_event_invoke_config_info:
     function_name: my-function
   register: current
-- serverless.aws_lambda.lambda_event_invoke_config:
+
+- name: Apply what was read
+  serverless.aws_lambda.lambda_event_invoke_config:
     configs: "{{ current.event_invoke_configs }}"
+
+- name: A large fleet while other tools share the account's Lambda API quota (15 requests per second)
+  serverless.aws_lambda.lambda_event_invoke_config:
+    configs: "{{ async_configs }}"
+    max_requests_per_second: 5
+    workers: 8
 """
 
 RETURN = r"""
@@ -407,9 +415,10 @@ diff:
   description:
     - The config before and after the change, in the shape of the module's options.
     - An empty dict stands for no config.
-    - With O(configs), a list with one such entry per changed config, headed by its function and qualifier.
+    - For one config, a dict with C(before) and C(after).
+    - With O(configs), a list of such dicts, one per changed config, headed by its function and qualifier.
   returned: when diff mode is on
-  type: dict
+  type: raw
   contains:
     before:
       description: The settings before the change.
