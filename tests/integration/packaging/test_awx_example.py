@@ -163,4 +163,4 @@ def test_survey_spec_is_what_awx_accepts(tools, tmp_path, venv, templated_intege
     assert [refusal for question in questions for refusal in awx_refusals(question)] == []
     integers = {q["variable"]: q["default"] for q in questions if q["type"] == "integer"}
     assert integers == {"maximum_retry_attempts": 1, "maximum_event_age_in_seconds": 3600}
-    assert type(sent["control"]) is templated_integer
+    assert isinstance(sent["control"], templated_integer)
