@@ -1,6 +1,6 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Desired state, comparison and result shaping for Lambda event invoke configs. Pure functions.
+"""Desired state, grouping, comparison and result shaping for Lambda event invoke configs. Pure functions.
 
 Internally a config's settings are a flat dict with the four keys of ``SETTINGS``; None means unset
 (AWS then applies its defaults: 2 retries, 21600 seconds, no destination). AWS's own shapes are
@@ -10,171 +10,32 @@ difference that is not there.
 
 from collections import namedtuple
 
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import undeliverable_warning
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import validate_destination
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_from_arn
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ABSENT
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import EVENT_AGE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ON_FAILURE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ON_SUCCESS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import RETRIES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SETTINGS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
 
-RETRIES = "maximum_retry_attempts"
-EVENT_AGE = "maximum_event_age_in_seconds"
-SIDES = (ON_SUCCESS, ON_FAILURE)
-SETTINGS = (RETRIES, EVENT_AGE, ON_SUCCESS, ON_FAILURE)
 EMPTY = dict.fromkeys(SETTINGS)
 
-PRESENT = "present"
-ABSENT = "absent"
-
-RANGES = {RETRIES: (0, 2), EVENT_AGE: (60, 21600)}
-
-# Default of destination_retry_timeout: IAM changes to an execution role usually reach Lambda within a
-# minute or two.
-DESTINATION_RETRY_TIMEOUT = 120
-
-# The options of one config, as a task or a configs item gives them; the task's top-level values of
-# DEFAULTED_OPTIONS apply to every item that leaves them out.
-ITEM_OPTIONS = (
-    "function_name",
-    "qualifier",
-    "state",
-    RETRIES,
-    EVENT_AGE,
-    "destination_config",
-    "destination_retry_timeout",
-)
-DEFAULTED_OPTIONS = ("state", RETRIES, EVENT_AGE, "destination_config", "destination_retry_timeout")
 _API_INTEGERS = {RETRIES: "MaximumRetryAttempts", EVENT_AGE: "MaximumEventAgeInSeconds"}
 _API_SIDES = {ON_SUCCESS: "OnSuccess", ON_FAILURE: "OnFailure"}
-
-# What the user asked for: the target, present or absent, the settings they manage (unmanaged settings
-# are absent from ``managed``) and how long to retry a rejected destination.
-Request = namedtuple("Request", "target state managed retry_timeout")
 
 # What to do: action is "none", "put", "update" or "delete"; params is the API body; after is the
 # resulting settings (None: no config).
 Plan = namedtuple("Plan", "action params after")
 
 
-def _refuse_boolean(option, value, allowed):
-    # Ansible's type=int lets booleans through (bool is an int); AWS refuses them in the request body.
-    if isinstance(value, bool):
-        raise InvalidOptionError(f"{option}={value} is a boolean, not a number: {allowed}.", option=option)
-
-
-def _validate_range(option, value):
-    low, high = RANGES[option]
-    _refuse_boolean(option, value, f"use a whole number from {low} to {high}")
-    if not low <= value <= high:
-        raise InvalidOptionError(
-            f"{option}={value} is out of range: use a whole number from {low} to {high}.",
-            option=option,
-        )
-    return value
-
-
-def _managed_destinations(destination_config, target, region):
-    """Destination settings from the destination_config option: a side left out is removed."""
-    managed = {}
-    for side in SIDES:
-        side_config = destination_config.get(side)
-        if side_config is None:
-            managed[side] = None
-        else:
-            managed[side] = validate_destination(side, side_config.get("destination"), target, region)
-    return managed
-
-
-def validate_retry_timeout(value):
-    """The destination_retry_timeout option: a number of seconds, 0 or more."""
-    _refuse_boolean("destination_retry_timeout", value, "give a number of seconds (0 or more)")
-    if value < 0:
-        raise InvalidOptionError(
-            "destination_retry_timeout must be 0 or more seconds.", option="destination_retry_timeout"
-        )
-    return value
-
-
-def item_params(item, defaults):
-    """The options of one ``configs`` item, with the task's top-level value for each it leaves out."""
-    params = {option: item.get(option) for option in ITEM_OPTIONS}
-    for option in DEFAULTED_OPTIONS:
-        if params[option] is None:
-            params[option] = defaults.get(option)
-    return params
-
-
-def build_request(params, region=None):
-    """Validate the options of one config and return the Request they describe. No API call is made.
-
-    Options left out (None) are not managed. ``destination_config``, when given, manages both
-    destinations; a side left out of it means "no destination".
-    """
-    target = parse_function_name(params["function_name"], params.get("qualifier"), region)
-    managed = {}
-    for option in (RETRIES, EVENT_AGE):
-        if params.get(option) is not None:
-            managed[option] = _validate_range(option, params[option])
-    if params.get("destination_config") is not None:
-        managed.update(_managed_destinations(params["destination_config"], target, region))
-    retry_timeout = params.get("destination_retry_timeout")
-    retry_timeout = DESTINATION_RETRY_TIMEOUT if retry_timeout is None else validate_retry_timeout(retry_timeout)
-    return Request(target=target, state=params.get("state") or PRESENT, managed=managed, retry_timeout=retry_timeout)
-
-
-def build_requests(labelled_items, defaults, region=None):
-    """The Requests of every item, all validated before any API call.
-
-    ``labelled_items`` is a list of (label, item): the label names the item in messages, None for a
-    task that configures one config with its top-level options. Raises one InvalidOptionError that
-    names every invalid item, or the two items that address the same config.
-    """
-    requests = []
-    errors = []
-    for label, item in labelled_items:
-        try:
-            requests.append(build_request(item_params(item, defaults), region))
-        except InvalidOptionError as e:
-            if label is None:
-                raise
-            errors.append(f"{label}: {e}")
-    if errors:
-        raise InvalidOptionError(f"{len(errors)} of {len(labelled_items)} configs are invalid: " + " ".join(errors))
-    refuse_ambiguous([(label, request) for (label, _item), request in zip(labelled_items, requests)])
-    return requests
-
-
-def refuse_ambiguous(labelled_requests):
-    """Raise InvalidOptionError when two requests address the same config, before any call.
-
-    ``labelled_requests`` is a list of (label, Request). A function is known by its name: an unqualified
-    name and ``$LATEST`` are one config, and so are a name, a partial ARN and a full ARN. The same name
-    in two accounts is refused too, since a bare name cannot say which of them it means.
-    """
-    configs = {}
-    accounts = {}
-    for label, request in labelled_requests:
-        target = request.target
-        key = (target.name, target.key_qualifier)
-        if key in configs:
-            raise InvalidOptionError(
-                f"{configs[key]} and {label} both address the config of {target.describe()}; "
-                "give each config once (an unqualified function is the same config as $LATEST)."
-            )
-        configs[key] = label
-        if target.account:
-            account, first = accounts.setdefault(target.name, (target.account, label))
-            if account != target.account:
-                raise InvalidOptionError(
-                    f"{first} and {label} name function {target.name} in two accounts ({account} and {target.account}); "
-                    "manage each account's functions in a task of its own."
-                )
-
-
 def group_by_function(requests):
-    """Indexes of ``requests`` per function name, functions in order of first appearance."""
+    """Indexes of ``requests`` per function name, functions in order of first appearance.
+
+    A name is one function: options.ambiguities() refuses a name given with two accounts, or with and without one.
+    """
     groups = {}
     for index, request in enumerate(requests):
         groups.setdefault(request.target.name, []).append(index)

@@ -19,9 +19,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambd
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import refuse_self_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import ABSENT
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import SIDES
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import Request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import group_by_function
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import options_view
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import plan_change
@@ -32,10 +29,16 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import settings_from_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import unmanaged_warnings
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_from_arn
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ABSENT
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
 
 # The pacer spaces requests 2% wider than the rate asks: jitter between the pacer and the server then
 # never brings one request more than the rate into any one-second window.
 _JITTER_MARGIN = 1.02
+
+# How many failures a fleet task's msg spells out; configs holds every one of them.
+SHOWN_FAILURES = 10
 
 
 class Pacer:
@@ -114,6 +117,33 @@ class Outcome:
         return result
 
 
+def failure_message(outcomes, check_mode):
+    """The msg of a fleet task with failed outcomes: counts, then the first failures.
+
+    An error shared by several outcomes (a function-level failure) is told once, with the qualifiers it
+    stopped; with many failures the msg stays readable and ``configs`` holds each failed item's msg.
+    """
+    failed = [outcome for outcome in outcomes if outcome.error is not None]
+    by_error = {}
+    for outcome in failed:
+        by_error.setdefault(id(outcome.error), []).append(outcome)
+    details = []
+    for group in by_error.values():
+        detail = group[0].message()
+        if len(group) > 1:
+            detail += " (qualifiers " + ", ".join(o.request.target.key_qualifier for o in group) + ")"
+        details.append(f"[{detail}]")
+    if len(failed) == len(outcomes):
+        head = f"All {len(failed)} configs failed"
+    else:
+        others = "the others were checked; check mode changed nothing" if check_mode else "the others were applied"
+        head = f"{len(failed)} of {len(outcomes)} configs failed; {others}"
+    message = f"{head}. " + " ".join(details[:SHOWN_FAILURES])
+    if len(details) > SHOWN_FAILURES:
+        message += f" ... and {len(details) - SHOWN_FAILURES} more; configs gives the msg of every failed item."
+    return message
+
+
 def _read(client, requests, purge):
     """The configs of one function, by qualifier, and whether AWS said that the function does not exist."""
     if len(requests) == 1 and not purge:
@@ -157,7 +187,7 @@ def _send(client, request, plan):
     )
 
 
-def _converge_one(client, outcome, current_config, known_arn, *, check_mode, function_missing):
+def _converge_one(client, outcome, current_config, known_arn, *, check_mode, missing):
     request = outcome.request
     current = settings_from_api(current_config)
     plan = plan_request(request, current)
@@ -167,8 +197,8 @@ def _converge_one(client, outcome, current_config, known_arn, *, check_mode, fun
         outcome.after = current
         outcome.config = result_from_api(current_config)
         return
-    if function_missing:
-        raise lambda_api.missing_function_error(request.target)
+    if missing is not None:
+        raise missing
     if plan.action == "delete":
         if not check_mode:
             lambda_api.delete_config(client, request.target)
@@ -198,7 +228,9 @@ def _converge_function(client, requests, check_mode, purge):
         for outcome in outcomes:
             outcome.error = e
         return outcomes
-    if purge and not function_missing:
+    # One error for the whole function, which the task's msg then tells once.
+    missing = lambda_api.missing_function_error(requests[0].target, whole=True) if function_missing else None
+    if purge and missing is None:
         template = requests[0]
         for qualifier in purge_qualifiers(configs, requests):
             target = template.target._replace(qualifier=qualifier)
@@ -208,12 +240,26 @@ def _converge_function(client, requests, check_mode, purge):
     for outcome in outcomes:
         current_config = configs.get(outcome.request.target.key_qualifier)
         try:
-            _converge_one(
-                client, outcome, current_config, known_arn, check_mode=check_mode, function_missing=function_missing
-            )
+            _converge_one(client, outcome, current_config, known_arn, check_mode=check_mode, missing=missing)
         except (EventInvokeConfigError, InvalidOptionError) as e:
             outcome.error = e
     return outcomes
+
+
+def map_units(client, work, units, workers):
+    """``[work(unit_client, unit) for unit in units]``, on up to ``workers`` threads.
+
+    Each unit gets ``client`` with retry state of its own (lambda_api.retrying); the pacer hooked on the
+    boto3 client is shared by all.
+    """
+
+    def run(unit):
+        return work(lambda_api.retrying(client), unit)
+
+    if workers > 1 and len(units) > 1:
+        with ThreadPoolExecutor(max_workers=min(workers, len(units))) as pool:
+            return list(pool.map(run, units))
+    return [run(unit) for unit in units]
 
 
 def converge(client, requests, check_mode=False, purge=False, workers=1):
@@ -225,14 +271,10 @@ def converge(client, requests, check_mode=False, purge=False, workers=1):
     """
     groups = list(group_by_function(requests).values())
 
-    def unit(indexes):
-        return _converge_function(client, [requests[index] for index in indexes], check_mode, purge)
+    def unit(unit_client, indexes):
+        return _converge_function(unit_client, [requests[index] for index in indexes], check_mode, purge)
 
-    if workers > 1 and len(groups) > 1:
-        with ThreadPoolExecutor(max_workers=min(workers, len(groups))) as pool:
-            done = list(pool.map(unit, groups))
-    else:
-        done = [unit(indexes) for indexes in groups]
+    done = map_units(client, unit, groups, workers)
     ordered = [None] * len(requests)
     purged = []
     for indexes, outcomes in zip(groups, done):

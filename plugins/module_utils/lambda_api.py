@@ -16,9 +16,9 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import required_permission
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import DESTINATION_RETRY_TIMEOUT
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import unqualified_arn
 
 # Retried besides AWSRetry's throttling codes: a function that is being updated answers
@@ -37,6 +37,16 @@ def retry_decorator():
     return AWSRetry.jittered_backoff(
         retries=RETRY_ATTEMPTS, delay=1, backoff=2.0, max_delay=20, catch_extra_error_codes=RETRIED_ERROR_CODES
     )
+
+
+def retrying(client):
+    """``client`` (a boto3 client, or amazon.aws's retrying wrapper of one) with retry state of its own.
+
+    amazon.aws's jittered back-off keeps one delay iterator per decorator, changed without a lock, so
+    every worker thread needs its own decorator: sharing one, a thread's waits are cut short or
+    stretched by the others' retries.
+    """
+    return RetryingBotoClientWrapper(getattr(client, "client", client), retry_decorator())
 
 
 def _error_code(exception):
@@ -64,12 +74,15 @@ def _retries_exhausted_advice(exception):
     return f"AWS answered {code} to all {RETRY_ATTEMPTS} attempts, retried with back-off: {reason}. Run the task again later"
 
 
-def _fail(action, target, exception, advice=""):
+def _error(what, exception, advice=""):
+    """The EventInvokeConfigError for a failed call: ``Failed to <what>``, then what to do about it."""
     advice = advice or _retries_exhausted_advice(exception)
-    message = f"Failed to {action} the event invoke config of {target.describe()}"
-    if advice:
-        message = f"{message}. {advice}"
-    raise EventInvokeConfigError(message=message, exception=exception)
+    message = f"Failed to {what}. {advice}" if advice else f"Failed to {what}"
+    return EventInvokeConfigError(message=message, exception=exception)
+
+
+def _fail(action, target, exception, advice=""):
+    raise _error(f"{action} the event invoke config of {target.describe()}", exception, advice)
 
 
 def pace(client, pacer):
@@ -95,15 +108,22 @@ def get_config(client, target):
         _fail("read", target, e)
 
 
-def missing_function_error(target, exception=None, predicted=False):
+def missing_function_error(target, exception=None, predicted=False, whole=False):
     """The error for a config whose function, version or alias does not exist.
 
-    ``predicted``: check mode found it out by reading the function, before any write.
+    ``predicted``: check mode found it out by reading the function, before any write. ``whole``: AWS said
+    that the function itself does not exist (a List's answer), which stops every qualifier of it.
     """
-    message = (
-        f"Cannot configure {target.describe()}: the function or its version/alias {target.key_qualifier} does not exist in this account and "
-        "region. Create it first, or fix function_name, qualifier and region"
-    )
+    if whole:
+        message = (
+            f"Cannot configure function {target.name}: it does not exist in this account and region. "
+            "Create it first, or fix function_name and region"
+        )
+    else:
+        message = (
+            f"Cannot configure {target.describe()}: the function or its version/alias {target.key_qualifier} does not exist in "
+            "this account and region. Create it first, or fix function_name, qualifier and region"
+        )
     if predicted:
         message += " (check mode predicts this failure of a real run from GetFunctionConfiguration's answer; nothing was changed)"
     return EventInvokeConfigError(message=message, exception=exception)
@@ -122,7 +142,7 @@ def function_arn(client, target):
         botocore.exceptions.ClientError,
         botocore.exceptions.BotoCoreError,
     ) as e:  # pylint: disable=duplicate-except
-        raise EventInvokeConfigError(message=f"Failed to check that {target.describe()} exists", exception=e) from e
+        raise _error(f"check that {target.describe()} exists", e) from e
     return f"{unqualified_arn(function['FunctionArn'])}:{target.key_qualifier}"
 
 
@@ -176,7 +196,7 @@ def write_config(
     params,
     *,
     destinations=(),
-    retry_timeout=DESTINATION_RETRY_TIMEOUT,
+    retry_timeout,
     sleep=time.sleep,
     clock=time.monotonic,
 ):
@@ -238,9 +258,7 @@ def list_configs(client, function_name):
         botocore.exceptions.ClientError,
         botocore.exceptions.BotoCoreError,
     ) as e:  # pylint: disable=duplicate-except
-        raise EventInvokeConfigError(
-            message=f"Failed to list the event invoke configs of function {function_name}", exception=e
-        ) from e
+        raise _error(f"list the event invoke configs of function {function_name}", e) from e
     return result.get("FunctionEventInvokeConfigs", [])
 
 
@@ -249,5 +267,5 @@ def list_function_names(client):
     try:
         result = paginated_query_with_retries(client, "list_functions", retry_decorator())
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        raise EventInvokeConfigError(message="Failed to list the Lambda functions of the region", exception=e) from e
+        raise _error("list the Lambda functions of the region", e) from e
     return [function["FunctionName"] for function in result.get("Functions", [])]

@@ -158,23 +158,6 @@ options:
       - Check mode and diff mode show what would be deleted; RV(configs) lists each purged config.
     type: bool
     default: false
-  workers:
-    description:
-      - How many functions are worked on at the same time. The configs of one function are always
-        written one after another, because Lambda refuses concurrent changes to one function.
-      - More workers hide the latency of the API; O(max_requests_per_second) still bounds the rate.
-    type: int
-    default: 4
-  max_requests_per_second:
-    description:
-      - The most Lambda API requests per second that the task sends, retries included, shared by all
-        its workers.
-      - Lambda allows 15 control-plane requests per second per account and region, shared by every
-        caller and not raisable. The default leaves a third of that to deployments, consoles and other
-        tools that run at the same time; throttling answers are retried all the same.
-      - V(0) lifts the limit.
-    type: int
-    default: 10
 notes:
   - Throttling, C(ResourceConflictException) (the function is being updated) and server errors are
     retried with a jittered backoff, 10 attempts in all, which take about a minute on average and at
@@ -197,6 +180,7 @@ notes:
     reports a change, since the config the task read is gone as the task asked; the diff says the same.
   - Supports C(check_mode) and C(diff_mode).
 extends_documentation_fragment:
+  - serverless.aws_lambda.pacing
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -436,37 +420,13 @@ diff:
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import DESTINATION_RETRY_TIMEOUT
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import build_requests
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import Pacer
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import converge
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import failure_message
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.modules import AnsibleLambdaModule
-
-DESTINATION_OPTIONS = dict(destination=dict(type="str", required=True))
-DESTINATION_CONFIG = dict(
-    type="dict",
-    options=dict(
-        on_success=dict(type="dict", options=DESTINATION_OPTIONS),
-        on_failure=dict(type="dict", options=DESTINATION_OPTIONS),
-    ),
-)
-# The options of one config, at the task's top level and in every configs item.
-CONFIG_OPTIONS = dict(
-    function_name=dict(type="str", aliases=["name"]),
-    qualifier=dict(type="str"),
-    state=dict(type="str", choices=["present", "absent"]),
-    maximum_retry_attempts=dict(type="int"),
-    maximum_event_age_in_seconds=dict(type="int"),
-    destination_config=DESTINATION_CONFIG,
-    destination_retry_timeout=dict(type="int"),
-)
-ITEM_SPEC = dict(
-    CONFIG_OPTIONS,
-    function_name=dict(type="str", required=True, aliases=["name"]),
-    # Read-only keys of lambda_event_invoke_config_info's items, accepted so those items round-trip.
-    function_arn=dict(type="str"),
-    last_modified=dict(type="str"),
-)
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import module_argument_spec
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import validate_pacing
 
 
 def report_one(module, outcome):
@@ -490,28 +450,14 @@ def report_fleet(module, outcomes):
             for outcome in outcomes
             if outcome.changed
         ]
-    failed = [outcome for outcome in outcomes if outcome.error is not None]
-    if failed:
-        others = (
-            "the others were checked; check mode changed nothing" if module.check_mode else "the others were applied"
-        )
-        details = " ".join(f"[{outcome.message()}]" for outcome in failed)
-        module.fail_json(msg=f"{len(failed)} of {len(outcomes)} configs failed; {others}. {details}", **result)
+    if any(outcome.error is not None for outcome in outcomes):
+        module.fail_json(msg=failure_message(outcomes, module.check_mode), **result)
     module.exit_json(**result)
 
 
 def main():
-    argument_spec = dict(
-        CONFIG_OPTIONS,
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        destination_retry_timeout=dict(type="int", default=DESTINATION_RETRY_TIMEOUT),
-        configs=dict(type="list", elements="dict", options=ITEM_SPEC),
-        purge_configs=dict(type="bool", default=False),
-        workers=dict(type="int", default=4),
-        max_requests_per_second=dict(type="int", default=10),
-    )
     module = AnsibleLambdaModule(
-        argument_spec=argument_spec,
+        argument_spec=module_argument_spec(),
         supports_check_mode=True,
         mutually_exclusive=[("function_name", "configs"), ("qualifier", "configs")],
         required_one_of=[("function_name", "configs")],
@@ -522,12 +468,11 @@ def main():
         module.fail_json(
             msg="purge_configs needs configs: list the configs to keep in configs.", option="purge_configs"
         )
-    if params["workers"] < 1 or params["max_requests_per_second"] < 0:
-        module.fail_json(msg="workers must be 1 or more, and max_requests_per_second 0 (no limit) or more.")
     labelled = (
         [(f"configs[{index}]", item) for index, item in enumerate(params["configs"])] if fleet else [(None, params)]
     )
     try:
+        validate_pacing(params)
         requests = build_requests(labelled, params, region=module.region)
     except InvalidOptionError as e:
         module.fail_json(msg=str(e), option=e.option)

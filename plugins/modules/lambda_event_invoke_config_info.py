@@ -33,9 +33,10 @@ options:
       - Requires O(function_name).
     type: str
 notes:
-  - Throttling and server errors are retried with a jittered backoff.
+  - Throttling and server errors are retried with a jittered backoff, each worker with its own.
   - Makes only read calls; supports check mode.
 extends_documentation_fragment:
+  - serverless.aws_lambda.pacing
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -144,10 +145,14 @@ functions:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import Pacer
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import map_units
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import config_item
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import sorted_items
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.modules import AnsibleLambdaModule
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import info_argument_spec
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import validate_pacing
 
 
 def configs_of_target(client, target):
@@ -158,41 +163,39 @@ def configs_of_target(client, target):
     return sorted_items(target.name, lambda_api.list_configs(client, target.given_name) or [])
 
 
-def configs_of_region(client):
-    """Every function of the region with its configs, sorted by function name."""
-    functions = []
-    for name in sorted(lambda_api.list_function_names(client)):
+def configs_of_region(client, workers=1):
+    """Every function of the region with its configs, sorted by function name; one List per function on ``workers`` threads."""
+
+    def function(unit_client, name):
         # A function deleted between the two calls simply has no configs.
-        functions.append(
-            dict(
-                function_name=name, event_invoke_configs=sorted_items(name, lambda_api.list_configs(client, name) or [])
-            )
+        return dict(
+            function_name=name,
+            event_invoke_configs=sorted_items(name, lambda_api.list_configs(unit_client, name) or []),
         )
-    return functions
+
+    return map_units(client, function, sorted(lambda_api.list_function_names(client)), workers)
 
 
 def main():
-    argument_spec = dict(
-        function_name=dict(type="str", aliases=["name"]),
-        qualifier=dict(type="str"),
-    )
     module = AnsibleLambdaModule(
-        argument_spec=argument_spec, supports_check_mode=True, required_by=dict(qualifier="function_name")
+        argument_spec=info_argument_spec(), supports_check_mode=True, required_by=dict(qualifier="function_name")
     )
-
+    params = module.params
     target = None
-    if module.params["function_name"] is not None:
-        try:
-            target = parse_function_name(module.params["function_name"], module.params["qualifier"], module.region)
-        except InvalidOptionError as e:
-            module.fail_json(msg=str(e), option=e.option)
+    try:
+        validate_pacing(params)
+        if params["function_name"] is not None:
+            target = parse_function_name(params["function_name"], params["qualifier"], module.region)
+    except InvalidOptionError as e:
+        module.fail_json(msg=str(e), option=e.option)
 
     client = module.client("lambda", retry_decorator=lambda_api.retry_decorator())
+    lambda_api.pace(client, Pacer(params["max_requests_per_second"]))
     try:
         if target is not None:
             result = dict(event_invoke_configs=configs_of_target(client, target))
         else:
-            functions = configs_of_region(client)
+            functions = configs_of_region(client, params["workers"])
             configs = [config for function in functions for config in function["event_invoke_configs"]]
             result = dict(event_invoke_configs=configs, functions=functions)
     except AnsibleAWSError as e:

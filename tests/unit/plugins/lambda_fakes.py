@@ -55,7 +55,8 @@ def _operation(name):
     return wrap
 
 
-# One request the fake received; aws_retry says whether the code asked for AWSRetry's retries.
+# One request the fake received; aws_retry says whether the code asked for AWSRetry's retries (False behind
+# lambda_api.retrying(), whose amazon.aws wrapper takes the flag and does the retrying).
 Call = namedtuple("Call", "operation aws_retry params")
 
 

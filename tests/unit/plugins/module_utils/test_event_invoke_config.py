@@ -6,14 +6,9 @@ import datetime
 
 import pytest
 
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import Plan
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import Request
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import build_request
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import build_requests
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import desired_settings
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import group_by_function
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import item_params
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import options_view
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import plan_change
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import plan_request
@@ -24,8 +19,8 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import settings_from_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import unmanaged_warnings
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import update_params
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import FunctionTarget
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -64,139 +59,6 @@ def destination_config(on_success=None, on_failure=None):
         "on_success": None if on_success is None else {"destination": on_success},
         "on_failure": None if on_failure is None else {"destination": on_failure},
     }
-
-
-# --- build_request ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "option, value",
-    [
-        (RETRIES, 0),
-        (RETRIES, 1),
-        (RETRIES, 2),
-        (EVENT_AGE, 60),
-        (EVENT_AGE, 61),
-        (EVENT_AGE, 21599),
-        (EVENT_AGE, 21600),
-    ],
-)
-def test_build_request_accepts_values_in_range(option, value):
-    assert build_request(params(**{option: value})).managed == {option: value}
-
-
-@pytest.mark.parametrize(
-    "option, value, low, high",
-    [
-        (RETRIES, -1, 0, 2),
-        (RETRIES, 3, 0, 2),
-        (RETRIES, 100, 0, 2),
-        (EVENT_AGE, 0, 60, 21600),
-        (EVENT_AGE, 59, 60, 21600),
-        (EVENT_AGE, 21601, 60, 21600),
-        (EVENT_AGE, -60, 60, 21600),
-    ],
-)
-def test_build_request_refuses_values_out_of_range(option, value, low, high):
-    with pytest.raises(InvalidOptionError) as raised:
-        build_request(params(**{option: value}))
-    assert raised.value.option == option
-    assert str(raised.value) == f"{option}={value} is out of range: use a whole number from {low} to {high}."
-
-
-def test_build_request_leaves_out_options_unmanaged():
-    request = build_request(params())
-    assert request.managed == {}
-    assert request.target == FunctionTarget("my-function", None, None, None, None, "my-function")
-
-
-def test_build_request_with_integers_only_leaves_destinations_unmanaged():
-    assert build_request(params(**{RETRIES: 0, EVENT_AGE: 3600})).managed == {RETRIES: 0, EVENT_AGE: 3600}
-
-
-@pytest.mark.parametrize(
-    "given, managed",
-    [
-        ({}, {"on_success": None, "on_failure": None}),
-        (destination_config(), {"on_success": None, "on_failure": None}),
-        (destination_config(on_success=QUEUE), {"on_success": QUEUE, "on_failure": None}),
-        ({"on_success": {"destination": QUEUE}}, {"on_success": QUEUE, "on_failure": None}),
-        (destination_config(on_failure=BUCKET), {"on_success": None, "on_failure": BUCKET}),
-        ({"on_failure": {"destination": TOPIC}}, {"on_success": None, "on_failure": TOPIC}),
-        (destination_config(QUEUE, TOPIC), {"on_success": QUEUE, "on_failure": TOPIC}),
-    ],
-)
-def test_build_request_destination_config_manages_both_sides(given, managed):
-    assert build_request(params(destination_config=given)).managed == managed
-
-
-def test_build_request_with_every_option():
-    request = build_request(
-        params(
-            function_name=f"{FN_ARN}:prod",
-            qualifier="prod",
-            destination_config=destination_config(QUEUE, TOPIC),
-            **{RETRIES: 1, EVENT_AGE: 7200},
-        ),
-        region=REGION,
-    )
-    assert request.target == FunctionTarget("my-function", "aws", REGION, ACCOUNT, "prod", FN_ARN)
-    assert request.managed == settings(1, 7200, QUEUE, TOPIC)
-
-
-@pytest.mark.parametrize(
-    "given, option, text",
-    [
-        (
-            destination_config(on_success=BUCKET),
-            "destination_config.on_success.destination",
-            "on_failure destination only",
-        ),
-        ({"on_failure": {"destination": "not-an-arn"}}, "destination_config.on_failure.destination", "is not an ARN"),
-        (
-            {"on_success": {"destination": None}},
-            "destination_config.on_success.destination",
-            "must be a destination ARN",
-        ),
-        ({"on_success": {}}, "destination_config.on_success.destination", "must be a destination ARN"),
-    ],
-)
-def test_build_request_validates_destinations(given, option, text):
-    with pytest.raises(InvalidOptionError) as raised:
-        build_request(params(destination_config=given), region=REGION)
-    assert raised.value.option == option
-    assert text in str(raised.value)
-
-
-def test_build_request_uses_the_region_for_the_self_destination_check():
-    given = destination_config(on_success=f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:my-function")
-    partial_arn = f"{ACCOUNT}:function:my-function"
-    request = build_request(params(function_name=partial_arn, destination_config=given), region=REGION)
-    assert request.managed["on_success"].startswith("arn:")
-    with pytest.raises(InvalidOptionError):
-        build_request(params(function_name=partial_arn, destination_config=given), region="eu-west-1")
-
-
-def test_build_request_leaves_the_self_check_of_a_bare_name_until_the_account_is_known():
-    given = destination_config(on_failure=FN_ARN)
-    assert build_request(params(destination_config=given), region=REGION).managed["on_failure"] == FN_ARN
-    with pytest.raises(InvalidOptionError, match="cannot be its own destination"):
-        build_request(params(function_name=FN_ARN, destination_config=given), region=REGION)
-
-
-@pytest.mark.parametrize(
-    "options, option",
-    [
-        ({"function_name": "my-function:1", "qualifier": "2"}, "qualifier"),
-        ({"function_name": "bad name"}, "function_name"),
-        ({"function_name": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:my-function"}, "function_name"),
-        ({"qualifier": "bad.qualifier"}, "qualifier"),
-    ],
-)
-def test_build_request_validates_the_target(options, option):
-    with pytest.raises(InvalidOptionError) as raised:
-        build_request(params(**options, **{RETRIES: 1}), region=REGION)
-    assert raised.value.option == option
 
 
 # --- settings_from_api ----------------------------------------------------------------------------------------
@@ -616,136 +478,7 @@ def test_result_from_api(config, expected):
     assert result_from_api(config) == expected
 
 
-# --- many configs: defaults, validation, ambiguity, grouping, purge ------------------------------------------------
-
-DEFAULTS = {
-    "function_name": None,
-    "qualifier": None,
-    "state": "present",
-    RETRIES: 1,
-    EVENT_AGE: 600,
-    "destination_config": destination_config(on_failure=TOPIC),
-    "destination_retry_timeout": 120,
-}
-
-
-def item(**options):
-    """A configs item as AnsibleModule gives it: every suboption present, None when left out."""
-    base = dict.fromkeys(
-        ("function_name", "qualifier", "state", RETRIES, EVENT_AGE, "destination_config", "destination_retry_timeout")
-    )
-    base.update(function_arn=None, last_modified=None)
-    base.update(options)
-    return base
-
-
-def test_item_params_take_the_top_level_value_of_what_the_item_leaves_out():
-    assert item_params(item(function_name="a", qualifier="prod", **{RETRIES: 0}), DEFAULTS) == {
-        "function_name": "a",
-        "qualifier": "prod",
-        "state": "present",
-        RETRIES: 0,
-        EVENT_AGE: 600,
-        "destination_config": destination_config(on_failure=TOPIC),
-        "destination_retry_timeout": 120,
-    }
-
-
-def test_item_params_keep_every_value_the_item_sets_and_drop_read_only_keys():
-    given = item(
-        function_name="b",
-        state="absent",
-        destination_config={"on_success": None, "on_failure": None},
-        destination_retry_timeout=0,
-        function_arn=f"{FN_ARN}:$LATEST",
-        last_modified="2026-11-27T14:03:12+00:00",
-        **{RETRIES: 2, EVENT_AGE: 60},
-    )
-    assert item_params(given, DEFAULTS) == {
-        "function_name": "b",
-        "qualifier": None,
-        "state": "absent",
-        RETRIES: 2,
-        EVENT_AGE: 60,
-        "destination_config": {"on_success": None, "on_failure": None},
-        "destination_retry_timeout": 0,
-    }
-
-
-def test_item_params_without_top_level_values():
-    top = dict.fromkeys(DEFAULTS)
-    assert item_params(item(function_name="c"), top) == dict(top, function_name="c")
-
-
-def labelled(*items):
-    return [(f"configs[{index}]", given) for index, given in enumerate(items)]
-
-
-def test_build_requests_of_a_single_task_are_its_own_request():
-    single = params(maximum_retry_attempts=1, state="absent")
-    assert build_requests([(None, single)], single, REGION) == [
-        Request(FunctionTarget("my-function", None, None, None, None, "my-function"), "absent", {RETRIES: 1}, 120)
-    ]
-
-
-def test_build_requests_apply_defaults_in_the_task_order():
-    requests = build_requests(labelled(item(function_name="a"), item(function_name="b:prod", state="absent")), DEFAULTS)
-    assert [(r.target.name, r.target.key_qualifier, r.state) for r in requests] == [
-        ("a", "$LATEST", "present"),
-        ("b", "prod", "absent"),
-    ]
-    assert requests[0].managed == {RETRIES: 1, EVENT_AGE: 600, "on_success": None, "on_failure": TOPIC}
-
-
-def test_build_requests_of_a_single_task_raise_its_own_error():
-    single = params(maximum_retry_attempts=3)
-    with pytest.raises(InvalidOptionError) as raised:
-        build_requests([(None, single)], single)
-    assert raised.value.option == RETRIES
-    assert str(raised.value).startswith("maximum_retry_attempts=3 is out of range")
-
-
-def test_build_requests_name_every_invalid_item():
-    with pytest.raises(InvalidOptionError) as raised:
-        build_requests(
-            labelled(item(function_name="ok"), item(function_name="bad name"), item(function_name="c", **{RETRIES: 9})),
-            DEFAULTS,
-        )
-    message = str(raised.value)
-    assert message.startswith("2 of 3 configs are invalid: configs[1]: function_name='bad name' is not")
-    assert " configs[2]: maximum_retry_attempts=9 is out of range" in message
-    assert "configs[0]" not in message
-
-
-@pytest.mark.parametrize(
-    "first, second",
-    [
-        ("my-function", "my-function:$LATEST"),
-        (f"{FN_ARN}", "my-function"),
-        (f"{ACCOUNT}:function:my-function:prod", f"{FN_ARN}:prod"),
-        ("my-function:3", f"{FN_ARN}:3"),
-    ],
-)
-def test_build_requests_refuse_two_items_for_one_config(first, second):
-    with pytest.raises(InvalidOptionError) as raised:
-        build_requests(
-            labelled(item(function_name=first), item(function_name="x"), item(function_name=second)), DEFAULTS
-        )
-    assert str(raised.value).startswith("configs[0] and configs[2] both address the config of function my-function")
-
-
-def test_build_requests_refuse_one_name_in_two_accounts():
-    other = FN_ARN.replace(ACCOUNT, "210987654321")
-    with pytest.raises(InvalidOptionError, match="name function my-function in two accounts"):
-        build_requests(labelled(item(function_name=f"{FN_ARN}:1"), item(function_name=f"{other}:2")), DEFAULTS)
-
-
-def test_build_requests_accept_qualifiers_of_one_function():
-    requests = build_requests(
-        labelled(item(function_name="f"), item(function_name="f", qualifier="1"), item(function_name="f:prod")),
-        DEFAULTS,
-    )
-    assert [request.target.key_qualifier for request in requests] == ["$LATEST", "1", "prod"]
+# --- grouping and purge ---------------------------------------------------------------------------------------
 
 
 def test_group_by_function_keeps_first_appearance_order():
@@ -765,68 +498,6 @@ def test_group_by_function_keeps_first_appearance_order():
 def test_purge_qualifiers_are_the_listed_ones_no_request_names(listed, named, expected):
     requests = [Request(parse_function_name("f", qualifier), "present", {}, 0) for qualifier in named]
     assert purge_qualifiers(listed, requests) == expected
-
-
-@pytest.mark.parametrize(
-    "option, value, message",
-    [
-        (RETRIES, True, "maximum_retry_attempts=True is a boolean, not a number: use a whole number from 0 to 2."),
-        (
-            EVENT_AGE,
-            False,
-            "maximum_event_age_in_seconds=False is a boolean, not a number: use a whole number from 60 to 21600.",
-        ),
-        (
-            "destination_retry_timeout",
-            True,
-            "destination_retry_timeout=True is a boolean, not a number: give a number of seconds (0 or more).",
-        ),
-        ("destination_retry_timeout", -1, "destination_retry_timeout must be 0 or more seconds."),
-    ],
-)
-def test_build_request_refusals_name_the_option(option, value, message):
-    with pytest.raises(InvalidOptionError) as raised:
-        build_request(params(**{option: value}))
-    assert str(raised.value) == message
-    assert raised.value.option == option
-
-
-def test_build_request_without_a_retry_timeout_uses_the_default():
-    assert build_request(params(destination_retry_timeout=None)).retry_timeout == 120
-
-
-def test_build_requests_use_the_region_for_the_self_destination_check():
-    itself = destination_config(on_success=f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:my-function")
-    given = item(function_name=f"{ACCOUNT}:function:my-function", destination_config=itself)
-    with pytest.raises(InvalidOptionError, match=r"^1 of 1 configs are invalid: configs\[0\]: "):
-        build_requests(labelled(given), DEFAULTS, "eu-west-1")
-    # In us-east-1 the same name is another function: a valid destination.
-    assert len(build_requests(labelled(given), DEFAULTS, REGION)) == 1
-
-
-def test_build_requests_ambiguity_messages_in_full():
-    with pytest.raises(InvalidOptionError) as raised:
-        build_requests(labelled(item(function_name="f"), item(function_name="f:$LATEST")), DEFAULTS)
-    assert str(raised.value) == (
-        "configs[0] and configs[1] both address the config of function f (qualifier $LATEST); "
-        "give each config once (an unqualified function is the same config as $LATEST)."
-    )
-    other = FN_ARN.replace(ACCOUNT, "210987654321")
-    with pytest.raises(InvalidOptionError) as raised:
-        build_requests(labelled(item(function_name=f"{FN_ARN}:1"), item(function_name=f"{other}:2")), DEFAULTS)
-    assert str(raised.value) == (
-        "configs[0] and configs[1] name function my-function in two accounts (123456789012 and 210987654321); "
-        "manage each account's functions in a task of its own."
-    )
-
-
-def test_build_requests_accept_different_functions_in_different_accounts():
-    other_account = f"arn:aws:lambda:{REGION}:210987654321:function:other-function"
-    requests = build_requests(labelled(item(function_name=FN_ARN), item(function_name=other_account)), DEFAULTS)
-    assert [(r.target.name, r.target.account) for r in requests] == [
-        ("my-function", ACCOUNT),
-        ("other-function", "210987654321"),
-    ]
 
 
 def test_purge_qualifiers_order_versions_by_number():

@@ -21,10 +21,11 @@ from ansible_collections.amazon.aws.plugins.module_utils import cloud
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import fleet as fleet_module
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import ITEM_OPTIONS
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import build_requests
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import Pacer
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import converge
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import failure_message
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
 
 FN_ARN = function_arn("my-function")
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
@@ -50,17 +51,17 @@ def aws(**qualifiers):
 
 def single(**options):
     """The Request of a task that manages one config with its top-level options."""
-    params = dict.fromkeys(ITEM_OPTIONS)
+    params = dict.fromkeys(CONFIG_OPTIONS)
     params.update(function_name="my-function", state="present", destination_retry_timeout=0)
     params.update(options)
     return build_requests([(None, params)], params, REGION)
 
 
 def fleet(*items, **defaults):
-    top = dict.fromkeys(ITEM_OPTIONS)
+    top = dict.fromkeys(CONFIG_OPTIONS)
     top.update(state="present", destination_retry_timeout=0)
     top.update(defaults)
-    labelled = [(f"configs[{index}]", dict(dict.fromkeys(ITEM_OPTIONS), **item)) for index, item in enumerate(items)]
+    labelled = [(f"configs[{index}]", dict(dict.fromkeys(CONFIG_OPTIONS), **item)) for index, item in enumerate(items)]
     return build_requests(labelled, top, REGION)
 
 
@@ -189,7 +190,7 @@ def test_create_puts_the_managed_settings():
     assert client.writes == [
         (
             "PutFunctionEventInvokeConfig",
-            True,
+            False,
             {
                 "FunctionName": "my-function",
                 "Qualifier": "prod",
@@ -205,7 +206,7 @@ def test_integer_change_updates_only_that_field():
     (outcome,) = converge(client, single(maximum_retry_attempts=0))
     assert outcome.config == view("$LATEST", 0, 60, QUEUE)
     assert client.writes == [
-        ("UpdateFunctionEventInvokeConfig", True, {"FunctionName": "my-function", "MaximumRetryAttempts": 0})
+        ("UpdateFunctionEventInvokeConfig", False, {"FunctionName": "my-function", "MaximumRetryAttempts": 0})
     ]
 
 
@@ -216,7 +217,7 @@ def test_destination_removal_puts_the_full_desired_state():
     assert client.writes == [
         (
             "PutFunctionEventInvokeConfig",
-            True,
+            False,
             {
                 "FunctionName": "my-function",
                 "MaximumRetryAttempts": 2,
@@ -237,7 +238,7 @@ def test_update_race_falls_back_to_a_put_of_the_managed_settings_only():
     assert outcome.config == view("$LATEST", None, 120)
     assert client.writes[1] == (
         "PutFunctionEventInvokeConfig",
-        True,
+        False,
         {"FunctionName": "my-function", "MaximumEventAgeInSeconds": 120, "DestinationConfig": NO_DESTINATIONS},
     )
 
@@ -271,7 +272,7 @@ def test_absent_deletes_the_config(check_mode):
     expected = (
         []
         if check_mode
-        else [("DeleteFunctionEventInvokeConfig", True, {"FunctionName": "my-function", "Qualifier": "prod"})]
+        else [("DeleteFunctionEventInvokeConfig", False, {"FunctionName": "my-function", "Qualifier": "prod"})]
     )
     assert client.writes == expected
 
@@ -314,7 +315,7 @@ def test_unmanaged_fifo_destination_is_kept_with_a_warning(check_mode):
         else [
             (
                 "UpdateFunctionEventInvokeConfig",
-                True,
+                False,
                 {"FunctionName": "my-function", "Qualifier": "prod", "MaximumRetryAttempts": 1},
             )
         ]
@@ -450,8 +451,21 @@ def test_a_missing_function_fails_its_own_items_only():
     outcomes = converge(client, fleet(*items, maximum_retry_attempts=0), workers=2)
     assert [o.error is None for o in outcomes] == [True, False, True, True, False]
     assert [o.changed for o in outcomes] == [True, False, False, True, False]
-    assert outcomes[1].message().startswith("Cannot configure function gone (qualifier $LATEST): ")
     assert sorted(c.params["FunctionName"] for c in client.writes) == ["fn-00", "fn-01"]
+    assert failure_message(outcomes, check_mode=False) == (
+        "2 of 5 configs failed; the others were applied. [Cannot configure function gone: it does not exist in this "
+        "account and region. Create it first, or fix function_name and region (qualifiers $LATEST, live)]"
+    )
+
+
+def test_failure_message_when_every_config_failed_names_the_first_ten():
+    outcomes = converge(
+        FakeLambda({}), fleet(*({"function_name": f"gone-{n:02d}"} for n in range(25)), maximum_retry_attempts=0)
+    )
+    message = failure_message(outcomes, check_mode=True)
+    assert message.startswith("All 25 configs failed. [Cannot configure function gone-00 (qualifier $LATEST): ")
+    assert message.count("[Cannot configure") == 10
+    assert message.endswith("The function doesn't exist.] ... and 15 more; configs gives the msg of every failed item.")
 
 
 def test_a_failed_write_does_not_stop_the_next_config_of_the_function():

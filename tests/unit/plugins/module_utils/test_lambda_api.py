@@ -13,6 +13,7 @@ from botocore.exceptions import EndpointConnectionError
 from lambda_fakes import client_error
 from lambda_fakes import invalid_parameter
 from lambda_fakes import no_function
+from lambda_fakes import throttled
 
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
@@ -656,6 +657,37 @@ def test_retry_policy_waits_up_to_1_2_4_8_16_then_20_seconds_over_10_attempts(mo
         operation()
     assert len(calls) == 10
     assert sleeps == [1, 2, 4, 8, 16, 20, 20, 20, 20]
+
+
+def test_each_retrying_client_keeps_its_own_back_off(monkeypatch):
+    # amazon.aws's own retry code: B retries while A waits between attempts, as two workers do. With one
+    # shared decorator B's retries would move A's back-off on (A's last wait 8 seconds, not 4).
+    sleeps = []
+    monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=sleeps.append))
+    monkeypatch.setattr(cloud.random, "uniform", lambda low, high: high)
+    fake = scripted(list_functions=[throttled("ListFunctions")] * 3 + [{}], get_function_configuration=[{}])
+    fake.failures["GetFunctionConfiguration"] = [throttled("GetFunctionConfiguration")] * 2
+    first, second = lambda_api.retrying(fake), lambda_api.retrying(fake)
+
+    def second_worker(call):
+        if call.operation == "ListFunctions" and len(fake.calls) == 2:
+            second.get_function_configuration(aws_retry=True, FunctionName="my-function")
+
+    fake.on_call = second_worker
+    assert first.list_functions(aws_retry=True) == {}
+    assert sleeps == [1, 1, 2, 2, 4]
+
+
+def test_list_configs_whose_retries_ran_out_says_so(monkeypatch):
+    monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=lambda seconds: None))
+    client = scripted(list_function_event_invoke_configs=[throttled("ListFunctionEventInvokeConfigs")])
+    with pytest.raises(EventInvokeConfigError) as raised:
+        lambda_api.list_configs(client, "my-function")
+    assert raised.value.message == (
+        "Failed to list the event invoke configs of function my-function. AWS answered TooManyRequestsException to "
+        "all 10 attempts, retried with back-off: AWS kept throttling the requests or failing on its side. "
+        "Run the task again later"
+    )
 
 
 def test_list_function_names_retries_a_throttled_page(monkeypatch):
