@@ -166,17 +166,17 @@ def _refuse_self_destinations(request, function_arn):
             refuse_self_destination(side, request.managed[side], target)
 
 
-def _write(client, request, plan):
+def _write(client, request, plan, windows):
     """Apply a put or update plan; returns the config AWS returns (no read-after-write)."""
-    config = _send(client, request, plan)
+    config = _send(client, request, plan, windows)
     if config is None:
         # The Update found the config deleted since the read: re-create it from what the task asks
         # for, not from the settings that were deleted.
-        config = _send(client, request, plan_change(None, request.managed))
+        config = _send(client, request, plan_change(None, request.managed), windows)
     return config
 
 
-def _send(client, request, plan):
+def _send(client, request, plan, windows):
     return lambda_api.write_config(
         client,
         request.target,
@@ -184,10 +184,11 @@ def _send(client, request, plan):
         plan.params,
         destinations=[plan.after[side] for side in SIDES if plan.after[side]],
         retry_timeout=request.retry_timeout,
+        windows=windows,
     )
 
 
-def _converge_one(client, outcome, current_config, known_arn, *, check_mode, missing):
+def _converge_one(client, outcome, current_config, known_arn, *, check_mode, missing, windows):
     request = outcome.request
     current = settings_from_api(current_config)
     plan = plan_request(request, current)
@@ -213,13 +214,13 @@ def _converge_one(client, outcome, current_config, known_arn, *, check_mode, mis
         outcome.after = plan.after
         outcome.config = result_view(plan.after, function_arn)
     else:
-        config = _write(client, request, plan)
+        config = _write(client, request, plan, windows)
         outcome.after = settings_from_api(config)
         outcome.config = result_from_api(config)
     outcome.changed = True
 
 
-def _converge_function(client, requests, check_mode, purge):
+def _converge_function(client, requests, check_mode, purge, windows):
     """One function's unit of work: its outcomes in the order of ``requests``, then its purges."""
     outcomes = [Outcome(request) for request in requests]
     try:
@@ -240,7 +241,9 @@ def _converge_function(client, requests, check_mode, purge):
     for outcome in outcomes:
         current_config = configs.get(outcome.request.target.key_qualifier)
         try:
-            _converge_one(client, outcome, current_config, known_arn, check_mode=check_mode, missing=missing)
+            _converge_one(
+                client, outcome, current_config, known_arn, check_mode=check_mode, missing=missing, windows=windows
+            )
         except (EventInvokeConfigError, InvalidOptionError) as e:
             outcome.error = e
     return outcomes
@@ -270,9 +273,10 @@ def converge(client, requests, check_mode=False, purge=False, workers=1):
     other requests. Check mode makes reads only.
     """
     groups = list(group_by_function(requests).values())
+    windows = lambda_api.DestinationWindows()
 
     def unit(unit_client, indexes):
-        return _converge_function(unit_client, [requests[index] for index in indexes], check_mode, purge)
+        return _converge_function(unit_client, [requests[index] for index in indexes], check_mode, purge, windows)
 
     done = map_units(client, unit, groups, workers)
     ordered = [None] * len(requests)

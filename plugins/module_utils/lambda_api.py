@@ -6,6 +6,7 @@ Every botocore error is turned into an EventInvokeConfigError here, naming the f
 qualifier and the next step; modules report it once with fail_json_aws_error().
 """
 
+import threading
 import time
 
 try:
@@ -159,11 +160,13 @@ def _seconds(seconds):
     return "1 second" if whole == 1 else f"{whole} seconds"
 
 
-def _destination_advice(destinations, attempts, waited):
+def _destination_advice(destinations, attempts, waited, shared):
     needs = []
     for arn in destinations:
         needs.append("{0} on {1}".format(required_permission(arn) or "permission to deliver", arn))
-    if attempts == 1:
+    if shared:
+        tried = "AWS rejected the destination, whose retry window already ran out for another config of this task"
+    elif attempts == 1:
         tried = "AWS rejected the destination and destination_retry_timeout left no time to retry"
     else:
         tried = f"AWS still rejected the destination after {attempts} attempts over {_seconds(waited)}"
@@ -172,6 +175,39 @@ def _destination_advice(destinations, attempts, waited):
         f"{'; '.join(needs) or 'delivery to it'}. IAM changes can take a minute or two to reach Lambda: "
         "raise destination_retry_timeout to wait longer"
     )
+
+
+class DestinationWindows:
+    """The retry window of each rejected destination, shared by every write of a task.
+
+    IAM propagation is per destination: the first rejection of a destination opens its window
+    (destination_retry_timeout long), and every write rejected for that destination retries only until
+    that window ends, instead of waiting a whole window of its own.
+    """
+
+    def __init__(self):
+        self._ends = {}
+        self._lock = threading.Lock()
+
+    def end(self, rejected, now, timeout):
+        """When the window of the ``rejected`` destinations ends; opens the window of each not yet rejected.
+
+        A write without destinations that AWS rejects all the same has a window of its own.
+        """
+        with self._lock:
+            return min((self._ends.setdefault(arn, now + timeout) for arn in rejected), default=now + timeout)
+
+    def close(self, rejected, now):
+        """End the window of the ``rejected`` destinations now: a write gave up on them."""
+        with self._lock:
+            for arn in rejected:
+                self._ends[arn] = min(self._ends.get(arn, now), now)
+
+
+def _rejected(exception, destinations):
+    """The destinations AWS's rejection names; all of them when it names none."""
+    message = _error_message(exception)
+    return [arn for arn in destinations if arn in message] or list(destinations)
 
 
 def _write_error(action, target, exception):
@@ -190,28 +226,20 @@ _WRITE_OPERATIONS = {"put": "put_function_event_invoke_config", "update": "updat
 
 
 def write_config(
-    client,
-    target,
-    action,
-    params,
-    *,
-    destinations=(),
-    retry_timeout,
-    sleep=time.sleep,
-    clock=time.monotonic,
+    client, target, action, params, *, destinations, retry_timeout, windows, sleep=time.sleep, clock=time.monotonic
 ):
     """Put (create or replace) or Update (merge into) the config of ``target``.
 
     Returns the config as AWS returns it, or None when an Update finds no config (deleted
     concurrently). Destination rejections, which AWS also gives while IAM changes propagate, are
-    retried after pauses of 1, 2, 4 and 8 seconds, then 15 seconds each, for as long as the pauses add
-    up to at most ``retry_timeout`` seconds; then the error says how long it waited, and names each
-    destination and the permission the execution role needs for it.
+    retried after pauses of 1, 2, 4 and 8 seconds, then 15 seconds each, until the rejected
+    destination's window (``windows``, a DestinationWindows shared by the task) ends, ``retry_timeout``
+    seconds after its first rejection in the task; then the error says how long it waited, and names
+    each destination and the permission the execution role needs for it.
     """
     operation = getattr(client, _WRITE_OPERATIONS[action])
     started = clock()
     delay = 1
-    paused = 0
     attempts = 0
     while True:
         attempts += 1
@@ -220,12 +248,16 @@ def write_config(
         except botocore.exceptions.ClientError as e:
             if not _is_destination_rejection(e):
                 return _write_error(action, target, e)
-            if paused + delay > retry_timeout:
-                _fail(action, target, e, _destination_advice(destinations, attempts, clock() - started))
+            now = clock()
+            rejected = _rejected(e, destinations)
+            end = windows.end(rejected, now, retry_timeout)
+            if now + delay > end:
+                windows.close(rejected, now)
+                shared = attempts == 1 and end < now + retry_timeout
+                _fail(action, target, e, _destination_advice(destinations, attempts, now - started, shared))
         except botocore.exceptions.BotoCoreError as e:
             _fail(action, target, e)
         sleep(delay)
-        paused += delay
         delay = min(delay * 2, _DESTINATION_RETRY_MAX_DELAY)
 
 

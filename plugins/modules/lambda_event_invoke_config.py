@@ -95,9 +95,13 @@ options:
       - How long, in seconds, to keep retrying when AWS rejects a destination as invalid or not permitted.
       - AWS gives that answer both for a destination that does not exist and for an execution role whose
         new permissions have not yet propagated through IAM, which usually takes a minute or two.
-      - The write is retried after pauses of 1, 2, 4 and 8 seconds, then 15 seconds each, as long as the
-        pauses add up to no more than this many seconds; with the default of 120, the last retry starts
-        about two minutes after the first attempt. V(0) fails at the first rejection.
+      - The write is retried after pauses of 1, 2, 4 and 8 seconds, then 15 seconds each, within the
+        destination's retry window, which opens at its first rejection in the task and lasts this many
+        seconds; with the default of 120, the last retry starts about two minutes after the first attempt.
+        V(0) fails at the first rejection.
+      - The window is per destination, not per config: configs that share a rejected destination wait
+        for it once, and once its window has run out they fail at once with the same advice. Configs with
+        other destinations are not affected.
       - With O(configs), the value of every item that does not set its own.
     type: int
     default: 120

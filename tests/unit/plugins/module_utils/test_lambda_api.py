@@ -94,7 +94,17 @@ class FakeTime:
         self.now += seconds
 
 
-def write(client, action="put", params=None, *, target=TARGET, destinations=(QUEUE,), retry_timeout=10, time=None):
+def write(
+    client,
+    action="put",
+    params=None,
+    *,
+    target=TARGET,
+    destinations=(QUEUE,),
+    retry_timeout=10,
+    time=None,
+    windows=None,
+):
     time = time or FakeTime()
     return lambda_api.write_config(
         client,
@@ -103,6 +113,7 @@ def write(client, action="put", params=None, *, target=TARGET, destinations=(QUE
         params if params is not None else {"MaximumRetryAttempts": 1},
         destinations=destinations,
         retry_timeout=retry_timeout,
+        windows=windows or lambda_api.DestinationWindows(),
         sleep=time.sleep,
         clock=time.clock,
     )
@@ -626,6 +637,25 @@ def test_missing_function_error_is_no_prediction_by_default():
         "Cannot configure function my-function (qualifier prod): the function or its version/alias prod does not "
         "exist in this account and region. Create it first, or fix function_name, qualifier and region"
     )
+
+
+def test_writes_share_the_retry_window_of_a_rejected_destination():
+    client = scripted(put_function_event_invoke_config=[destination_arn_invalid()])
+    time, windows = FakeTime(), lambda_api.DestinationWindows()
+    with pytest.raises(EventInvokeConfigError):
+        write(client, retry_timeout=10, time=time, windows=windows)
+    assert time.sleeps == [1, 2, 4]
+    with pytest.raises(EventInvokeConfigError) as raised:
+        write(client, destinations=(TOPIC, QUEUE), retry_timeout=10, time=time, windows=windows)
+    assert len(client.calls) == 5 and time.sleeps == [1, 2, 4]
+    assert raised.value.message.startswith(
+        "Failed to put the event invoke config of function my-function (qualifier prod). AWS rejected the destination, "
+        "whose retry window already ran out for another config of this task. Check that"
+    )
+    # Another destination has a window of its own.
+    client.answers["PutFunctionEventInvokeConfig"] = [destination_arn_invalid(TOPIC)]
+    with pytest.raises(EventInvokeConfigError, match="after 4 attempts over 7 seconds"):
+        write(client, destinations=(TOPIC,), retry_timeout=10, time=time, windows=windows)
 
 
 def test_destination_rejection_message_in_full_with_a_clock_that_does_not_start_at_zero():
