@@ -86,12 +86,6 @@ def _fail(action, target, exception, advice=""):
     raise _error(f"{action} the event invoke config of {target.describe()}", exception, advice)
 
 
-def pace(client, pacer):
-    """Make every HTTP request of ``client`` to Lambda, retries and pages included, wait for ``pacer`` first."""
-    boto_client = getattr(client, "client", client)  # amazon.aws wraps the boto3 client for AWSRetry
-    boto_client.meta.events.register("before-send.lambda", pacer.before_send)
-
-
 def get_config(client, target):
     """The config of ``target`` as AWS returns it, or None when there is none.
 

@@ -423,14 +423,15 @@ diff:
 """
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import converge
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import Pacer
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import converge
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import failure_message
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.modules import AnsibleLambdaModule
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import module_argument_spec
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import validate_pacing
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import Pacer
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import pace
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import failure_message
 
 
 def report_one(module, outcome):
@@ -482,7 +483,7 @@ def main():
         module.fail_json(msg=str(e), option=e.option)
 
     client = module.client("lambda", retry_decorator=lambda_api.retry_decorator())
-    lambda_api.pace(client, Pacer(params["max_requests_per_second"]))
+    pace(client, Pacer(params["max_requests_per_second"]))
     outcomes = converge(
         client, requests, check_mode=module.check_mode, purge=params["purge_configs"], workers=params["workers"]
     )

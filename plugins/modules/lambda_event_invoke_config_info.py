@@ -145,14 +145,15 @@ functions:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import Pacer
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import map_units
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import config_item
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import sorted_items
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.modules import AnsibleLambdaModule
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import info_argument_spec
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import validate_pacing
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import Pacer
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import map_units
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import pace
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import config_item
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import sorted_items
 
 
 def configs_of_target(client, target):
@@ -190,7 +191,7 @@ def main():
         module.fail_json(msg=str(e), option=e.option)
 
     client = module.client("lambda", retry_decorator=lambda_api.retry_decorator())
-    lambda_api.pace(client, Pacer(params["max_requests_per_second"]))
+    pace(client, Pacer(params["max_requests_per_second"]))
     try:
         if target is not None:
             result = dict(event_invoke_configs=configs_of_target(client, target))

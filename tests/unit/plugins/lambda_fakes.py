@@ -101,6 +101,21 @@ def throttled(operation):
     return client_error("TooManyRequestsException", {"Type": "User", "message": "Rate exceeded"}, operation, 429)
 
 
+class FakeTime:
+    """A clock that only moves when the code under test sleeps (or a test moves ``now``)."""
+
+    def __init__(self, now=0.0):
+        self.now = now
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 class _Events:
     """client.meta.events: the before-send hooks, called before every request as botocore does."""
 

@@ -4,12 +4,11 @@
 import datetime
 import types
 
-import botocore.awsrequest
-import botocore.session
 import lambda_fakes
 import pytest
 from botocore.exceptions import ClientError
 from botocore.exceptions import EndpointConnectionError
+from lambda_fakes import FakeTime
 from lambda_fakes import client_error
 from lambda_fakes import invalid_parameter
 from lambda_fakes import no_function
@@ -77,21 +76,6 @@ ACCESS_DENIED = client_error(
 def scripted(**answers):
     """The shared fake, repeating each operation's last answer (retry loops call it many times)."""
     return lambda_fakes.FakeLambda(repeat_last=True, **answers)
-
-
-class FakeTime:
-    """A clock that only moves when the code under test sleeps."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def write(
@@ -555,43 +539,6 @@ def test_retry_decorator_does_not_retry_a_missing_resource():
 
 
 # --- mutation-tested details (make mutation) -------------------------------------------------------------------------
-
-
-class _RecordingPacer:
-    def __init__(self):
-        self.requests = []
-
-    def before_send(self, request, **kwargs):
-        self.requests.append(request.url)
-
-
-class _Body:
-    def __init__(self, content):
-        self.content = content
-
-    def stream(self, **kwargs):
-        yield self.content
-
-
-def _answer_without_network(request, **kwargs):
-    return botocore.awsrequest.AWSResponse(request.url, 200, {}, _Body(b'{"Functions": []}'))
-
-
-@pytest.mark.parametrize("wrapped", [False, True])
-def test_pace_makes_every_request_of_a_real_client_wait_for_the_pacer(wrapped):
-    boto_client = botocore.session.get_session().create_client(
-        "lambda", region_name=REGION, aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret"
-    )
-    pacer = _RecordingPacer()
-    # amazon.aws's AWSRetry wrapper keeps the boto3 client as .client; pace() hooks that one.
-    lambda_api.pace(types.SimpleNamespace(client=boto_client) if wrapped else boto_client, pacer)
-    boto_client.meta.events.register("before-send.lambda", _answer_without_network)
-    boto_client.list_functions()
-    boto_client.list_functions(Marker="next")
-    assert pacer.requests == [
-        "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions",
-        "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions?Marker=next",
-    ]
 
 
 def test_a_missing_config_is_recognised_from_a_lowercase_message_key():

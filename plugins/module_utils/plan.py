@@ -1,6 +1,6 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Desired state, grouping, comparison and result shaping for Lambda event invoke configs. Pure functions.
+"""What to send: settings, Put/Update bodies and the plan of each request. Pure functions.
 
 Internally a config's settings are a flat dict with the four keys of ``SETTINGS``; None means unset
 (AWS then applies its defaults: 2 retries, 21600 seconds, no destination). AWS's own shapes are
@@ -10,42 +10,27 @@ difference that is not there.
 
 from collections import namedtuple
 
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import undeliverable_warning
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_from_arn
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ABSENT
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import EVENT_AGE
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ON_FAILURE
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ON_SUCCESS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import RETRIES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SETTINGS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
 
 EMPTY = dict.fromkeys(SETTINGS)
 
+
 _API_INTEGERS = {RETRIES: "MaximumRetryAttempts", EVENT_AGE: "MaximumEventAgeInSeconds"}
+
+
 _API_SIDES = {ON_SUCCESS: "OnSuccess", ON_FAILURE: "OnFailure"}
+
 
 # What to do: action is "none", "put", "update" or "delete"; params is the API body; after is the
 # resulting settings (None: no config).
 Plan = namedtuple("Plan", "action params after")
-
-
-def group_by_function(requests):
-    """Indexes of ``requests`` per function name, functions in order of first appearance.
-
-    A name is one function: options.ambiguities() refuses a name given with two accounts, or with and without one.
-    """
-    groups = {}
-    for index, request in enumerate(requests):
-        groups.setdefault(request.target.name, []).append(index)
-    return groups
-
-
-def purge_qualifiers(listed_qualifiers, requests):
-    """The qualifiers with a config (``listed_qualifiers``) that none of ``requests`` names, in listing order."""
-    named = {request.target.key_qualifier for request in requests}
-    return sorted(set(listed_qualifiers) - named, key=qualifier_sort_key)
 
 
 def settings_from_api(config):
@@ -132,38 +117,3 @@ def unmanaged_warnings(request, current):
         return []
     warnings = (undeliverable_warning(side, current[side]) for side in SIDES if side not in request.managed)
     return [warning for warning in warnings if warning]
-
-
-def options_view(settings):
-    """Settings in the shape of the module's options (for diffs); {} when there is no config."""
-    if settings is None:
-        return {}
-    view = {RETRIES: settings[RETRIES], EVENT_AGE: settings[EVENT_AGE]}
-    view["destination_config"] = {side: ({"destination": settings[side]} if settings[side] else None) for side in SIDES}
-    return view
-
-
-def _iso8601(value):
-    if value is None:
-        return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def result_view(settings, function_arn=None, last_modified=None):
-    """The ``event_invoke_config`` return value: the options view plus identity and timestamp."""
-    if settings is None:
-        return {}
-    view = options_view(settings)
-    view["function_arn"] = function_arn
-    view["qualifier"] = qualifier_from_arn(function_arn) if function_arn else None
-    view["last_modified"] = _iso8601(last_modified)
-    return view
-
-
-def result_from_api(config):
-    """The ``event_invoke_config`` return value for a Get/Put/Update/List response body."""
-    if config is None:
-        return {}
-    return result_view(settings_from_api(config), config.get("FunctionArn"), config.get("LastModified"))

@@ -11,6 +11,7 @@ from lambda_fakes import ACCOUNT
 from lambda_fakes import NO_DESTINATIONS
 from lambda_fakes import REGION
 from lambda_fakes import FakeLambda
+from lambda_fakes import FakeTime
 from lambda_fakes import client_error
 from lambda_fakes import function_arn
 from lambda_fakes import invalid_parameter
@@ -18,14 +19,18 @@ from lambda_fakes import no_config
 from lambda_fakes import throttled
 
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
-from ansible_collections.serverless.aws_lambda.plugins.module_utils import fleet as fleet_module
+from ansible_collections.serverless.aws_lambda.plugins.module_utils import pacing
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import converge
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import group_by_function
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import purge_qualifiers
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import Pacer
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import converge
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.fleet import failure_message
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import Pacer
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import failure_message
 
 FN_ARN = function_arn("my-function")
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
@@ -592,63 +597,8 @@ def test_info_items_round_trip_as_a_no_op():
 # --- pacer --------------------------------------------------------------------------------------------------------
 
 
-class FakeClock:
-    def __init__(self):
-        self.now = 100.0
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
-
-
-@pytest.mark.parametrize("rate", [1, 3, 10, 15])
-def test_pacer_never_lets_more_than_rate_requests_into_any_second(rate):
-    time = FakeClock()
-    pacer = Pacer(rate, clock=time.clock, sleep=time.sleep)
-    starts = []
-    for _request in range(60):
-        pacer.wait()
-        starts.append(time.now)
-        time.now += 0.001  # the request itself
-    assert max(sum(1 for t in starts if s <= t < s + 1) for s in starts) == rate
-    # ... with a margin of 2% that absorbs jitter between the pacer and the server, and no more.
-    assert starts[-1] - starts[0] == pytest.approx(59 * 1.02 / rate)
-
-
-def test_pacer_never_releases_a_burst_after_a_stall():
-    """A request that wakes late still leaves one interval after the previous one left, not at once."""
-    time = FakeClock()
-
-    def overrunning_sleep(seconds):
-        time.now += seconds + 0.4  # the process stalled while the thread slept
-
-    pacer = Pacer(10, clock=time.clock, sleep=overrunning_sleep)
-    left = []
-    for _request in range(8):
-        pacer.wait()
-        left.append(time.now)
-    assert min(b - a for a, b in zip(left, left[1:])) >= 0.102
-
-
-def test_pacer_lets_a_late_request_go_at_once():
-    time = FakeClock()
-    pacer = Pacer(10, clock=time.clock, sleep=time.sleep)
-    pacer.wait()
-    time.now += 5
-    pacer.wait()
-    assert time.now == 105.0
-
-
-def test_pacer_without_a_limit_never_sleeps():
-    pacer = Pacer(0, clock=lambda: 0, sleep=lambda seconds: pytest.fail("slept"))
-    for _request in range(100):
-        pacer.wait()
-
-
 def test_pacer_paces_every_request_of_the_client():
-    time = FakeClock()
+    time = FakeTime(100.0)
     client = FakeLambda(many_functions(5))
     pacer = Pacer(2, clock=time.clock, sleep=time.sleep)
     client.meta.events.register("before-send.lambda", pacer.before_send)
@@ -668,6 +618,32 @@ def test_throttled_reads_are_retried_and_converge(monkeypatch):
     assert [(o.error, o.changed) for o in outcomes] == [(None, True), (None, True)]
     assert client.operations().count("ListFunctionEventInvokeConfigs") == 3
     assert len(sleeps) == 2
+
+
+# --- grouping and purge ---------------------------------------------------------------------------------------
+
+
+def test_group_by_function_keeps_first_appearance_order():
+    requests = [Request(parse_function_name(name), "present", {}, 0) for name in ("b", "a:1", "b:2", f"{FN_ARN}", "a")]
+    assert group_by_function(requests) == {"b": [0, 2], "a": [1, 4], "my-function": [3]}
+
+
+@pytest.mark.parametrize(
+    "listed, named, expected",
+    [
+        (["$LATEST", "1", "prod"], ["$LATEST"], ["1", "prod"]),
+        (["prod", "10", "2", "$LATEST"], ["2"], ["$LATEST", "10", "prod"]),
+        (["$LATEST"], ["$LATEST", "prod"], []),
+        ([], ["$LATEST"], []),
+    ],
+)
+def test_purge_qualifiers_are_the_listed_ones_no_request_names(listed, named, expected):
+    requests = [Request(parse_function_name("f", qualifier), "present", {}, 0) for qualifier in named]
+    assert purge_qualifiers(listed, requests) == expected
+
+
+def test_purge_qualifiers_order_versions_by_number():
+    assert purge_qualifiers(["10", "alias", "9", "$LATEST"], []) == ["$LATEST", "9", "10", "alias"]
 
 
 # --- mutation-tested details (make mutation) -------------------------------------------------------------------------
@@ -751,7 +727,7 @@ def test_converge_opens_a_pool_of_at_most_workers_threads_only_for_several_funct
             opened.append(max_workers)
             super().__init__(max_workers=max_workers)
 
-    monkeypatch.setattr(fleet_module, "ThreadPoolExecutor", RecordingPool)
+    monkeypatch.setattr(pacing, "ThreadPoolExecutor", RecordingPool)
     requests = fleet(*[{"function_name": f"fn-{n:02d}"} for n in range(function_count)], maximum_retry_attempts=1)
     kwargs = {} if workers is None else {"workers": workers}
     outcomes = converge(FakeLambda(many_functions(function_count)), requests, **kwargs)

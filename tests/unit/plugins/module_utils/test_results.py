@@ -7,15 +7,21 @@ import random
 import pytest
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import config_item
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import item_sort_key
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.listing import sorted_items
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import EVENT_AGE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import RETRIES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import config_item
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import item_sort_key
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import options_view
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import result_from_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import result_view
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import sorted_items
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 FN_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:my-function"
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
 TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
+BUCKET = "arn:aws:s3:::failed-events"
 NO_DESTINATIONS = {"OnSuccess": {}, "OnFailure": {}}
 WHEN = datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc)
 
@@ -28,6 +34,10 @@ ITEM_KEYS = {
     "maximum_event_age_in_seconds",
     "destination_config",
 }
+
+
+def settings(retries=None, event_age=None, on_success=None, on_failure=None):
+    return {RETRIES: retries, EVENT_AGE: event_age, "on_success": on_success, "on_failure": on_failure}
 
 
 def api_config(qualifier, function_arn=FN_ARN, **settings):
@@ -266,3 +276,127 @@ def test_sorted_items_returns_a_list_of_items_in_the_module_shape():
     result = sorted_items("my-function", [api_config("1", MaximumRetryAttempts=1)])
     assert isinstance(result, list)
     assert set(result[0]) == ITEM_KEYS
+
+
+# --- views --------------------------------------------------------------------------------------------------------
+
+LAST_MODIFIED = datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "current, expected",
+    [
+        (None, {}),
+        (
+            settings(),
+            {RETRIES: None, EVENT_AGE: None, "destination_config": {"on_success": None, "on_failure": None}},
+        ),
+        (
+            settings(0, 60, QUEUE, TOPIC),
+            {
+                RETRIES: 0,
+                EVENT_AGE: 60,
+                "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": {"destination": TOPIC}},
+            },
+        ),
+        (
+            settings(on_failure=BUCKET),
+            {
+                RETRIES: None,
+                EVENT_AGE: None,
+                "destination_config": {"on_success": None, "on_failure": {"destination": BUCKET}},
+            },
+        ),
+    ],
+)
+def test_options_view(current, expected):
+    assert options_view(current) == expected
+
+
+@pytest.mark.parametrize(
+    "function_arn, last_modified, identity",
+    [
+        (
+            f"{FN_ARN}:$LATEST",
+            LAST_MODIFIED,
+            {"function_arn": f"{FN_ARN}:$LATEST", "qualifier": "$LATEST", "last_modified": "2026-11-27T14:03:12+00:00"},
+        ),
+        (
+            f"{FN_ARN}:3",
+            datetime.datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=datetime.timezone.utc),
+            {"function_arn": f"{FN_ARN}:3", "qualifier": "3", "last_modified": "2026-01-02T03:04:05.678000+00:00"},
+        ),
+        (
+            f"{FN_ARN}:prod",
+            "2026-11-27T14:03:12.000+0000",
+            {"function_arn": f"{FN_ARN}:prod", "qualifier": "prod", "last_modified": "2026-11-27T14:03:12.000+0000"},
+        ),
+        (FN_ARN, None, {"function_arn": FN_ARN, "qualifier": "$LATEST", "last_modified": None}),
+        (None, None, {"function_arn": None, "qualifier": None, "last_modified": None}),
+    ],
+)
+def test_result_view(function_arn, last_modified, identity):
+    current = settings(1, 60, QUEUE)
+    options = {
+        RETRIES: 1,
+        EVENT_AGE: 60,
+        "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": None},
+    }
+    assert result_view(current, function_arn, last_modified) == dict(options, **identity)
+
+
+def test_result_view_of_no_config():
+    assert result_view(None, f"{FN_ARN}:$LATEST", LAST_MODIFIED) == {}
+
+
+@pytest.mark.parametrize(
+    "config, expected",
+    [
+        (None, {}),
+        (
+            {
+                "FunctionArn": f"{FN_ARN}:$LATEST",
+                "LastModified": LAST_MODIFIED,
+                "MaximumRetryAttempts": 0,
+                "DestinationConfig": NO_DESTINATIONS,
+            },
+            {
+                "function_arn": f"{FN_ARN}:$LATEST",
+                "qualifier": "$LATEST",
+                "last_modified": "2026-11-27T14:03:12+00:00",
+                RETRIES: 0,
+                EVENT_AGE: None,
+                "destination_config": {"on_success": None, "on_failure": None},
+            },
+        ),
+        (
+            {
+                "FunctionArn": f"{FN_ARN}:live",
+                "LastModified": LAST_MODIFIED,
+                "MaximumEventAgeInSeconds": 21600,
+                "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {"Destination": BUCKET}},
+            },
+            {
+                "function_arn": f"{FN_ARN}:live",
+                "qualifier": "live",
+                "last_modified": "2026-11-27T14:03:12+00:00",
+                RETRIES: None,
+                EVENT_AGE: 21600,
+                "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": {"destination": BUCKET}},
+            },
+        ),
+        (
+            {"FunctionArn": f"{FN_ARN}:7", "MaximumRetryAttempts": 2},
+            {
+                "function_arn": f"{FN_ARN}:7",
+                "qualifier": "7",
+                "last_modified": None,
+                RETRIES: 2,
+                EVENT_AGE: None,
+                "destination_config": {"on_success": None, "on_failure": None},
+            },
+        ),
+    ],
+)
+def test_result_from_api(config, expected):
+    assert result_from_api(config) == expected

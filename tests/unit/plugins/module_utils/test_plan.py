@@ -6,21 +6,16 @@ import datetime
 
 import pytest
 
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import Plan
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import desired_settings
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import group_by_function
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import options_view
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import plan_change
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import plan_request
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import purge_qualifiers
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import put_params
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import result_from_api
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import result_view
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import settings_from_api
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import unmanaged_warnings
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import update_params
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import Plan
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import desired_settings
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import plan_change
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import plan_request
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import put_params
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import settings_from_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import unmanaged_warnings
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import update_params
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -352,153 +347,3 @@ def test_plan_is_idempotent(current, managed):
     plan = plan_change(current, managed)
     assert plan.action != "none"
     assert plan_change(plan.after, managed) == Plan("none", {}, plan.after)
-
-
-# --- views --------------------------------------------------------------------------------------------------------
-
-LAST_MODIFIED = datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc)
-
-
-@pytest.mark.parametrize(
-    "current, expected",
-    [
-        (None, {}),
-        (
-            settings(),
-            {RETRIES: None, EVENT_AGE: None, "destination_config": {"on_success": None, "on_failure": None}},
-        ),
-        (
-            settings(0, 60, QUEUE, TOPIC),
-            {
-                RETRIES: 0,
-                EVENT_AGE: 60,
-                "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": {"destination": TOPIC}},
-            },
-        ),
-        (
-            settings(on_failure=BUCKET),
-            {
-                RETRIES: None,
-                EVENT_AGE: None,
-                "destination_config": {"on_success": None, "on_failure": {"destination": BUCKET}},
-            },
-        ),
-    ],
-)
-def test_options_view(current, expected):
-    assert options_view(current) == expected
-
-
-@pytest.mark.parametrize(
-    "function_arn, last_modified, identity",
-    [
-        (
-            f"{FN_ARN}:$LATEST",
-            LAST_MODIFIED,
-            {"function_arn": f"{FN_ARN}:$LATEST", "qualifier": "$LATEST", "last_modified": "2026-11-27T14:03:12+00:00"},
-        ),
-        (
-            f"{FN_ARN}:3",
-            datetime.datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=datetime.timezone.utc),
-            {"function_arn": f"{FN_ARN}:3", "qualifier": "3", "last_modified": "2026-01-02T03:04:05.678000+00:00"},
-        ),
-        (
-            f"{FN_ARN}:prod",
-            "2026-11-27T14:03:12.000+0000",
-            {"function_arn": f"{FN_ARN}:prod", "qualifier": "prod", "last_modified": "2026-11-27T14:03:12.000+0000"},
-        ),
-        (FN_ARN, None, {"function_arn": FN_ARN, "qualifier": "$LATEST", "last_modified": None}),
-        (None, None, {"function_arn": None, "qualifier": None, "last_modified": None}),
-    ],
-)
-def test_result_view(function_arn, last_modified, identity):
-    current = settings(1, 60, QUEUE)
-    options = {
-        RETRIES: 1,
-        EVENT_AGE: 60,
-        "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": None},
-    }
-    assert result_view(current, function_arn, last_modified) == dict(options, **identity)
-
-
-def test_result_view_of_no_config():
-    assert result_view(None, f"{FN_ARN}:$LATEST", LAST_MODIFIED) == {}
-
-
-@pytest.mark.parametrize(
-    "config, expected",
-    [
-        (None, {}),
-        (
-            {
-                "FunctionArn": f"{FN_ARN}:$LATEST",
-                "LastModified": LAST_MODIFIED,
-                "MaximumRetryAttempts": 0,
-                "DestinationConfig": NO_DESTINATIONS,
-            },
-            {
-                "function_arn": f"{FN_ARN}:$LATEST",
-                "qualifier": "$LATEST",
-                "last_modified": "2026-11-27T14:03:12+00:00",
-                RETRIES: 0,
-                EVENT_AGE: None,
-                "destination_config": {"on_success": None, "on_failure": None},
-            },
-        ),
-        (
-            {
-                "FunctionArn": f"{FN_ARN}:live",
-                "LastModified": LAST_MODIFIED,
-                "MaximumEventAgeInSeconds": 21600,
-                "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {"Destination": BUCKET}},
-            },
-            {
-                "function_arn": f"{FN_ARN}:live",
-                "qualifier": "live",
-                "last_modified": "2026-11-27T14:03:12+00:00",
-                RETRIES: None,
-                EVENT_AGE: 21600,
-                "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": {"destination": BUCKET}},
-            },
-        ),
-        (
-            {"FunctionArn": f"{FN_ARN}:7", "MaximumRetryAttempts": 2},
-            {
-                "function_arn": f"{FN_ARN}:7",
-                "qualifier": "7",
-                "last_modified": None,
-                RETRIES: 2,
-                EVENT_AGE: None,
-                "destination_config": {"on_success": None, "on_failure": None},
-            },
-        ),
-    ],
-)
-def test_result_from_api(config, expected):
-    assert result_from_api(config) == expected
-
-
-# --- grouping and purge ---------------------------------------------------------------------------------------
-
-
-def test_group_by_function_keeps_first_appearance_order():
-    requests = [Request(parse_function_name(name), "present", {}, 0) for name in ("b", "a:1", "b:2", f"{FN_ARN}", "a")]
-    assert group_by_function(requests) == {"b": [0, 2], "a": [1, 4], "my-function": [3]}
-
-
-@pytest.mark.parametrize(
-    "listed, named, expected",
-    [
-        (["$LATEST", "1", "prod"], ["$LATEST"], ["1", "prod"]),
-        (["prod", "10", "2", "$LATEST"], ["2"], ["$LATEST", "10", "prod"]),
-        (["$LATEST"], ["$LATEST", "prod"], []),
-        ([], ["$LATEST"], []),
-    ],
-)
-def test_purge_qualifiers_are_the_listed_ones_no_request_names(listed, named, expected):
-    requests = [Request(parse_function_name("f", qualifier), "present", {}, 0) for qualifier in named]
-    assert purge_qualifiers(listed, requests) == expected
-
-
-def test_purge_qualifiers_order_versions_by_number():
-    assert purge_qualifiers(["10", "alias", "9", "$LATEST"], []) == ["$LATEST", "9", "10", "alias"]

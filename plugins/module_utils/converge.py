@@ -1,0 +1,175 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Converging event invoke configs: grouping, purge selection, reads, plans and writes, for one config or hundreds.
+
+A task's configs are Requests (see options), all validated before this runs. They are grouped per
+function, and each function is one unit of work: read its configs (one Get when the task names one of
+its qualifiers, one List of all pages when it names several or purges), plan every request (plan), then
+make the writes one after another, since Lambda answers ResourceConflictException to parallel writes on
+one function. Units of different functions run concurrently on the worker pool of pacing, each with its
+own retry state, every request waiting for the task's Pacer. A single task is a fleet of one and takes
+the same path.
+"""
+
+from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import refuse_self_destination
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_from_arn
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ABSENT
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import map_units
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import plan_change
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import plan_request
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import settings_from_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import unmanaged_warnings
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import Outcome
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import result_from_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import result_view
+
+
+def group_by_function(requests):
+    """Indexes of ``requests`` per function name, functions in order of first appearance.
+
+    A name is one function: options.ambiguities() refuses a name given with two accounts, or with and without one.
+    """
+    groups = {}
+    for index, request in enumerate(requests):
+        groups.setdefault(request.target.name, []).append(index)
+    return groups
+
+
+def purge_qualifiers(listed_qualifiers, requests):
+    """The qualifiers with a config (``listed_qualifiers``) that none of ``requests`` names, in listing order."""
+    named = {request.target.key_qualifier for request in requests}
+    return sorted(set(listed_qualifiers) - named, key=qualifier_sort_key)
+
+
+def _read(client, requests, purge):
+    """The configs of one function, by qualifier, and whether AWS said that the function does not exist."""
+    if len(requests) == 1 and not purge:
+        target = requests[0].target
+        config = lambda_api.get_config(client, target)
+        return ({target.key_qualifier: config} if config else {}), False
+    configs = lambda_api.list_configs(client, requests[0].target.given_name)
+    if configs is None:
+        return {}, True
+    return {qualifier_from_arn(config["FunctionArn"]): config for config in configs}, False
+
+
+def _refuse_self_destinations(request, function_arn):
+    """Refuse a managed destination that is the function itself, once AWS has named its account."""
+    if function_arn is None:
+        return  # a bare name and nothing read yet: AWS's own answer decides (lambda_api translates it)
+    target = request.target.with_identity_of(function_arn)
+    for side in SIDES:
+        if request.managed.get(side):
+            refuse_self_destination(side, request.managed[side], target)
+
+
+def _write(client, request, plan, windows):
+    """Apply a put or update plan; returns the config AWS returns (no read-after-write)."""
+    config = _send(client, request, plan, windows)
+    if config is None:
+        # The Update found the config deleted since the read: re-create it from what the task asks
+        # for, not from the settings that were deleted.
+        config = _send(client, request, plan_change(None, request.managed), windows)
+    return config
+
+
+def _send(client, request, plan, windows):
+    return lambda_api.write_config(
+        client,
+        request.target,
+        plan.action,
+        plan.params,
+        destinations=[plan.after[side] for side in SIDES if plan.after[side]],
+        retry_timeout=request.retry_timeout,
+        windows=windows,
+    )
+
+
+def _converge_one(client, outcome, current_config, known_arn, *, check_mode, missing, windows):
+    request = outcome.request
+    current = settings_from_api(current_config)
+    plan = plan_request(request, current)
+    outcome.before = current
+    outcome.warnings = unmanaged_warnings(request, current)
+    if plan.action == "none":
+        outcome.after = current
+        outcome.config = result_from_api(current_config)
+        return
+    if missing is not None:
+        raise missing
+    if plan.action == "delete":
+        if not check_mode:
+            lambda_api.delete_config(client, request.target)
+        # The config the task read is gone, also when the Delete found it already removed.
+        outcome.changed = True
+        return
+    function_arn = (current_config or {}).get("FunctionArn")
+    if function_arn is None and check_mode:
+        function_arn = lambda_api.function_arn(client, request.target)
+    _refuse_self_destinations(request, function_arn or known_arn)
+    if check_mode:
+        outcome.after = plan.after
+        outcome.config = result_view(plan.after, function_arn)
+    else:
+        config = _write(client, request, plan, windows)
+        outcome.after = settings_from_api(config)
+        outcome.config = result_from_api(config)
+    outcome.changed = True
+
+
+def _converge_function(client, requests, check_mode, purge, windows):
+    """One function's unit of work: its outcomes in the order of ``requests``, then its purges."""
+    outcomes = [Outcome(request) for request in requests]
+    try:
+        configs, function_missing = _read(client, requests, purge)
+    except EventInvokeConfigError as e:
+        for outcome in outcomes:
+            outcome.error = e
+        return outcomes
+    # One error for the whole function, which the task's msg then tells once.
+    missing = lambda_api.missing_function_error(requests[0].target, whole=True) if function_missing else None
+    if purge and missing is None:
+        template = requests[0]
+        for qualifier in purge_qualifiers(configs, requests):
+            target = template.target._replace(qualifier=qualifier)
+            outcomes.append(Outcome(Request(target, ABSENT, {}, template.retry_timeout), purged=True))
+    # Any config of the function names its account, which decides whether a destination is the function.
+    known_arn = next((config["FunctionArn"] for config in configs.values()), None)
+    for outcome in outcomes:
+        current_config = configs.get(outcome.request.target.key_qualifier)
+        try:
+            _converge_one(
+                client, outcome, current_config, known_arn, check_mode=check_mode, missing=missing, windows=windows
+            )
+        except (EventInvokeConfigError, InvalidOptionError) as e:
+            outcome.error = e
+    return outcomes
+
+
+def converge(client, requests, check_mode=False, purge=False, workers=1):
+    """Bring every request's config to its desired state; returns the Outcomes.
+
+    One Outcome per request in the order of ``requests``, then one per purged config, by function in
+    order of first appearance and by qualifier. A failure is kept in its Outcome and never stops the
+    other requests. Check mode makes reads only.
+    """
+    groups = list(group_by_function(requests).values())
+    windows = lambda_api.DestinationWindows()
+
+    def unit(unit_client, indexes):
+        return _converge_function(unit_client, [requests[index] for index in indexes], check_mode, purge, windows)
+
+    done = map_units(client, unit, groups, workers)
+    ordered = [None] * len(requests)
+    purged = []
+    for indexes, outcomes in zip(groups, done):
+        for index, outcome in zip(indexes, outcomes):
+            ordered[index] = outcome
+        purged.extend(outcomes[len(indexes) :])
+    return ordered + purged
