@@ -13,8 +13,10 @@ the same path.
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import refuse_self_destination
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import ConfigGoneError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import MissingFunctionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_from_arn
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ABSENT
@@ -48,15 +50,19 @@ def purge_qualifiers(listed_qualifiers, requests):
 
 
 def _read(client, requests, purge):
-    """The configs of one function, by qualifier, and whether AWS said that the function does not exist."""
+    """The configs of one function, by qualifier, and the MissingFunctionError of a function that does not exist.
+
+    The error is one for the whole function: a task's msg then tells it once.
+    """
     if len(requests) == 1 and not purge:
         target = requests[0].target
         config = lambda_api.get_config(client, target)
-        return ({target.key_qualifier: config} if config else {}), False
-    configs = lambda_api.list_configs(client, requests[0].target.given_name)
-    if configs is None:
-        return {}, True
-    return {qualifier_from_arn(config["FunctionArn"]): config for config in configs}, False
+        return ({target.key_qualifier: config} if config else {}), None
+    try:
+        configs = lambda_api.list_configs(client, requests[0].target)
+    except MissingFunctionError as e:
+        return {}, e
+    return {qualifier_from_arn(config["FunctionArn"]): config for config in configs}, None
 
 
 def _refuse_self_destinations(request, function_arn):
@@ -71,12 +77,12 @@ def _refuse_self_destinations(request, function_arn):
 
 def _write(client, request, plan, windows):
     """Apply a put or update plan; returns the config AWS returns (no read-after-write)."""
-    config = _send(client, request, plan, windows)
-    if config is None:
+    try:
+        return _send(client, request, plan, windows)
+    except ConfigGoneError:
         # The Update found the config deleted since the read: re-create it from what the task asks
         # for, not from the settings that were deleted.
-        config = _send(client, request, plan_change(None, request.managed), windows)
-    return config
+        return _send(client, request, plan_change(None, request.managed), windows)
 
 
 def _send(client, request, plan, windows):
@@ -127,13 +133,11 @@ def _converge_function(client, requests, check_mode, purge, windows):
     """One function's unit of work: its outcomes in the order of ``requests``, then its purges."""
     outcomes = [Outcome(request) for request in requests]
     try:
-        configs, function_missing = _read(client, requests, purge)
+        configs, missing = _read(client, requests, purge)
     except EventInvokeConfigError as e:
         for outcome in outcomes:
             outcome.error = e
         return outcomes
-    # One error for the whole function, which the task's msg then tells once.
-    missing = lambda_api.missing_function_error(requests[0].target, whole=True) if function_missing else None
     if purge and missing is None:
         template = requests[0]
         for qualifier in purge_qualifiers(configs, requests):

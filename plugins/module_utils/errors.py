@@ -15,3 +15,11 @@ class InvalidOptionError(ValueError):
 
 class EventInvokeConfigError(AnsibleAWSError):
     """An AWS call about an event invoke config failed; the message says what to do about it."""
+
+
+class MissingFunctionError(EventInvokeConfigError):
+    """AWS answered that the function, version or alias does not exist."""
+
+
+class ConfigGoneError(EventInvokeConfigError):
+    """An Update found no config: someone deleted it since the task read it."""

@@ -19,7 +19,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginat
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import required_permission
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import ConfigGoneError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import MissingFunctionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import unqualified_arn
 
 # Retried besides AWSRetry's throttling codes: a function that is being updated answers
@@ -121,7 +123,7 @@ def missing_function_error(target, exception=None, predicted=False, whole=False)
         )
     if predicted:
         message += " (check mode predicts this failure of a real run from GetFunctionConfiguration's answer; nothing was changed)"
-    return EventInvokeConfigError(message=message, exception=exception)
+    return MissingFunctionError(message=message, exception=exception)
 
 
 def function_arn(client, target):
@@ -205,11 +207,13 @@ def _rejected(exception, destinations):
 
 
 def _write_error(action, target, exception):
-    """Raise the EventInvokeConfigError for a Put/Update error that is not retried; None for a missing config."""
+    """Raise the EventInvokeConfigError for a Put/Update error that is not retried."""
     message = _error_message(exception)
     if _error_code(exception) == "ResourceNotFoundException":
         if _is_missing_config(exception):
-            return None
+            raise ConfigGoneError(
+                message=f"The config of {target.describe()} was deleted meanwhile", exception=exception
+            )
         raise missing_function_error(target, exception)
     if SELF_DESTINATION_MESSAGE in message:
         _fail(action, target, exception, "A function cannot be its own destination; choose another destination")
@@ -224,7 +228,7 @@ def write_config(
 ):
     """Put (create or replace) or Update (merge into) the config of ``target``.
 
-    Returns the config as AWS returns it, or None when an Update finds no config (deleted
+    Returns the config as AWS returns it; raises ConfigGoneError when an Update finds no config (deleted
     concurrently). Destination rejections, which AWS also gives while IAM changes propagate, are
     retried after pauses of 1, 2, 4 and 8 seconds, then 15 seconds each, until the rejected
     destination's window (``windows``, a DestinationWindows shared by the task) ends, ``retry_timeout``
@@ -241,7 +245,7 @@ def write_config(
             return operation(aws_retry=True, **dict(target.api_params(), **params))
         except botocore.exceptions.ClientError as e:
             if not _is_destination_rejection(e):
-                return _write_error(action, target, e)
+                _write_error(action, target, e)
             now = clock()
             rejected = _rejected(e, destinations)
             end = windows.end(rejected, now, retry_timeout)
@@ -272,19 +276,22 @@ def delete_config(client, target):
         _fail("delete", target, e)
 
 
-def list_configs(client, function_name):
-    """Every config of a function (all qualifiers, all pages); None when the function does not exist."""
+def list_configs(client, target):
+    """Every config of the function of ``target`` (all qualifiers, all pages).
+
+    Raises MissingFunctionError, for the whole function, when it does not exist.
+    """
     try:
         result = paginated_query_with_retries(
-            client, "list_function_event_invoke_configs", retry_decorator(), FunctionName=function_name
+            client, "list_function_event_invoke_configs", retry_decorator(), FunctionName=target.given_name
         )
-    except is_boto3_error_code("ResourceNotFoundException"):
-        return None
+    except is_boto3_error_code("ResourceNotFoundException") as e:
+        raise missing_function_error(target, e, whole=True) from e
     except (
         botocore.exceptions.ClientError,
         botocore.exceptions.BotoCoreError,
     ) as e:  # pylint: disable=duplicate-except
-        raise _error(f"list the event invoke configs of function {function_name}", e) from e
+        raise _error(f"list the event invoke configs of function {target.name}", e) from e
     return result.get("FunctionEventInvokeConfigs", [])
 
 

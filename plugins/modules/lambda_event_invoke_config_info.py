@@ -145,6 +145,7 @@ functions:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import MissingFunctionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.modules import AnsibleLambdaModule
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import info_argument_spec
@@ -156,22 +157,28 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.results impo
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import sorted_items
 
 
+def configs_of_function(client, target):
+    """Every config of the function of ``target``, sorted; none when the function does not exist."""
+    try:
+        return sorted_items(target.name, lambda_api.list_configs(client, target))
+    except MissingFunctionError:
+        return []  # a function deleted since the region was listed, or never created
+
+
 def configs_of_target(client, target):
     """The config of one qualifier, or every config of the function when no qualifier is given."""
     if target.qualifier:
         config = lambda_api.get_config(client, target)
         return [config_item(target.name, config)] if config else []
-    return sorted_items(target.name, lambda_api.list_configs(client, target.given_name) or [])
+    return configs_of_function(client, target)
 
 
 def configs_of_region(client, workers=1):
-    """Every function of the region with its configs, sorted by function name; one List per function on ``workers`` threads."""
+    """Every function of the region with its configs, sorted by name; one List per function on ``workers`` threads."""
 
     def function(unit_client, name):
-        # A function deleted between the two calls simply has no configs.
         return dict(
-            function_name=name,
-            event_invoke_configs=sorted_items(name, lambda_api.list_configs(unit_client, name) or []),
+            function_name=name, event_invoke_configs=configs_of_function(unit_client, parse_function_name(name))
         )
 
     return map_units(client, function, sorted(lambda_api.list_function_names(client)), workers)

@@ -459,7 +459,8 @@ def test_a_missing_function_fails_its_own_items_only():
     assert sorted(c.params["FunctionName"] for c in client.writes) == ["fn-00", "fn-01"]
     assert failure_message(outcomes, check_mode=False) == (
         "2 of 5 configs failed; the others were applied. [Cannot configure function gone: it does not exist in this "
-        "account and region. Create it first, or fix function_name and region (qualifiers $LATEST, live)]"
+        "account and region. Create it first, or fix function_name and region: An error occurred (ResourceNotFoundException) "
+        "when calling the ListFunctionEventInvokeConfigs operation: The function doesn't exist. (qualifiers $LATEST, live)]"
     )
 
 

@@ -16,7 +16,9 @@ from lambda_fakes import throttled
 
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import ConfigGoneError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import MissingFunctionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 
 ACCOUNT = lambda_fakes.ACCOUNT
@@ -238,9 +240,12 @@ def test_write_config_unqualified_sends_no_qualifier():
     ]
 
 
-def test_update_of_a_missing_config_is_none():
+def test_update_of_a_missing_config_raises_config_gone():
     client = scripted(update_function_event_invoke_config=[no_config("UpdateFunctionEventInvokeConfig")])
-    assert write(client, "update") is None
+    with pytest.raises(
+        ConfigGoneError, match=r"^The config of function my-function \(qualifier prod\) was deleted meanwhile$"
+    ):
+        write(client, "update")
     assert len(client.calls) == 1
 
 
@@ -485,26 +490,31 @@ def test_delete_failure():
 def test_list_configs():
     configs = [CONFIG, dict(CONFIG, FunctionArn=f"{FN_ARN}:$LATEST")]
     client = scripted(list_function_event_invoke_configs=[{"FunctionEventInvokeConfigs": configs}])
-    assert lambda_api.list_configs(client, "my-function") == configs
+    assert lambda_api.list_configs(client, UNQUALIFIED) == configs
     assert client.calls == [("ListFunctionEventInvokeConfigs", False, {"FunctionName": "my-function"})]
 
 
 @pytest.mark.parametrize("result", [{"FunctionEventInvokeConfigs": []}, {}])
 def test_list_configs_of_a_function_without_configs(result):
     client = scripted(list_function_event_invoke_configs=[result])
-    assert lambda_api.list_configs(client, FN_ARN) == []
+    assert lambda_api.list_configs(client, parse_function_name(FN_ARN)) == []
 
 
-def test_list_configs_of_a_missing_function_is_none():
+def test_list_configs_of_a_missing_function_raises_one_error_for_the_function():
     client = scripted(list_function_event_invoke_configs=[no_function("ListFunctionEventInvokeConfigs")])
-    assert lambda_api.list_configs(client, "doesnotexist") is None
+    with pytest.raises(MissingFunctionError) as raised:
+        lambda_api.list_configs(client, parse_function_name("doesnotexist", "prod"))
+    assert raised.value.message == (
+        "Cannot configure function doesnotexist: it does not exist in this account and region. "
+        "Create it first, or fix function_name and region"
+    )
     assert len(client.calls) == 1
 
 
 def test_list_configs_failure():
     client = scripted(list_function_event_invoke_configs=[ACCESS_DENIED])
     with pytest.raises(EventInvokeConfigError) as raised:
-        lambda_api.list_configs(client, "my-function")
+        lambda_api.list_configs(client, UNQUALIFIED)
     assert raised.value.message == "Failed to list the event invoke configs of function my-function"
     assert raised.value.exception is ACCESS_DENIED
 
@@ -554,7 +564,8 @@ def test_a_missing_config_is_recognised_from_a_lowercase_message_key():
         "UpdateFunctionEventInvokeConfig",
     )
     client = scripted(update_function_event_invoke_config=[error])
-    assert write(client, "update") is None
+    with pytest.raises(ConfigGoneError):
+        write(client, "update")
 
 
 @pytest.mark.parametrize(
@@ -659,7 +670,7 @@ def test_list_configs_whose_retries_ran_out_says_so(monkeypatch):
     monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=lambda seconds: None))
     client = scripted(list_function_event_invoke_configs=[throttled("ListFunctionEventInvokeConfigs")])
     with pytest.raises(EventInvokeConfigError) as raised:
-        lambda_api.list_configs(client, "my-function")
+        lambda_api.list_configs(client, UNQUALIFIED)
     assert raised.value.message == (
         "Failed to list the event invoke configs of function my-function. AWS answered TooManyRequestsException to "
         "all 10 attempts, retried with back-off: AWS kept throttling the requests or failing on its side. "
