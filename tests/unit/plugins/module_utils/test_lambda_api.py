@@ -242,10 +242,9 @@ def test_write_config_unqualified_sends_no_qualifier():
 
 def test_update_of_a_missing_config_raises_config_gone():
     client = scripted(update_function_event_invoke_config=[no_config("UpdateFunctionEventInvokeConfig")])
-    with pytest.raises(
-        ConfigGoneError, match=r"^The config of function my-function \(qualifier prod\) was deleted meanwhile$"
-    ):
+    with pytest.raises(ConfigGoneError) as raised:
         write(client, "update")
+    assert raised.value.message == "The config of function my-function (qualifier prod) was deleted meanwhile"
     assert len(client.calls) == 1
 
 
