@@ -224,3 +224,19 @@ def test_missing_function_fails_its_items_only(aws, clean_emulator, run_fleet):
     assert [entry["changed"] for entry in others] == changes
     assert results[middle + 2]["changed"] is False and not results[middle + 2].get("failed")
     assert read_back(aws, expected) == expected
+
+
+def test_every_item_failing_on_one_missing_function_is_reported_once(clean_emulator, run_fleet):
+    """Three qualifiers of a missing function, nothing else: all failed, stated once for the function."""
+    missing = "fleet-missing"
+    qualifiers = ["$LATEST", "1", "live"]
+
+    run = run_fleet([{"function_name": missing, "qualifier": q, "maximum_retry_attempts": 1} for q in qualifiers])
+
+    result = run.result(FLEET_TASK)
+    assert result["failed"] is True
+    assert [entry.get("failed") for entry in result["configs"]] == [True] * 3
+    assert result["msg"].startswith("All 3 configs failed"), result["msg"]
+    assert "the others" not in result["msg"]
+    assert result["msg"].count(f"function {missing}") == 1, result["msg"]
+    assert all(qualifier in result["msg"] for qualifier in qualifiers)
