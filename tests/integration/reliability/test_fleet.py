@@ -240,3 +240,28 @@ def test_every_item_failing_on_one_missing_function_is_reported_once(clean_emula
     assert "the others" not in result["msg"]
     assert result["msg"].count(f"function {missing}") == 1, result["msg"]
     assert all(qualifier in result["msg"] for qualifier in qualifiers)
+
+
+def test_one_mistyped_queue_shared_by_many_items_is_retried_once(aws, clean_emulator, run_fleet):
+    """32 items on 8 functions name one queue that does not exist: one retry window, not one per item."""
+    names = aws.functions(8, prefix="fleet")
+    bad_queue = f"{aws.success_queue}-mistyped"
+    bad = [(name, q) for name in names for q in ("$LATEST", "1", "2", "live")]
+    items = [
+        {"function_name": name, "qualifier": q, "destination_config": {"on_success": {"destination": bad_queue}}}
+        for name, q in bad
+    ] + [
+        {"function_name": name, "qualifier": "blue", "destination_config": {"on_success": {"destination": aws.topic}}}
+        for name in names
+    ]
+    clean_emulator.clear_calls()
+
+    run = run_fleet([dict(item, destination_retry_timeout=15) for item in items], NO_RATE_LIMIT)
+
+    results = run.result(FLEET_TASK)["configs"]
+    assert all(entry.get("failed") and bad_queue in entry["msg"] for entry in results[:32])
+    assert all("destination_retry_timeout" in entry["msg"] for entry in results[:32])
+    assert not any(entry.get("failed") for entry in results[32:])
+    writes = [call for call in clean_emulator.calls() if call["operation"] in FLEET_OPERATIONS[1:3]]
+    # One retry window (1 + pauses of 1, 2, 4 and 8 s within 15 s) plus one attempt per other item.
+    assert sum(call["status"] == 400 for call in writes) <= 5 + 31
