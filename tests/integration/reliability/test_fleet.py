@@ -242,6 +242,21 @@ def test_every_item_failing_on_one_missing_function_is_reported_once(clean_emula
     assert all(qualifier in result["msg"] for qualifier in qualifiers)
 
 
+def test_three_hundred_failing_items_keep_msg_short(clean_emulator, run_fleet):
+    """300 items on missing functions: msg gives counts and the first few, configs every failure."""
+    items = [
+        {"function_name": f"fleet-missing-{index:03}", "qualifier": "1", "maximum_retry_attempts": 1}
+        for index in range(300)
+    ]
+
+    result = run_fleet(items, NO_RATE_LIMIT).result(FLEET_TASK)
+
+    assert result["failed"] is True
+    assert len(result["msg"]) < 2000 and "more" in result["msg"], result["msg"]
+    assert all(entry["failed"] and entry["function_name"] in entry["msg"] for entry in result["configs"])
+    assert [entry["function_name"] for entry in result["configs"]] == [item["function_name"] for item in items]
+
+
 def test_one_mistyped_queue_shared_by_many_items_is_retried_once(aws, clean_emulator, run_fleet):
     """32 items on 8 functions name one queue that does not exist: one retry window, not one per item."""
     names = aws.functions(8, prefix="fleet")
