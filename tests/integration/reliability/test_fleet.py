@@ -226,33 +226,23 @@ def test_missing_function_fails_its_items_only(aws, clean_emulator, run_fleet):
     assert read_back(aws, expected) == expected
 
 
-def test_every_item_failing_on_one_missing_function_is_reported_once(clean_emulator, run_fleet):
-    """Three qualifiers of a missing function, nothing else: all failed, stated once for the function."""
-    missing = "fleet-missing"
+def test_every_item_failing_is_reported_per_function_in_a_short_msg(clean_emulator, run_fleet):
+    """100 missing functions x 3 qualifiers: all failed, each function stated once with its qualifiers, msg
+    short (counts and the first few), configs every failure with its own msg."""
     qualifiers = ["$LATEST", "1", "live"]
-
-    run = run_fleet([{"function_name": missing, "qualifier": q, "maximum_retry_attempts": 1} for q in qualifiers])
-
-    result = run.result(FLEET_TASK)
-    assert result["failed"] is True
-    assert [entry.get("failed") for entry in result["configs"]] == [True] * 3
-    assert result["msg"].startswith("All 3 configs failed"), result["msg"]
-    assert "the others" not in result["msg"]
-    assert result["msg"].count(f"function {missing}") == 1, result["msg"]
-    assert all(qualifier in result["msg"] for qualifier in qualifiers)
-
-
-def test_three_hundred_failing_items_keep_msg_short(clean_emulator, run_fleet):
-    """300 items on missing functions: msg gives counts and the first few, configs every failure."""
     items = [
-        {"function_name": f"fleet-missing-{index:03}", "qualifier": "1", "maximum_retry_attempts": 1}
-        for index in range(300)
+        {"function_name": f"fleet-missing-{index:03}", "qualifier": qualifier, "maximum_retry_attempts": 1}
+        for index in range(100)
+        for qualifier in qualifiers
     ]
 
     result = run_fleet(items, NO_RATE_LIMIT).result(FLEET_TASK)
 
+    msg = result["msg"]
     assert result["failed"] is True
-    assert len(result["msg"]) < 2000 and "more" in result["msg"], result["msg"]
+    assert msg.startswith("All 300 configs failed") and "the others" not in msg, msg[:3000]
+    assert len(msg) < 2000 and "more" in msg, msg[:3000]
+    assert msg.count("function fleet-missing-000") == 1 and all(qualifier in msg for qualifier in qualifiers)
     assert all(entry["failed"] and entry["function_name"] in entry["msg"] for entry in result["configs"])
     assert [entry["function_name"] for entry in result["configs"]] == [item["function_name"] for item in items]
 
