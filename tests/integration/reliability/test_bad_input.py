@@ -16,11 +16,12 @@ from reliability_support import REGION
 FUNCTION = "reliability-fn-00"
 FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION}"
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:reliability-success"
+OTHER_ACCOUNT = "999999999999"
 
 
 def case(case_id, option, fragment="", core=False, **args):
     """A bad input: the module's arguments (function_name defaults to an existing function), the option
-    the message must name, a fragment of the message, and whether ansible-core's argument validation
+    the message must name, a fragment of the message (or a tuple of fragments), and whether ansible-core's argument validation
     refuses it (``core=True``: its failures carry no ``option`` field) rather than the module."""
     arguments = {"function_name": FUNCTION}
     arguments.update(args)
@@ -210,6 +211,46 @@ CASES = [
     ),
     # the connection's region
     case("region-malformed", "region", "", core=True, region="us east 1"),
+    # pacing options: a boolean is not a rate or a worker count
+    case(
+        "rate-false",
+        "max_requests_per_second",
+        "max_requests_per_second=False is a boolean",
+        max_requests_per_second=False,
+    ),
+    case("workers-true", "workers", "workers=True is a boolean", workers=True),
+    # configs: the message names every refused item (so no single ``option`` is asserted: core=True).
+    # A bare name and another account's ARN of one function are ambiguous, whatever the state.
+    *[
+        case(
+            f"configs-bare-name-and-other-account-{state}",
+            "configs[0]",
+            ("configs[1]", OTHER_ACCOUNT),
+            core=True,
+            function_name=OMITTED,
+            state=state,
+            configs=[
+                {"function_name": FUNCTION, "qualifier": "1"},
+                {"function_name": f"{OTHER_ACCOUNT}:function:{FUNCTION}", "qualifier": "2"},
+            ],
+        )
+        for state in ("present", "absent")
+    ],
+    case(
+        "configs-invalid-items-and-duplicates",
+        "configs[1]",
+        ("configs[3]", "configs[0] and configs[2]", "configs[4] and configs[5]"),
+        core=True,
+        function_name=OMITTED,
+        configs=[
+            {"function_name": FUNCTION, "qualifier": "1"},
+            {"function_name": FUNCTION, "qualifier": "2", "maximum_retry_attempts": 3},
+            {"function_name": FUNCTION, "qualifier": "1"},
+            {"function_name": FUNCTION, "qualifier": "3", "maximum_event_age_in_seconds": 59},
+            {"function_name": FUNCTION, "qualifier": "4"},
+            {"function_name": FUNCTION, "qualifier": "4"},
+        ],
+    ),
 ]
 
 
@@ -239,7 +280,8 @@ def test_bad_input_fails_before_any_call(request, bad_input_outcome, arguments, 
     assert result.get("failed") is True, result
     assert result.get("changed") is False
     assert bad_input_outcome["calls"] == [], "no case may reach AWS, let alone write"
-    assert expected["fragment"] in result["msg"]
+    fragments = expected["fragment"] if isinstance(expected["fragment"], tuple) else (expected["fragment"],)
+    assert all(fragment in result["msg"] for fragment in fragments), result["msg"]
     if expected["option"] is not CORE_NAMES_NO_OPTION:
         assert expected["option"] in result["msg"]
     if not expected["core"]:

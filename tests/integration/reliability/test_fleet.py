@@ -224,3 +224,49 @@ def test_missing_function_fails_its_items_only(aws, clean_emulator, run_fleet):
     assert [entry["changed"] for entry in others] == changes
     assert results[middle + 2]["changed"] is False and not results[middle + 2].get("failed")
     assert read_back(aws, expected) == expected
+
+
+def test_every_item_failing_is_reported_per_function_in_a_short_msg(clean_emulator, run_fleet):
+    """100 missing functions x 3 qualifiers: all failed, each function stated once with its qualifiers, msg
+    short (counts and the first few), configs every failure with its own msg."""
+    qualifiers = ["$LATEST", "1", "live"]
+    items = [
+        {"function_name": f"fleet-missing-{index:03}", "qualifier": qualifier, "maximum_retry_attempts": 1}
+        for index in range(100)
+        for qualifier in qualifiers
+    ]
+
+    result = run_fleet(items, NO_RATE_LIMIT).result(FLEET_TASK)
+
+    msg = result["msg"]
+    assert result["failed"] is True
+    assert msg.startswith("All 300 configs failed") and "the others" not in msg, msg[:3000]
+    assert len(msg) < 2000 and "more" in msg, msg[:3000]
+    assert msg.count("function fleet-missing-000") == 1 and all(qualifier in msg for qualifier in qualifiers)
+    assert all(entry["failed"] and entry["function_name"] in entry["msg"] for entry in result["configs"])
+    assert [entry["function_name"] for entry in result["configs"]] == [item["function_name"] for item in items]
+
+
+def test_one_mistyped_queue_shared_by_many_items_is_retried_once(aws, clean_emulator, run_fleet):
+    """32 items on 8 functions name one queue that does not exist: one retry window, not one per item."""
+    names = aws.functions(8, prefix="fleet")
+    bad_queue = f"{aws.success_queue}-mistyped"
+    bad = [(name, q) for name in names for q in ("$LATEST", "1", "2", "live")]
+    items = [
+        {"function_name": name, "qualifier": q, "destination_config": {"on_success": {"destination": bad_queue}}}
+        for name, q in bad
+    ] + [
+        {"function_name": name, "qualifier": "blue", "destination_config": {"on_success": {"destination": aws.topic}}}
+        for name in names
+    ]
+    clean_emulator.clear_calls()
+
+    run = run_fleet([dict(item, destination_retry_timeout=15) for item in items], NO_RATE_LIMIT)
+
+    results = run.result(FLEET_TASK)["configs"]
+    assert all(entry.get("failed") and bad_queue in entry["msg"] for entry in results[:32])
+    assert all("destination_retry_timeout" in entry["msg"] for entry in results[:32])
+    assert not any(entry.get("failed") for entry in results[32:])
+    writes = [call for call in clean_emulator.calls() if call["operation"] in FLEET_OPERATIONS[1:3]]
+    # One retry window (1 + pauses of 1, 2, 4 and 8 s within 15 s) plus one attempt per other item.
+    assert sum(call["status"] == 400 for call in writes) <= 5 + 31

@@ -12,6 +12,8 @@ throttles before the module's retry policy, which is what this test is about, ev
 from reliability_support import MODULE_RETRIES_ONLY
 from reliability_support import QUALIFIERS
 
+from tests.emulator.harness import max_calls_in_window
+
 FAULTED_OPERATIONS = (
     "GetFunctionEventInvokeConfig",
     "PutFunctionEventInvokeConfig",
@@ -94,3 +96,24 @@ def test_fifty_configs_converge_under_throttling(aws, clean_emulator, run_playbo
     assert actual == expected
     throttled = {call["operation"] for call in calls if call["status"] == 429}
     assert throttled == set(FAULTED_OPERATIONS), "every faulted operation must have been throttled at least once"
+
+
+def test_region_audit_is_paced_and_refuses_boolean_pacing(aws, clean_emulator, run_playbook):
+    """The info module's region audit keeps to 10 requests a second by default (issue 14), and, like the
+    main module, refuses a boolean for max_requests_per_second or workers before any call."""
+    aws.functions(30, prefix="audit")
+    clean_emulator.set_latency(0.04, service="lambda")
+    booleans = [{"max_requests_per_second": False}, {"workers": True}]
+    clean_emulator.clear_calls()
+
+    run = run_playbook("audit_region.yml", {"eic_info_args": booleans})
+
+    assert clean_emulator.calls() == []
+    for args, result in zip(booleans, run.results("Run the info module")):
+        ((option, value),) = args.items()
+        assert result.get("failed") is True and f"{option}={value} is a boolean" in result["msg"], result
+    run = run_playbook("audit_region.yml", {"eic_info_args": [{}]})
+    calls = [call for call in clean_emulator.calls(times=True) if call["service"] == "lambda"]
+    assert not run.result("Run the info module").get("failed"), run.output[-5000:]
+    assert len(calls) > 30
+    assert max_calls_in_window(calls) <= 10
