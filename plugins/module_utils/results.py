@@ -11,7 +11,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.options impo
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import settings_from_api
 
 # How many failures a fleet task's msg spells out; configs holds every one of them.
-SHOWN_FAILURES = 10
+SHOWN_FAILURES = 5
 
 
 def options_view(settings):

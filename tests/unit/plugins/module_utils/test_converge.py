@@ -464,14 +464,14 @@ def test_a_missing_function_fails_its_own_items_only():
     )
 
 
-def test_failure_message_when_every_config_failed_names_the_first_ten():
+def test_failure_message_when_every_config_failed_names_the_first_five():
     outcomes = converge(
         FakeLambda({}), fleet(*({"function_name": f"gone-{n:02d}"} for n in range(25)), maximum_retry_attempts=0)
     )
     message = failure_message(outcomes, check_mode=True)
     assert message.startswith("All 25 configs failed. [Cannot configure function gone-00 (qualifier $LATEST): ")
-    assert message.count("[Cannot configure") == 10
-    assert message.endswith("The function doesn't exist.] ... and 15 more; configs gives the msg of every failed item.")
+    assert message.count("[Cannot configure") == 5
+    assert message.endswith("The function doesn't exist.] ... and 20 more; configs gives the msg of every failed item.")
 
 
 def test_a_failed_write_does_not_stop_the_next_config_of_the_function():
