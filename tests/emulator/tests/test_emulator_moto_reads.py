@@ -88,6 +88,7 @@ def test_cloudwatch_lambda_metric_sums_seeded_with_put_metric_data(aws):
         for metric in ("AsyncEventsDropped", "DestinationDeliveryFailures")
     ]
     assert len(queries) == 500
+    aws.emulator.clear_calls()
     results = cloudwatch.get_metric_data(
         MetricDataQueries=queries, StartTime=now - datetime.timedelta(hours=3), EndTime=now
     )["MetricDataResults"]
@@ -96,3 +97,4 @@ def test_cloudwatch_lambda_metric_sums_seeded_with_put_metric_data(aws):
     assert sums["ma7"] == [7.0]
     assert sums["md7"] == [8.0]
     assert sums["ma249"] == [249.0]
+    assert aws.emulator.calls() == [{"service": "monitoring", "operation": "GetMetricData", "status": 200}]
