@@ -8,11 +8,13 @@ import re
 import sys
 import time
 import traceback
+from urllib.parse import parse_qs
 from urllib.parse import quote
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.moto_server.werkzeug_app import create_backend_app
 
+from . import iam_policies
 from .aws_errors import AwsError
 from .aws_errors import default_message
 from .aws_errors import render_error
@@ -87,6 +89,8 @@ class EmulatorApp:
             fault = self.faults.take(info.service, info.operation)
             if fault is not None:
                 return self.fault_response(fault, info).send(logging_start_response)
+            if info.service == "iam" and info.operation == "SimulatePrincipalPolicy":
+                return self.simulate_principal_policy(info, environ).send(logging_start_response)
             if info.service == "lambda" and info.operation in OPERATIONS:
                 return self.event_invoke_configs.handle(event_invoke_call(info, environ)).send(logging_start_response)
             expand_partial_function_arn(environ, info)
@@ -98,6 +102,15 @@ class EmulatorApp:
             traceback.print_exc(file=sys.stderr)
             error = AwsError("ServiceException", "The emulator failed to handle the request.", 500)
             return render_error(error, info.protocol, self.identifier.service_model(info)).send(logging_start_response)
+
+    def simulate_principal_policy(self, info: RequestInfo, environ: dict):
+        """moto does not implement it (CONTRACT.md item 62)."""
+        form = parse_qs(read_body(environ).decode("utf-8", "replace"))
+        form.update(info.query)
+        try:
+            return iam_policies.simulate_principal_policy(form)
+        except AwsError as error:
+            return render_error(error, info.protocol, self.identifier.service_model(info))
 
     def fault_response(self, fault: Fault, info: RequestInfo):
         error = AwsError(fault.error_code, fault.message or default_message(fault.error_code), fault.status)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from . import iam_policies
 from . import moto_resources
 from .aws_errors import invalid_parameter
 from .function_names import parse_function_name
@@ -20,6 +21,15 @@ RESOURCE_FORMS = {
     "sqs": re.compile(r"[a-zA-Z0-9_-]{1,75}(\.fifo)?"),
     "sns": re.compile(r"[a-zA-Z0-9_-]{1,251}(\.fifo)?"),
     "events": re.compile(r"event-bus/[/.\-_A-Za-z0-9]{1,256}"),
+}
+# What the execution role must be allowed to do for Lambda to deliver, and on which resource. Documented by AWS
+# (Lambda developer guide, asynchronous invocation destinations); S3 also wants s3:ListBucket, not checked here.
+DELIVERY_PERMISSIONS = {
+    "sqs": ("sqs:SendMessage", "{arn}"),
+    "sns": ("sns:Publish", "{arn}"),
+    "lambda": ("lambda:InvokeFunction", "{arn}"),
+    "events": ("events:PutEvents", "{arn}"),
+    "s3": ("s3:PutObject", "{arn}/*"),
 }
 
 
@@ -36,8 +46,11 @@ def normalize(destination_config: dict | None) -> dict:
     return normalized
 
 
-def check(destination_config: dict | None, function_name: str, region: str, account: str) -> None:
-    """Raise InvalidParameterValueException for a destination AWS would refuse."""
+def check(destination_config: dict | None, function_name: str, region: str, account: str, role: str | None) -> None:
+    """Raise InvalidParameterValueException for a destination AWS would refuse.
+
+    Last, the execution role ``role`` must be allowed to deliver to each destination (CONTRACT.md item 63).
+    """
     if not destination_config:
         return
     targets = {side: (destination_config.get(side) or {}).get("Destination") for side in SIDES}
@@ -48,6 +61,12 @@ def check(destination_config: dict | None, function_name: str, region: str, acco
             raise invalid_parameter("You can't specify the function as a destination for itself.")
         if not target_exists(target, account):
             raise invalid_parameter(f"The destination ARN {target} is invalid.")
+    for target in filter(None, targets.values()):
+        action, resource = DELIVERY_PERMISSIONS[ARN.fullmatch(target)["service"]]
+        if not iam_policies.role_may(role, action, resource.format(arn=target)):
+            raise invalid_parameter(
+                f"The function's execution role does not have permissions to call {action.split(':')[1]} on {target}"
+            )
 
 
 def service_allowed(side: str, target: str) -> bool:

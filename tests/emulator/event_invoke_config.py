@@ -150,7 +150,8 @@ class EventInvokeConfigService:
         target = self.target(call)
         if not target.exists():
             raise resource_not_found(FUNCTION_MISSING)
-        destinations.check(body.get("DestinationConfig"), target.name, target.region, target.account)
+        role = moto_resources.function_role(target.region, target.name, target.qualifier, target.account)
+        destinations.check(body.get("DestinationConfig"), target.name, target.region, target.account, role)
         return body, target
 
     def existing_config(self, call: Call):

@@ -39,6 +39,27 @@ TRUST_POLICY = json.dumps(
         ],
     }
 )
+# The execution role may deliver to any destination, as a role set up for destinations would; the emulator refuses
+# destinations a role may not use (CONTRACT.md item 63). Tests of that refusal give the function another role.
+DESTINATIONS_POLICY = "emulator-destinations"
+DELIVERY_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "sqs:SendMessage",
+                    "sns:Publish",
+                    "lambda:InvokeFunction",
+                    "events:PutEvents",
+                    "s3:PutObject",
+                ],
+                "Resource": "*",
+            }
+        ],
+    }
+)
 HANDLER_SOURCE = "def handler(event, context):\n    return event\n"
 
 
@@ -218,14 +239,21 @@ class Emulator:
         )
 
     def create_function(
-        self, name: str, *, versions: int = 0, aliases: dict | None = None, region: str = DEFAULT_REGION
+        self,
+        name: str,
+        *,
+        versions: int = 0,
+        aliases: dict | None = None,
+        region: str = DEFAULT_REGION,
+        role: str | None = None,
     ) -> str:
         """Create Lambda function ``name`` and return its unqualified ARN.
 
         The function runs python3.12 with ``index.handler`` (it returns its event) under the execution role
-        ``emulator-execution-role``, which is created on first use (again after ``reset()``). ``versions``
+        ``emulator-execution-role`` (or ``role``, an ARN), which is created on first use (again after ``reset()``)
+        with an inline policy ``emulator-destinations`` that allows delivery to every destination. ``versions``
         versions are published (1..n), then ``aliases`` (``{"live": "1"}``) are created. The calls go to the
-        call log like any other: CreateRole (first time only), CreateFunction, then per version after the
+        call log like any other: CreateRole and PutRolePolicy (first time only), CreateFunction, then per version after the
         first an UpdateFunctionConfiguration (Lambda publishes only a changed function) and PublishVersion,
         then CreateAlias.
         """
@@ -237,9 +265,9 @@ class Emulator:
             "Code": {"ZipFile": function_zip()},
         }
         try:
-            arn = lam.create_function(Role=self.execution_role(), **params)["FunctionArn"]
+            arn = lam.create_function(Role=role or self.execution_role(), **params)["FunctionArn"]
         except lam.exceptions.InvalidParameterValueException as error:
-            if "role" not in str(error):
+            if role is not None or "role" not in str(error):
                 raise
             # The role went with a reset this harness did not see (a raw POST /moto-api/reset): make it again.
             self._execution_role = None
@@ -260,6 +288,7 @@ class Emulator:
                 iam.create_role(RoleName=EXECUTION_ROLE, AssumeRolePolicyDocument=TRUST_POLICY)
             except iam.exceptions.EntityAlreadyExistsException:
                 pass
+            iam.put_role_policy(RoleName=EXECUTION_ROLE, PolicyName=DESTINATIONS_POLICY, PolicyDocument=DELIVERY_POLICY)
             self._execution_role = f"arn:aws:iam::{ACCOUNT_ID}:role/{EXECUTION_ROLE}"
         return self._execution_role
 

@@ -70,3 +70,12 @@ def event_bus_exists(region: str, account: str, name: str) -> bool:
 def bucket_exists(name: str) -> bool:
     found = backend(s3_backends, "aws")
     return found is not None and name in found.buckets
+
+
+def function_role(region: str, name: str, qualifier: str, account: str = ACCOUNT_ID) -> str | None:
+    """The execution role of the function at ``qualifier`` (a version keeps the role it was published with)."""
+    storage = lambda_storage(region, account)
+    try:
+        return storage.get_function_by_name_with_qualifier(name, qualifier).role
+    except Exception:  # noqa: BLE001 - moto raises its own not-found types; callers checked existence already
+        return None

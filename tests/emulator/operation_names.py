@@ -53,6 +53,9 @@ class RequestIdentifier:
         info.region, info.service = scope
         if info.service in self.catalog.available():
             info.protocol, info.operation, info.labels = self._operation(info.service, info, environ)
+        elif info.headers.get("x-amz-target"):
+            # A json-protocol service whose signing name is not its botocore name (CloudWatch signs as "monitoring").
+            info.protocol, info.operation = "json", info.headers["x-amz-target"].rsplit(".", 1)[-1]
         return info
 
     def _operation(self, service: str, info: RequestInfo, environ: dict):

@@ -42,6 +42,7 @@ def test_lambda_calls_are_named_and_ordered(aws, fn):
 def test_fixture_calls_are_logged_for_iam_and_lambda(aws, fn):
     assert aws.emulator.calls() == entries(
         ("iam", "CreateRole", 200),
+        ("iam", "PutRolePolicy", 200),
         ("lambda", "CreateFunction", 201),
         ("lambda", "PublishVersion", 201),
         ("lambda", "CreateAlias", 201),

@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from tests.emulator.harness import TRUST_POLICY
 from tests.emulator.tests.emulator_helpers import ACCOUNT
 from tests.emulator.tests.emulator_helpers import ALIAS
 from tests.emulator.tests.emulator_helpers import PATTERN_PREFIX
@@ -206,3 +209,75 @@ def test_inferred_another_accounts_destination_still_needs_an_allowed_service(la
     destination = f"arn:aws:iam::{OTHER_ACCOUNT}:role/some-role"
     error = error_of(put_destinations, lam, fn, OnSuccess=destination)
     assert error["Message"] == invalid_config(f"OnSuccess(destination={destination})", "null")
+
+
+def restricted_function(aws, name="eic-restricted", statements=()):
+    """A function whose execution role has only ``statements`` (none: a role without policies)."""
+    role = aws.iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=TRUST_POLICY)["Role"]["Arn"]
+    if statements:
+        document = json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+        aws.iam.put_role_policy(RoleName=f"{name}-role", PolicyName="deliver", PolicyDocument=document)
+    aws.emulator.create_function(name, versions=1, role=role)
+    return name
+
+
+@pytest.mark.parametrize(
+    ("make", "side", "verb"),
+    [
+        (queue_arn, "OnSuccess", "SendMessage"),
+        (lambda aws: aws.sns.create_topic(Name="dest-topic")["TopicArn"], "OnFailure", "Publish"),
+        (lambda aws: f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/default", "OnSuccess", "PutEvents"),
+        (lambda aws: aws.emulator.create_function("eic-target"), "OnFailure", "InvokeFunction"),
+        (
+            lambda aws: aws.s3.create_bucket(Bucket="dest-bucket") and "arn:aws:s3:::dest-bucket",
+            "OnFailure",
+            "PutObject",
+        ),
+    ],
+)
+def test_item63_inferred_a_role_without_permission_is_refused_on_put_and_update(aws, make, side, verb):
+    destination = make(aws)
+    name = restricted_function(aws)
+    aws.lam.put_function_event_invoke_config(FunctionName=name, MaximumRetryAttempts=1)
+    config = {side: {"Destination": destination}}
+    for call in (aws.lam.put_function_event_invoke_config, aws.lam.update_function_event_invoke_config):
+        error = error_of(call, FunctionName=name, DestinationConfig=config)
+        assert (error["Code"], error["Status"]) == ("InvalidParameterValueException", 400)
+        assert (
+            error["Message"]
+            == f"The function's execution role does not have permissions to call {verb} on {destination}"
+        )
+    assert aws.lam.get_function_event_invoke_config(FunctionName=name)["DestinationConfig"] == {
+        "OnSuccess": {},
+        "OnFailure": {},
+    }
+
+
+def test_item63_inferred_granting_the_action_on_the_destination_lets_put_through(aws):
+    queue = queue_arn(aws)
+    topic = aws.sns.create_topic(Name="dest-topic")["TopicArn"]
+    name = restricted_function(aws, statements=[{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": queue}])
+    config = {"OnSuccess": {"Destination": queue}, "OnFailure": {"Destination": topic}}
+    error = error_of(aws.lam.put_function_event_invoke_config, FunctionName=name, DestinationConfig=config)
+    assert error["Message"].endswith(f"to call Publish on {topic}")
+    statement = {"Effect": "Allow", "Action": ["sqs:SendMessage", "sns:Publish"], "Resource": [queue, topic]}
+    aws.iam.put_role_policy(
+        RoleName=f"{name}-role",
+        PolicyName="deliver",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]}),
+    )
+    response = aws.lam.put_function_event_invoke_config(FunctionName=name, DestinationConfig=config)
+    assert response["DestinationConfig"] == config
+
+
+def test_item63_inferred_an_explicit_deny_wins_and_bucket_objects_are_the_s3_resource(aws):
+    aws.s3.create_bucket(Bucket="dest-bucket")
+    statements = [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::dest-bucket/*"},
+    ]
+    name = restricted_function(aws, statements=statements)
+    config = {"OnFailure": {"Destination": "arn:aws:s3:::dest-bucket"}}
+    error = error_of(aws.lam.put_function_event_invoke_config, FunctionName=name, DestinationConfig=config)
+    assert error["Message"].endswith("to call PutObject on arn:aws:s3:::dest-bucket")
+    assert aws.lam.put_function_event_invoke_config(FunctionName=name, Qualifier="1", MaximumRetryAttempts=0)

@@ -38,6 +38,7 @@ def test_the_execution_role_is_created_once(aws):
     aws.emulator.create_function("factory-b", region="us-west-2")
     assert [(call["service"], call["operation"]) for call in aws.emulator.calls()] == [
         ("iam", "CreateRole"),
+        ("iam", "PutRolePolicy"),
         ("lambda", "CreateFunction"),
         ("lambda", "CreateFunction"),
     ]
@@ -51,4 +52,9 @@ def test_the_role_is_made_again_after_a_reset_the_harness_did_not_see(aws):
     request = urllib.request.Request(aws.emulator.url + "/moto-api/reset", method="POST")
     urllib.request.urlopen(request, timeout=60).close()
     assert aws.emulator.create_function("factory-a") == fn_arn("factory-a")
-    assert [call["operation"] for call in aws.emulator.calls()] == ["CreateFunction", "CreateRole", "CreateFunction"]
+    assert [call["operation"] for call in aws.emulator.calls()] == [
+        "CreateFunction",
+        "CreateRole",
+        "PutRolePolicy",
+        "CreateFunction",
+    ]

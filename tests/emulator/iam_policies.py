@@ -1,0 +1,164 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Identity-policy evaluation for roles, from the policies moto stores: the emulator's iam:SimulatePrincipalPolicy
+and the one home of the rule "may this execution role call this action on this resource" (CONTRACT.md item 62).
+
+Evaluated: the role's inline policies and its attached managed policies; Allow and Deny; Action/NotAction and
+Resource/NotResource with ``*`` and ``?`` wildcards (actions case-insensitive); an explicit Deny wins, and nothing
+matching is an implicit deny. Not evaluated (inferred, kept small): a statement with a Condition never matches
+(AWS treats condition keys without context values much the same), permissions boundaries, SCPs, resource policies.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from urllib.parse import unquote
+from xml.sax.saxutils import escape
+
+from moto.iam.models import iam_backends
+
+from .aws_errors import AwsError
+from .http_response import Response
+
+ROLE_ARN = re.compile(r"arn:aws[a-zA-Z-]*:iam::(?P<account>\d{12}):role/(?:.*/)?(?P<name>[^/]+)")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """EvalDecision (``allowed``, ``explicitDeny`` or ``implicitDeny``) and the statements that decided it."""
+
+    decision: str
+    matched: tuple = ()  # (SourcePolicyId, SourcePolicyType)
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == "allowed"
+
+
+def role_policies(role_arn: str) -> list[tuple[str, str, dict]] | None:
+    """(SourcePolicyId, SourcePolicyType, document) of each identity policy of the role; None if there is no role."""
+    found = ROLE_ARN.fullmatch(role_arn or "")
+    if found is None:
+        return None
+    try:
+        backend = iam_backends[found["account"]]["global"]
+    except KeyError:
+        return None
+    role = next((role for role in list(backend.roles.values()) if role.name == found["name"]), None)
+    if role is None:
+        return None
+    policies = [(name, "role", document) for name, document in dict(role.policies).items()]
+    for policy in list(role.managed_policies.values()):
+        kind = "aws-managed" if ":aws:policy/" in policy.arn else "user-managed"
+        document = next(version.document for version in policy.versions if version.is_default)
+        policies.append((policy.name, kind, document))
+    return [(name, kind, parse(document)) for name, kind, document in policies]
+
+
+def parse(document) -> dict:
+    if isinstance(document, dict):
+        return document
+    text = unquote(document) if document.lstrip().startswith("%") else document
+    return json.loads(text)
+
+
+def evaluate(policies: list[tuple[str, str, dict]], action: str, resource: str) -> Decision:
+    allows, denies = [], []
+    for policy_id, kind, document in policies:
+        for statement in listed(document.get("Statement")):
+            if matches(statement, action, resource):
+                (denies if statement.get("Effect") == "Deny" else allows).append((policy_id, kind))
+    if denies:
+        return Decision("explicitDeny", tuple(denies))
+    if allows:
+        return Decision("allowed", tuple(allows))
+    return Decision("implicitDeny")
+
+
+def role_may(role_arn: str, action: str, resource: str) -> bool:
+    """The rule the emulator's Put/Update applies to destinations; a role it cannot find may do nothing."""
+    policies = role_policies(role_arn)
+    return policies is not None and evaluate(policies, action, resource).allowed
+
+
+def matches(statement: dict, action: str, resource: str) -> bool:
+    if statement.get("Condition"):
+        return False
+    if "Action" in statement:
+        action_ok = any(wildcard(pattern, action, ignore_case=True) for pattern in listed(statement["Action"]))
+    else:
+        action_ok = not any(
+            wildcard(pattern, action, ignore_case=True) for pattern in listed(statement.get("NotAction"))
+        )
+    if "Resource" in statement:
+        resource_ok = any(wildcard(pattern, resource) for pattern in listed(statement["Resource"]))
+    else:
+        resource_ok = not any(wildcard(pattern, resource) for pattern in listed(statement.get("NotResource")))
+    return action_ok and resource_ok
+
+
+def wildcard(pattern: str, value: str, ignore_case: bool = False) -> bool:
+    """IAM's ``*`` (any run) and ``?`` (one character); nothing else is special."""
+    regex = "".join(".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern)
+    return re.fullmatch(regex, value, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL) is not None
+
+
+def listed(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def simulate_principal_policy(form: dict) -> Response:
+    """iam:SimulatePrincipalPolicy (query protocol) for a role: one EvaluationResult per (action, resource).
+
+    Inferred (no recorded AWS answer here): the result order (each action, then each resource), the
+    MatchedStatements without positions, no ResourceSpecificResults, never truncated. Only roles are principals.
+    """
+    source = first(form, "PolicySourceArn")
+    policies = role_policies(source)
+    if policies is None:
+        raise AwsError("NoSuchEntity", f"The role with name {source.rsplit('/', 1)[-1]} cannot be found.", 404)
+    actions = members(form, "ActionNames")
+    if not actions:
+        raise AwsError("InvalidInput", "ActionNames must not be empty.", 400)
+    results = []
+    for action in actions:
+        for resource in members(form, "ResourceArns") or ["*"]:
+            decision = evaluate(policies, action, resource)
+            statements = "".join(
+                f"<member><SourcePolicyId>{escape(policy_id)}</SourcePolicyId>"
+                f"<SourcePolicyType>{kind}</SourcePolicyType></member>"
+                for policy_id, kind in decision.matched
+            )
+            results.append(
+                f"<member><EvalActionName>{escape(action)}</EvalActionName>"
+                f"<EvalResourceName>{escape(resource)}</EvalResourceName>"
+                f"<EvalDecision>{decision.decision}</EvalDecision>"
+                f"<MatchedStatements>{statements}</MatchedStatements><MissingContextValues/></member>"
+            )
+    body = (
+        '<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+        f"<SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated>"
+        f"<EvaluationResults>{''.join(results)}</EvaluationResults></SimulatePrincipalPolicyResult>"
+        f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
+        "</SimulatePrincipalPolicyResponse>"
+    )
+    return Response.xml(200, body)
+
+
+def first(form: dict, key: str) -> str:
+    return form.get(key, [""])[0]
+
+
+def members(form: dict, key: str) -> list[str]:
+    """A query-protocol list: ``Key.member.1``, ``Key.member.2``, ... in order."""
+    numbered = {}
+    for name, values in form.items():
+        prefix, _, index = name.rpartition(".")
+        if prefix == f"{key}.member" and index.isdigit():
+            numbered[int(index)] = values[0]
+    return [numbered[index] for index in sorted(numbered)]
