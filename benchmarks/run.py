@@ -680,6 +680,64 @@ def per_task_markdown(results):
     return out
 
 
+# --- 4. Scale: region audit, one rejected destination shared by many configs -------------------------------------------
+
+
+def ad_hoc(runner, module, arguments):
+    """Run ``module`` once with ansible's ad-hoc command; returns (wall seconds, return code)."""
+    command = [os.path.join(BIN, "ansible"), "localhost", "-i", INVENTORY, "-m", f"serverless.aws_lambda.{module}"]
+    started = time.monotonic()
+    completed = subprocess.run(
+        command + ["-a", json.dumps(arguments)], env=runner.env, capture_output=True, check=False
+    )
+    return round(time.monotonic() - started, 2), completed.returncode
+
+
+def measure_scale(runner, resources, functions, configs):
+    """Region audits of ``functions`` functions at 40 ms latency, and ``configs`` configs sharing one rejected queue."""
+    emulator = runner.emulator
+    names = [f"scale-{index:04d}" for index in range(functions)]
+    for name in names:
+        emulator.create_function(name)
+    rows = []
+    emulator.set_latency(0.04, service="lambda")
+    for label, arguments in (
+        ("serial, unpaced (the audit before workers and pacing)", {"workers": 1, "max_requests_per_second": 0}),
+        ("default (4 workers, 10 requests/s)", {}),
+        ("limit lifted (4 workers)", {"max_requests_per_second": 0}),
+    ):
+        emulator.clear_calls()
+        wall, code = ad_hoc(runner, "lambda_event_invoke_config_info", arguments)
+        calls = [call for call in emulator.calls(times=True) if call["service"] == "lambda"]
+        rows.append(
+            dict(
+                case=f"audit of {functions} functions, {label}",
+                wall=wall,
+                rc=code,
+                calls=len(calls),
+                busiest_second=max_calls_in_window(calls),
+            )
+        )
+    emulator.set_latency(0.0, service="lambda")
+    bad = resources.failure_queue.rsplit(":", 1)[0] + ":no-such-queue"
+    items = [
+        {"function_name": name, "destination_config": {"on_failure": {"destination": bad}}} for name in names[:configs]
+    ]
+    emulator.clear_calls()
+    wall, code = ad_hoc(runner, "lambda_event_invoke_config", {"configs": items})
+    writes = [call for call in emulator.calls() if call["operation"].startswith(("Put", "Update"))]
+    rows.append(
+        dict(
+            case=f"{configs} configs sharing one rejected queue, destination_retry_timeout 120",
+            wall=wall,
+            rc=code,
+            calls=len(writes),
+            busiest_second=None,
+        )
+    )
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description="Benchmark lambda_event_invoke_config against the local emulator.")
     parser.add_argument("--tasks", type=int, default=50, help="tasks in the per-task loop (default 50)")
@@ -699,6 +757,9 @@ def main():
     )
     parser.add_argument("--skip-per-task", action="store_true", help="leave out the per-task comparison")
     parser.add_argument("--skip-fleet", action="store_true", help="leave out the fleet")
+    parser.add_argument(
+        "--scale", action="store_true", help="add region audits of 250 functions and 200 configs on one rejected queue"
+    )
     options = parser.parse_args()
     if options.quick:
         options.tasks, options.fleet_functions = 10, 10
@@ -722,6 +783,9 @@ def main():
             configs = options.fleet_functions * len(FLEET_QUALIFIERS)
             print(f"3/3 fleet of {configs} configs ...", flush=True)
             results["fleet"] = measure_fleet(runner, resources, options.fleet_functions, options.baseline_runs)
+        if options.scale:
+            print("4/4 scale: region audits, one rejected destination ...", flush=True)
+            results["scale"] = measure_scale(runner, resources, 250, 200)
     results["environment"]["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
     report = markdown(results)
     path = os.path.join(RESULTS, timestamp)
@@ -730,6 +794,8 @@ def main():
     with open(path + ".md", "w", encoding="utf-8") as handle:
         handle.write(report)
     print(report)
+    for row in results.get("scale", []):
+        print(json.dumps(row))
     for row in results.get("fleet", []):
         for check in row["checks"]:
             print(f"{'met   ' if check['met'] else 'MISSED'} {row['case']}: {check['target']}")
