@@ -21,7 +21,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_nam
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ABSENT
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import map_units
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import plan_change
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import plan_request
@@ -142,7 +141,7 @@ def _converge_function(client, requests, check_mode, purge, windows):
         template = requests[0]
         for qualifier in purge_qualifiers(configs, requests):
             target = template.target._replace(qualifier=qualifier)
-            outcomes.append(Outcome(Request(target, ABSENT, {}, template.retry_timeout), purged=True))
+            outcomes.append(Outcome(template._replace(target=target, state=ABSENT), purged=True))
     # Any config of the function names its account, which decides whether a destination is the function.
     known_arn = next((config["FunctionArn"] for config in configs.values()), None)
     for outcome in outcomes:

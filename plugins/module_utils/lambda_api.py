@@ -197,7 +197,7 @@ class DestinationWindows:
         """End the window of the ``rejected`` destinations now: a write gave up on them."""
         with self._lock:
             for arn in rejected:
-                self._ends[arn] = min(self._ends.get(arn, now), now)
+                self._ends[arn] = now
 
 
 def _rejected(exception, destinations):
@@ -211,9 +211,7 @@ def _write_error(action, target, exception):
     message = _error_message(exception)
     if _error_code(exception) == "ResourceNotFoundException":
         if _is_missing_config(exception):
-            raise ConfigGoneError(
-                message=f"The config of {target.describe()} was deleted meanwhile", exception=exception
-            )
+            raise ConfigGoneError(message=f"The config of {target.describe()} was deleted meanwhile")
         raise missing_function_error(target, exception)
     if SELF_DESTINATION_MESSAGE in message:
         _fail(action, target, exception, "A function cannot be its own destination; choose another destination")

@@ -49,9 +49,10 @@ def module_argument_spec():
     item_spec = dict(
         CONFIG_OPTIONS,
         function_name=dict(CONFIG_OPTIONS["function_name"], required=True),
-        # Read-only keys of lambda_event_invoke_config_info's items, accepted so those items round-trip.
-        function_arn=dict(type="str"),
-        last_modified=dict(type="str"),
+        # Read-only keys of lambda_event_invoke_config_info's items, accepted so those items round-trip
+        # (strings: ansible's default type).
+        function_arn=dict(),
+        last_modified=dict(),
     )
     return dict(
         CONFIG_OPTIONS,

@@ -464,6 +464,26 @@ def test_a_missing_function_fails_its_own_items_only():
     )
 
 
+def test_update_race_whose_put_is_rejected_fails_with_the_destination_advice():
+    client = FakeLambda(aws(LATEST=dict(CURRENT)))
+    client.failures["UpdateFunctionEventInvokeConfig"] = [
+        no_config("UpdateFunctionEventInvokeConfig", f"{FN_ARN}:$LATEST")
+    ]
+    client.failures["PutFunctionEventInvokeConfig"] = [invalid_parameter(f"The destination ARN {QUEUE} is invalid.")]
+    (outcome,) = converge(client, single(destination_config=destinations(on_success=QUEUE, on_failure=TOPIC)))
+    assert "AWS rejected the destination and destination_retry_timeout left no time to retry" in outcome.message()
+
+
+def test_failure_message_of_a_check_run_names_every_failure_up_to_five():
+    items = [{"function_name": "fn-00"}] + [{"function_name": f"gone-{n}"} for n in range(5)]
+    outcomes = converge(FakeLambda(many_functions(1)), fleet(*items, maximum_retry_attempts=0), check_mode=True)
+    message = failure_message(outcomes, check_mode=True)
+    assert message.startswith(
+        "5 of 6 configs failed; the others were checked; check mode changed nothing. [Cannot configure function gone-0 "
+    )
+    assert message.count("] [Cannot configure function gone-") == 4 and message.endswith("]")
+
+
 def test_failure_message_when_every_config_failed_names_the_first_five():
     outcomes = converge(
         FakeLambda({}), fleet(*({"function_name": f"gone-{n:02d}"} for n in range(25)), maximum_retry_attempts=0)

@@ -15,6 +15,7 @@ from lambda_fakes import no_function
 from lambda_fakes import throttled
 
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import ConfigGoneError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
@@ -382,9 +383,11 @@ def test_destination_rejection_message_names_every_destination():
 )
 def test_destination_rejection_message_without_known_permission(destinations, needs):
     client = scripted(put_function_event_invoke_config=[destination_arn_invalid()])
+    time = FakeTime()
     with pytest.raises(EventInvokeConfigError) as raised:
-        write(client, "put", destinations=destinations, retry_timeout=0)
+        write(client, "put", destinations=destinations, retry_timeout=3, time=time)
     assert needs in raised.value.message
+    assert time.sleeps == [1, 2]  # a window of its own, also without destinations
 
 
 def test_retry_timeout_zero_fails_at_once():
@@ -644,6 +647,11 @@ def test_retry_policy_waits_up_to_1_2_4_8_16_then_20_seconds_over_10_attempts(mo
         operation()
     assert len(calls) == 10
     assert sleeps == [1, 2, 4, 8, 16, 20, 20, 20, 20]
+
+
+def test_retrying_wraps_the_boto3_client_of_an_amazon_aws_wrapper():
+    fake = scripted()
+    assert lambda_api.retrying(RetryingBotoClientWrapper(fake, lambda_api.retry_decorator())).client is fake
 
 
 def test_each_retrying_client_keeps_its_own_back_off(monkeypatch):

@@ -3,27 +3,29 @@
 
 
 import pytest
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import FUNCTION_NAME_FORMS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import FunctionTarget
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import info_argument_spec
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import item_params
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import module_argument_spec
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import validate_pacing
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 FN_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:my-function"
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
-QUEUE_2 = f"arn:aws:sqs:{REGION}:{ACCOUNT}:other-queue"
 TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
 BUCKET = "arn:aws:s3:::failed-events"
 
 RETRIES = "maximum_retry_attempts"
 EVENT_AGE = "maximum_event_age_in_seconds"
-NO_DESTINATIONS = {"OnSuccess": {}, "OnFailure": {}}
 
 
 def settings(retries=None, event_age=None, on_success=None, on_failure=None):
@@ -410,3 +412,81 @@ def test_build_requests_accept_different_functions_in_different_accounts():
         ("my-function", ACCOUNT),
         ("other-function", "210987654321"),
     ]
+
+
+# --- argument specs, as ansible-core validates them -------------------------------------------------------------------
+
+
+def validated(spec, params):
+    result = ArgumentSpecValidator(spec).validate(params)
+    return result.validated_parameters, [str(error) for error in result.errors]
+
+
+def test_module_argument_spec_defaults_and_aliases():
+    params, errors = validated(module_argument_spec(), {"name": "f"})
+    assert errors == []
+    assert params == dict(
+        dict.fromkeys(CONFIG_OPTIONS),
+        name="f",
+        function_name="f",
+        state="present",
+        destination_retry_timeout=120,
+        configs=None,
+        purge_configs=False,
+        workers=4,
+        max_requests_per_second=10,
+    )
+
+
+def test_module_argument_spec_items_inherit_instead_of_defaulting():
+    item = {
+        "name": "f",
+        "function_arn": "arn",
+        "last_modified": "then",
+        "destination_config": {"on_failure": {"destination": "d"}},
+    }
+    params, errors = validated(module_argument_spec(), {"configs": [item]})
+    assert errors == []
+    assert params["configs"] == [
+        dict(
+            dict.fromkeys(CONFIG_OPTIONS),
+            name="f",
+            function_name="f",
+            function_arn="arn",
+            last_modified="then",
+            destination_config={"on_success": None, "on_failure": {"destination": "d"}},
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "params, error",
+    [
+        ({"configs": [{"qualifier": "1"}]}, "missing required arguments: function_name"),
+        ({"function_name": "f", "destination_config": {"on_success": {}}}, "missing required arguments: destination"),
+        ({"function_name": "f", "state": "gone"}, "value of state must be one of: present, absent"),
+        ({"function_name": "f", "configs": [{"name": "f", "state": "gone"}]}, "value of state must be one of"),
+        ({"function_name": "f", "workers": "many"}, "workers"),
+        ({"function_name": "f", "max_requests_per_second": "fast"}, "max_requests_per_second"),
+        ({"function_name": "f", "maximum_retry_attempts": "x"}, "maximum_retry_attempts"),
+        ({"function_name": "f", "maximum_event_age_in_seconds": "x"}, "maximum_event_age_in_seconds"),
+        ({"function_name": "f", "destination_retry_timeout": "x"}, "destination_retry_timeout"),
+        ({"function_name": "f", "purge_configs": "maybe"}, "purge_configs"),
+        ({"function_name": "f", "configs": "f"}, "configs"),
+        ({"function_name": "f", "configs": [{"name": "f", "maximum_retry_attempts": "x"}]}, "maximum_retry_attempts"),
+        ({"function_name": "f", "destination_config": "x"}, "destination_config"),
+        ({"function_name": "f", "destination_config": {"on_failure": "x"}}, "on_failure"),
+    ],
+)
+def test_module_argument_spec_refusals(params, error):
+    _params, errors = validated(module_argument_spec(), params)
+    assert any(error in message for message in errors), errors
+
+
+def test_info_argument_spec():
+    assert validated(info_argument_spec(), {"name": "f", "qualifier": "1"}) == (
+        dict(name="f", function_name="f", qualifier="1", workers=4, max_requests_per_second=10),
+        [],
+    )
+    _params, errors = validated(info_argument_spec(), {"workers": "x", "max_requests_per_second": "y"})
+    assert len(errors) == 2

@@ -34,20 +34,6 @@ def settings(retries=None, event_age=None, on_success=None, on_failure=None):
     return {RETRIES: retries, EVENT_AGE: event_age, "on_success": on_success, "on_failure": on_failure}
 
 
-def params(**options):
-    """Module parameters as AnsibleModule gives them: every option present, None when left out."""
-    base = {
-        "function_name": "my-function",
-        "qualifier": None,
-        RETRIES: None,
-        EVENT_AGE: None,
-        "destination_config": None,
-        "destination_retry_timeout": 120,
-    }
-    base.update(options)
-    return base
-
-
 def destination_config(on_success=None, on_failure=None):
     """destination_config as AnsibleModule gives it: both suboptions present, None when left out."""
     return {
