@@ -99,7 +99,7 @@ options:
         destination's retry window, which opens at its first rejection in the task and lasts this many
         seconds; with the default of 120, the last retry starts about two minutes after the first attempt.
         V(0) fails at the first rejection.
-      - The window is per destination, not per config: configs that share a rejected destination wait
+      - The window is per destination, not per config. Configs that share a rejected destination wait
         for it once, and once its window has run out they fail at once with the same advice. Configs with
         other destinations are not affected.
       - With O(configs), the value of every item that does not set its own.

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import REQUIRED_PERMISSIONS
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.event_invoke_config import RANGES
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import DESTINATION_RETRY_TIMEOUT
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import RANGES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import module_argument_spec
 
 DOCSITE = "docs/docsite"
 GUIDE = "docs/docsite/rst/guide_event_invoke_config.rst"
@@ -31,7 +31,7 @@ OWN_OPTIONS = {
         "workers",
         "max_requests_per_second",
     },
-    "lambda_event_invoke_config_info": {"function_name", "qualifier"},
+    "lambda_event_invoke_config_info": {"function_name", "qualifier", "workers", "max_requests_per_second"},
 }
 
 
@@ -121,7 +121,7 @@ def test_user_guide_matches_the_code(tools, module_docs):
     default_timeout = module_docs["lambda_event_invoke_config"]["doc"]["options"]["destination_retry_timeout"][
         "default"
     ]
-    assert default_timeout == DESTINATION_RETRY_TIMEOUT
-    assert f"``destination_retry_timeout: {DESTINATION_RETRY_TIMEOUT}``" in guide
+    assert default_timeout == module_argument_spec()["destination_retry_timeout"]["default"]
+    assert f"``destination_retry_timeout: {default_timeout}``" in guide
     for terraform_id in ("my_function", "my_function:production", "function:my_function``", "my_function:production``"):
         assert terraform_id in guide
