@@ -687,9 +687,8 @@ def ad_hoc(runner, module, arguments):
     """Run ``module`` once with ansible's ad-hoc command; returns (wall seconds, return code)."""
     command = [os.path.join(BIN, "ansible"), "localhost", "-i", INVENTORY, "-m", f"serverless.aws_lambda.{module}"]
     started = time.monotonic()
-    completed = subprocess.run(
-        command + ["-a", json.dumps(arguments)], env=runner.env, capture_output=True, check=False
-    )
+    command += ["-a", json.dumps(arguments)] if arguments else []  # ad hoc refuses '{}' as raw params
+    completed = subprocess.run(command, env=runner.env, capture_output=True, check=False)
     return round(time.monotonic() - started, 2), completed.returncode
 
 
