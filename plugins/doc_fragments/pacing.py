@@ -8,7 +8,8 @@ class ModuleDocFragment:
 options:
   workers:
     description:
-      - How many functions are worked on at the same time, with O(configs) or in a region audit of
+      - How many functions are worked on at the same time, for the configs items of
+        M(serverless.aws_lambda.lambda_event_invoke_config) or in a region audit of
         M(serverless.aws_lambda.lambda_event_invoke_config_info). The configs of one function are always
         written one after another, because Lambda refuses concurrent changes to one function.
       - More workers hide the latency of the API; O(max_requests_per_second) still bounds the rate.
