@@ -235,7 +235,9 @@ def write_config(
     """
     operation = getattr(client, _WRITE_OPERATIONS[action])
     started = clock()
+    first = None  # when AWS first rejected this write; its window is counted in pauses from there
     delay = 1
+    paused = 0
     attempts = 0
     while True:
         attempts += 1
@@ -245,15 +247,17 @@ def write_config(
             if not _is_destination_rejection(e):
                 _write_error(action, target, e)
             now = clock()
+            first = now if first is None else first
             rejected = _rejected(e, destinations)
-            end = windows.end(rejected, now, retry_timeout)
-            if now + delay > end:
+            end = windows.end(rejected, first, retry_timeout)
+            if first + paused + delay > end:
                 windows.close(rejected, now)
                 shared = attempts == 1 and end < now + retry_timeout
                 _fail(action, target, e, _destination_advice(destinations, attempts, now - started, shared))
         except botocore.exceptions.BotoCoreError as e:
             _fail(action, target, e)
         sleep(delay)
+        paused += delay
         delay = min(delay * 2, _DESTINATION_RETRY_MAX_DELAY)
 
 
