@@ -41,13 +41,20 @@ ALLOWED_DESTINATIONS = (
     "(arn:aws:events:REGION:ACCOUNT:event-bus/NAME), or, for on_failure only, an S3 bucket (arn:aws:s3:::BUCKET)"
 )
 
-# What the function's execution role must be allowed to do for each destination service.
+# What the function's execution role must be allowed to do for Lambda to deliver to each destination service:
+# (action, resource) pairs, the resource a template over the destination ARN. The one home of this table: the
+# messages, the check-mode preflight, the grant's policy and the guide's IAM table all read it.
+DELIVERY_PERMISSIONS = {
+    "sqs": (("sqs:SendMessage", "{arn}"),),
+    "sns": (("sns:Publish", "{arn}"),),
+    "lambda": (("lambda:InvokeFunction", "{arn}"),),
+    "events": (("events:PutEvents", "{arn}"),),
+    "s3": (("s3:PutObject", "{arn}/*"), ("s3:ListBucket", "{arn}")),
+}
+# What the role also needs on the customer-managed KMS key of an encrypted queue or topic.
+KMS_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
 REQUIRED_PERMISSIONS = {
-    "sqs": "sqs:SendMessage",
-    "sns": "sns:Publish",
-    "lambda": "lambda:InvokeFunction",
-    "events": "events:PutEvents",
-    "s3": "s3:PutObject and s3:ListBucket",
+    service: " and ".join(action for action, _resource in pairs) for service, pairs in DELIVERY_PERMISSIONS.items()
 }
 
 DestinationArn = namedtuple("DestinationArn", "arn partition service region account resource")
@@ -59,6 +66,15 @@ def parse_destination(arn):
     if not match:
         return None
     return DestinationArn(arn=arn, **match.groupdict())
+
+
+def delivery_permissions(arn, kms_key=None):
+    """The (action, resource) pairs the execution role needs to deliver to ``arn``, KMS key included; [] if unknown."""
+    parsed = parse_destination(arn)
+    if parsed is None or parsed.service not in DELIVERY_PERMISSIONS:
+        return []
+    pairs = [(action, resource.format(arn=arn)) for action, resource in DELIVERY_PERMISSIONS[parsed.service]]
+    return pairs + [(action, kms_key) for action in KMS_ACTIONS] if kms_key else pairs
 
 
 def required_permission(arn):

@@ -158,7 +158,7 @@ def members(form: dict, key: str) -> list[str]:
     """A query-protocol list: ``Key.member.1``, ``Key.member.2``, ... in order."""
     numbered = {}
     for name, values in form.items():
-        prefix, _, index = name.rpartition(".")
+        prefix, _dot, index = name.rpartition(".")
         if prefix == f"{key}.member" and index.isdigit():
             numbered[int(index)] = values[0]
     return [numbered[index] for index in sorted(numbered)]

@@ -5,6 +5,7 @@ import pytest
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import delivery_permissions
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import parse_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import refuse_self_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import required_permission
@@ -389,6 +390,26 @@ def test_parse_destination_of_a_non_arn(arn):
 )
 def test_required_permission(arn, permission):
     assert required_permission(arn) == permission
+
+
+KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+@pytest.mark.parametrize(
+    "arn, kms_key, pairs",
+    [
+        (SQS, None, [("sqs:SendMessage", SQS)]),
+        (SQS, KEY, [("sqs:SendMessage", SQS), ("kms:GenerateDataKey", KEY), ("kms:Decrypt", KEY)]),
+        (SNS, None, [("sns:Publish", SNS)]),
+        (f"{OTHER_FUNCTION}:prod", None, [("lambda:InvokeFunction", f"{OTHER_FUNCTION}:prod")]),
+        (BUS, None, [("events:PutEvents", BUS)]),
+        (BUCKET, None, [("s3:PutObject", f"{BUCKET}/*"), ("s3:ListBucket", BUCKET)]),
+        (f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/my-table", KEY, []),
+        ("my-queue", None, []),
+    ],
+)
+def test_delivery_permissions(arn, kms_key, pairs):
+    assert delivery_permissions(arn, kms_key) == pairs
 
 
 @pytest.mark.parametrize(
