@@ -52,9 +52,14 @@ class Pacer:
 
 
 def pace(client, pacer):
-    """Make every HTTP request of ``client`` to Lambda, retries and pages included, wait for ``pacer`` first."""
+    """Make every HTTP request of ``client``, retries and pages included, wait for ``pacer`` first.
+
+    Lambda's client gets the Pacer of Lambda's quota; the clients of the reads around destinations (IAM,
+    SQS, SNS, S3, EventBridge, CloudWatch), which do not count against it, share a second one.
+    """
     boto_client = getattr(client, "client", client)  # amazon.aws wraps the boto3 client for AWSRetry
-    boto_client.meta.events.register("before-send.lambda", pacer.before_send)
+    service = boto_client.meta.service_model.service_id.hyphenize()
+    boto_client.meta.events.register(f"before-send.{service}", pacer.before_send)
 
 
 def map_units(client, work, units, workers):
