@@ -123,11 +123,13 @@ class DestinationChecks:
             url = sqs.get_queue_url(aws_retry=True, QueueName=parsed.resource, QueueOwnerAWSAccountId=parsed.account)
             attributes = sqs.get_queue_attributes(
                 aws_retry=True, QueueUrl=url["QueueUrl"], AttributeNames=["FifoQueue", "KmsMasterKeyId"]
-            )["Attributes"]
+            ).get(
+                "Attributes", {}
+            )  # absent when the queue has none of the attributes asked for
             return _kms_key_arn(attributes.get("KmsMasterKeyId"), parsed), attributes.get("FifoQueue") == "true"
         if service == "sns":
-            attributes = self._client("sns", region).get_topic_attributes(aws_retry=True, TopicArn=parsed.arn)
-            attributes = attributes["Attributes"]
+            answer = self._client("sns", region).get_topic_attributes(aws_retry=True, TopicArn=parsed.arn)
+            attributes = answer.get("Attributes", {})
             return _kms_key_arn(attributes.get("KmsMasterKeyId"), parsed), attributes.get("FifoTopic") == "true"
         if service == "lambda":
             lambda_api.retrying(lambda_client).get_function(aws_retry=True, FunctionName=parsed.arn)
