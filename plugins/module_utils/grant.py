@@ -20,10 +20,9 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import KMS_ACTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import delivery_permissions
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import parse_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import _error
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import _error_code
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
 
 OPTION = "grant_destination_permissions"
 POLICY_PREFIX = "serverless-aws-lambda-destinations-"
@@ -48,29 +47,18 @@ def _sid(text):
     return readable + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
-def _kms_grant(destination_arn, kms_key):
-    """(resource, alias) for the KMS actions on the key of an encrypted queue or topic; None when none is needed.
+def _kms_grant(kms_key):
+    """(resource, alias) for the KMS actions on the key ARN of an encrypted queue or topic; None without one.
 
-    SQS and SNS report the key as they were given it: a key ARN, a key id, an alias name or an alias ARN. A key
-    id is completed into the key ARN in the destination's account and region. An alias cannot be a policy's
-    Resource (IAM would allow nothing), so it becomes every key of the account with the condition that the key
-    carries that alias. An AWS managed key (``alias/aws/...``) needs no grant: its key policy already lets the
-    service use it for the account.
+    A queue or topic may name its key by an alias ARN, which cannot be a policy's Resource (IAM would allow
+    nothing): it becomes every key of the alias's account, on the condition that the key carries that alias.
     """
     if not kms_key:
         return None
-    parsed = parse_destination(destination_arn)
-    if kms_key.startswith("arn:"):
-        prefix, _sep, resource = kms_key.rpartition(":")
-    else:
-        prefix, resource = f"arn:{parsed.partition}:kms:{parsed.region}:{parsed.account}", kms_key
-    if resource.startswith("alias/aws/"):
-        return None
+    prefix, _sep, resource = kms_key.rpartition(":")
     if resource.startswith("alias/"):
         return f"{prefix}:key/*", resource
-    if not resource.startswith("key/"):
-        resource = "key/" + resource
-    return f"{prefix}:{resource}", None
+    return kms_key, None
 
 
 def _statement(resource, alias, actions):
@@ -86,7 +74,10 @@ def _statement(resource, alias, actions):
 
 
 def policy_document(destinations):
-    """The least-privilege policy document for ``destinations``, (arn, kms_key or None) pairs; None when empty.
+    """The least-privilege policy document for ``destinations``, (arn, kms_key) pairs; None when there is none.
+
+    ``kms_key`` is the ARN of the customer-managed key of an encrypted queue or topic (a key or an alias ARN, as
+    destination_checks.DestinationState carries it), else None.
 
     One statement per resource (a destination, an S3 bucket and its objects, a KMS key), holding every action
     needed on it, so a destination shared by several configs and a key shared by several queues appear once.
@@ -96,7 +87,7 @@ def policy_document(destinations):
     for arn, kms_key in destinations:
         for action, resource in delivery_permissions(arn):
             grants.setdefault((resource, None), set()).add(action)
-        kms = _kms_grant(arn, kms_key)
+        kms = _kms_grant(kms_key)
         if kms:
             grants.setdefault(kms, set()).update(KMS_ACTIONS)
     if not grants:
@@ -143,7 +134,7 @@ def _parse_document(document):
 
 
 def _grant_error(what, action, role_arn, exception):
-    code = _error_code(exception)
+    code = error_code(exception)
     advice = ""
     if code in ACCESS_DENIED_CODES:
         advice = (
