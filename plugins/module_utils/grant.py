@@ -10,6 +10,7 @@ no write. Its name carries the function's name and says who owns it.
 import hashlib
 import json
 import re
+import threading
 import urllib.parse
 
 try:
@@ -19,9 +20,11 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import KMS_ACTIONS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import delivery_permissions
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import _error
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import call_error
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
 
 OPTION = "grant_destination_permissions"
@@ -143,7 +146,7 @@ def _grant_error(what, action, role_arn, exception):
         )
     elif code == "NoSuchEntity":
         advice = f"The role does not exist: give the function an existing execution role, or set {OPTION}: false"
-    return _error(what, exception, advice)
+    return call_error(what, exception, advice)
 
 
 def _read_policy(iam_client, role_arn, role_name, name):
@@ -195,3 +198,50 @@ def ensure_policy(iam_client, role_arn, name, document, check_mode):
         else:
             _put_policy(iam_client, role_arn, role_name, name, document)
     return changed, before, document
+
+
+def destinations_after(afters):
+    """The destinations of every config of a function after the task: ``afters`` are settings (None: no config)."""
+    return sorted({after[side] for after in afters if after for side in (ON_SUCCESS, ON_FAILURE) if after[side]})
+
+
+class Grant:
+    """The task's grant: per function, the inline policy on its execution role for every destination it keeps.
+
+    ``checks`` (destination_checks.DestinationChecks) gives the role, the function's account and each queue's
+    or topic's KMS key, and the paced IAM client; ``policies`` collects what was (or would be) done, for the
+    task's result and diff.
+    """
+
+    def __init__(self, checks):
+        self.checks = checks
+        self.policies = []
+        self._lock = threading.Lock()
+
+    def ensure(self, lambda_client, target, arns, check_mode):
+        """Make the policy of ``target``'s function allow exactly ``arns`` (remove it when there is none)."""
+        function = self.checks.function_configuration(lambda_client, target)
+        if function is None:
+            raise InvalidOptionError(
+                f"Cannot grant destination permissions: the configuration of function {target.name} could not be "
+                f"read (lambda:GetFunctionConfiguration) to find its execution role. Allow that read, or set "
+                f"{OPTION}: false.",
+                option=OPTION,
+            )
+        role = function.get("Role")
+        refuse_role(role, function["FunctionArn"].split(":")[4])
+        states = [self.checks.destination(lambda_client, arn) for arn in arns]
+        document = policy_document([(state.arn, state.kms_key) for state in states])
+        name = policy_name(target.name)
+        changed, before, after = ensure_policy(self.checks.client("iam"), role, name, document, check_mode)
+        with self._lock:
+            self.policies.append(
+                dict(
+                    function_name=target.name,
+                    role_arn=role,
+                    policy_name=name,
+                    changed=changed,
+                    before=before,
+                    after=after,
+                )
+            )

@@ -10,8 +10,12 @@ from lambda_fakes import access_denied
 from lambda_fakes import no_such_entity
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import grant
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import converge
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationChecks
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
 
 ACCOUNT = lambda_fakes.ACCOUNT
 REGION = lambda_fakes.REGION
@@ -194,3 +198,80 @@ def test_a_missing_role_is_named():
     with pytest.raises(EventInvokeConfigError) as raised:
         grant.ensure_policy(FakeIAM({}), ROLE, NAME, DOCUMENT, False)
     assert raised.value.message.startswith(f"Failed to write the policy {NAME} of role {ROLE}. The role does not exist")
+
+
+# --- the grant in a task: converge(grant=Grant(checks)) -------------------------------------------------------------
+
+FN_ROLE = lambda_fakes.ROLE  # the execution role FakeLambda gives my-function
+FN_ROLE_NAME = FN_ROLE.rsplit("/", 1)[1]
+
+
+def task(iam, configs):
+    """(Lambda client, Grant) over my-function with ``configs`` by qualifier, a topic and the default bus."""
+    functions = {"my-function": {"$LATEST": None, "1": None}}
+    functions["my-function"].update(configs)
+    clients = {
+        "iam": iam,
+        "sns": lambda_fakes.FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {}}),
+        "events": lambda_fakes.FakeService(describe_event_bus=lambda Name: {"Arn": Name}),
+    }
+    return lambda_fakes.FakeLambda(functions), grant.Grant(DestinationChecks(lambda service, region: clients[service]))
+
+
+def request(**options):
+    params = dict.fromkeys(CONFIG_OPTIONS)
+    params.update(function_name="my-function", state="present", destination_retry_timeout=0)
+    params.update(options)
+    return build_requests([(None, params)], params, REGION)
+
+
+ON_FAILURE_TOPIC = {"DestinationConfig": {"OnSuccess": {}, "OnFailure": {"Destination": TOPIC}}}
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_the_grant_allows_every_qualifier_s_destinations_before_the_write(check_mode):
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
+    client, granting = task(iam, {"$LATEST": ON_FAILURE_TOPIC})
+    written_with = []
+    client.on_call = lambda call: (
+        written_with.append(dict(iam.role_policies[FN_ROLE_NAME])) if call.operation.startswith("Put") else None
+    )
+
+    (outcome,) = converge(
+        client,
+        request(qualifier="1", destination_config={"on_success": {"destination": BUS}}),
+        check_mode=check_mode,
+        grant=granting,
+    )
+
+    expected = grant.policy_document([(TOPIC, None), (BUS, None)])
+    assert outcome.error is None
+    assert client.operations()[0] == "ListFunctionEventInvokeConfigs"  # every qualifier's destinations
+    assert granting.policies == [
+        dict(function_name="my-function", role_arn=FN_ROLE, policy_name=NAME, changed=True, before=None, after=expected)
+    ]
+    assert iam.role_policies[FN_ROLE_NAME] == ({} if check_mode else {NAME: expected})
+    assert written_with == ([] if check_mode else [{NAME: expected}])
+
+
+def test_the_grant_removes_the_policy_with_the_last_destination():
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: grant.policy_document([(TOPIC, None)])}})
+    client, granting = task(iam, {"$LATEST": ON_FAILURE_TOPIC})
+
+    (outcome,) = converge(client, request(state="absent"), grant=granting)
+
+    assert (outcome.error, outcome.changed) == (None, True)
+    assert iam.role_policies[FN_ROLE_NAME] == {}
+    assert [policy["after"] for policy in granting.policies] == [None]
+
+
+def test_a_refused_role_writes_nothing_of_the_function():
+    iam = lambda_fakes.FakeIAM({})
+    client, granting = task(iam, {})
+    client.roles["my-function"] = "arn:aws:iam::210987654321:role/elsewhere"
+
+    (outcome,) = converge(client, request(destination_config={"on_failure": {"destination": TOPIC}}), grant=granting)
+
+    assert isinstance(outcome.error, InvalidOptionError)
+    assert "belongs to account 210987654321" in str(outcome.error)
+    assert (client.writes, iam.calls) == ([], [])
