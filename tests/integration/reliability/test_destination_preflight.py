@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Destinations that work: check mode predicts the destinations AWS refuses, and validate_destinations holds
-the writes of a real run back.
+"""Destinations that work: check mode predicts the destinations AWS refuses, validate_destinations holds the
+writes of a real run back, and grant_destination_permissions gives the role what its destinations need.
 
 One fleet task (apply_fleet.yml) with three configs: one whose queue does not exist, one whose function's
 execution role may not publish to its topic, and one that is fine. The emulator's Put refuses the first two
@@ -86,3 +86,46 @@ def test_validate_destinations_holds_back_the_writes_it_predicts_refused(aws, cl
     assert operations(clean_emulator, WRITES) == ["PutFunctionEventInvokeConfig"]  # the fine config only
     assert aws.config("preflight-00", "$LATEST") is None
     assert aws.config("preflight-restricted", "$LATEST") is None
+
+
+def policy_resources(iam, role_name, policy_name):
+    """The resources of each statement of the role's inline policy, sorted; None when there is no such policy."""
+    try:
+        document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
+    except iam.exceptions.NoSuchEntityException:
+        return None
+    return sorted(statement["Resource"] for statement in document["Statement"])
+
+
+def test_grant_then_apply_succeeds_and_follows_the_destinations(aws, clean_emulator, fleet, run_fleet):
+    _items, _missing_queue, role = fleet  # preflight-restricted's role allows nothing
+    iam = clean_emulator.client("iam")
+    policy = "serverless-aws-lambda-destinations-preflight-restricted"
+    both = {"on_success": {"destination": aws.success_queue}, "on_failure": {"destination": aws.topic}}
+    items = [{"function_name": "preflight-restricted", "destination_config": both}]
+    grant = {"grant_destination_permissions": True}
+
+    first = run_fleet(items, grant)
+    again = run_fleet(items, grant)
+    clean_emulator.clear_calls()
+    fewer = run_fleet([dict(items[0], destination_config={"on_failure": both["on_failure"]})], grant)
+
+    assert (first.returncode, again.returncode, fewer.returncode) == (0, 0, 0), first.output[-3000:]
+    assert [p["changed"] for p in first.result(FLEET_TASK)["role_policies"]] == [True]
+    assert (again.result(FLEET_TASK)["changed"], again.result(FLEET_TASK)["role_policies"][0]["changed"]) == (
+        False,
+        False,
+    )
+    assert fewer.result(FLEET_TASK)["role_policies"][0]["role_arn"] == role
+    assert policy_resources(iam, NO_DELIVERY_ROLE, policy) == [aws.topic]
+    assert aws.config("preflight-restricted", "$LATEST")["on_failure"] == aws.topic
+    # The policy was narrowed before the config: the Put found the topic still allowed.
+    assert operations(clean_emulator, ("PutRolePolicy", "PutFunctionEventInvokeConfig")) == [
+        "PutRolePolicy",
+        "PutFunctionEventInvokeConfig",
+    ]
+
+    gone = run_fleet([dict(items[0], state="absent")], grant)
+
+    assert gone.returncode == 0, gone.output[-3000:]
+    assert policy_resources(iam, NO_DELIVERY_ROLE, policy) is None
