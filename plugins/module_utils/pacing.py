@@ -51,10 +51,13 @@ class Pacer:
         self.wait()
 
 
-def pace(client, pacer):
-    """Make every HTTP request of ``client`` to Lambda, retries and pages included, wait for ``pacer`` first."""
+def pace(client, pacer, service="lambda"):
+    """Make every HTTP request of ``client``, retries and pages included, wait for ``pacer`` first.
+
+    ``service`` is the client's botocore event name (its service id in lower case, e.g. ``cloudwatch``).
+    """
     boto_client = getattr(client, "client", client)  # amazon.aws wraps the boto3 client for AWSRetry
-    boto_client.meta.events.register("before-send.lambda", pacer.before_send)
+    boto_client.meta.events.register(f"before-send.{service}", pacer.before_send)
 
 
 def map_units(client, work, units, workers):

@@ -32,6 +32,22 @@ options:
       - V($LATEST), a version number or an alias name. Only the config of that qualifier is returned.
       - Requires O(function_name).
     type: str
+  metrics_hours:
+    description:
+      - Adds RV(event_invoke_configs[].metrics) to every config returned, the sums of the CloudWatch metrics
+        C(AsyncEventsDropped) and C(DestinationDeliveryFailures) (namespace C(AWS/Lambda)) over the last
+        O(metrics_hours) hours, up to the last whole minute.
+      - Lambda publishes these metrics per function (dimension C(FunctionName), the aggregate of every version and
+        alias) and per version or alias (dimensions C(FunctionName) and C(Resource), V(NAME:QUALIFIER)). The config of
+        a version or an alias is summed from its own series; the config of V($LATEST) from the function's aggregate
+        (AWS documents C(Resource) series for versions and aliases), so it also counts the events of the function's
+        versions and aliases.
+      - All the sums of the task are read with as few C(GetMetricData) calls as the API allows (two queries per
+        config, 500 queries per call). Needs the C(cloudwatch:GetMetricData) permission.
+      - From V(1) to V(360) (15 days, for which CloudWatch keeps one-minute data points). When omitted, no metrics
+        are read.
+    type: int
+    version_added: 0.2.0
 notes:
   - Throttling and server errors are retried with a jittered backoff, each worker with its own.
   - Makes only read calls; supports check mode.
@@ -61,6 +77,18 @@ EXAMPLES = r"""
 - name: List functions that have no config at all
   ansible.builtin.debug:
     msg: "{{ audit.functions | selectattr('event_invoke_configs', 'equalto', []) | map(attribute='function_name') }}"
+
+- name: Audit the region with the asynchronous delivery metrics of the last day
+  serverless.aws_lambda.lambda_event_invoke_config_info:
+    metrics_hours: 24
+  register: health
+
+- name: List configs that dropped events
+  ansible.builtin.debug:
+    msg: >-
+      {{ health.event_invoke_configs
+         | selectattr('metrics.async_events_dropped', 'gt', 0)
+         | map(attribute='function_arn') }}
 
 - name: List configs that send failures nowhere
   ansible.builtin.debug:
@@ -122,6 +150,29 @@ event_invoke_configs:
           type: dict
           returned: always
           sample: {"destination": "arn:aws:sns:us-east-1:123456789012:my-failure-topic"}
+    metrics:
+      description:
+        - Sums of the config's CloudWatch metrics over the last O(metrics_hours) hours (see O(metrics_hours) for
+          the series of each qualifier); V(0) when CloudWatch has no data point.
+      type: dict
+      returned: when O(metrics_hours) is given
+      version_added: 0.2.0
+      contains:
+        async_events_dropped:
+          description: C(AsyncEventsDropped), events dropped without being processed (too old, or out of retries).
+          type: int
+          returned: always
+          sample: 0
+        destination_delivery_failures:
+          description: C(DestinationDeliveryFailures), records Lambda failed to send to a destination.
+          type: int
+          returned: always
+          sample: 3
+        hours:
+          description: The window, O(metrics_hours).
+          type: int
+          returned: always
+          sample: 24
 functions:
   description:
     - Every function of the region, sorted by name, each with its configs (an empty list when it has none).
@@ -142,13 +193,17 @@ functions:
       sample: []
 """
 
+import threading
+
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import add_metrics
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import MissingFunctionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.modules import AnsibleLambdaModule
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import info_argument_spec
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import validate_metrics_hours
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import validate_pacing
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import Pacer
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import map_units
@@ -184,6 +239,25 @@ def configs_of_region(client, workers=1):
     return map_units(client, function, sorted(lambda_api.list_function_names(client)), workers)
 
 
+def paced_clients(module, pacer):
+    """``client_for(service)``: one boto3 client per service other than Lambda, each request waiting for ``pacer``.
+
+    Those services do not count against Lambda's quota; one pacer at the task's rate bounds them all together.
+    """
+    clients = {}
+    lock = threading.Lock()
+
+    def client_for(service):
+        with lock:
+            if service not in clients:
+                client = module.client(service, retry_decorator=lambda_api.retry_decorator())
+                pace(client, pacer, service=client.meta.service_model.service_id.hyphenize())
+                clients[service] = client
+            return clients[service]
+
+    return client_for
+
+
 def main():
     module = AnsibleLambdaModule(
         argument_spec=info_argument_spec(), supports_check_mode=True, required_by=dict(qualifier="function_name")
@@ -192,6 +266,7 @@ def main():
     target = None
     try:
         validate_pacing(params)
+        validate_metrics_hours(params)
         if params["function_name"] is not None:
             target = parse_function_name(params["function_name"], params["qualifier"], module.region)
     except InvalidOptionError as e:
@@ -199,6 +274,7 @@ def main():
 
     client = module.client("lambda", retry_decorator=lambda_api.retry_decorator())
     pace(client, Pacer(params["max_requests_per_second"]))
+    client_for = paced_clients(module, Pacer(params["max_requests_per_second"]))
     try:
         if target is not None:
             result = dict(event_invoke_configs=configs_of_target(client, target))
@@ -206,6 +282,8 @@ def main():
             functions = configs_of_region(client, params["workers"])
             configs = [config for function in functions for config in function["event_invoke_configs"]]
             result = dict(event_invoke_configs=configs, functions=functions)
+        if params["metrics_hours"] is not None:
+            add_metrics(client_for("cloudwatch"), result["event_invoke_configs"], params["metrics_hours"])
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=False, **result)

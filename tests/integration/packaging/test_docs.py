@@ -31,7 +31,13 @@ OWN_OPTIONS = {
         "workers",
         "max_requests_per_second",
     },
-    "lambda_event_invoke_config_info": {"function_name", "qualifier", "workers", "max_requests_per_second"},
+    "lambda_event_invoke_config_info": {
+        "function_name",
+        "qualifier",
+        "metrics_hours",
+        "workers",
+        "max_requests_per_second",
+    },
 }
 
 
