@@ -1,6 +1,11 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The destination health audit of lambda_event_invoke_config_info: delivery metrics and destination states.
+"""The destination health audit of lambda_event_invoke_config_info: destination states and delivery metrics.
+
+States: each destination of a config is read once per task (destination_checks), and one that exists is judged
+against the function's execution role (the role of $LATEST) by IAM's policy simulator: ok, missing, unknown, fifo,
+or "role not allowed (predicted)". The simulator sees the role's identity policies, not the destination's resource
+policy or a KMS key policy, so "ok" is a prediction too.
 
 Metrics: Lambda publishes ``AsyncEventsDropped`` and ``DestinationDeliveryFailures`` in the CloudWatch namespace
 ``AWS/Lambda`` under two dimension sets (Lambda developer guide, "Using CloudWatch metrics with Lambda"):
@@ -19,7 +24,11 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore.
 
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import NOT_ALLOWED
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import OK
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import LATEST
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import _error
 
 NAMESPACE = "AWS/Lambda"
@@ -115,3 +124,48 @@ def add_metrics(client, items, hours, now=None):
     sums = read_sums(client, metric_queries(items, hours), start, end)
     for item, metrics in zip(items, metrics_of(items, sums, hours)):
         item["metrics"] = metrics
+
+
+def _health(arn, state, reason=None):
+    return {"destination": arn, "state": state, "reason": reason}
+
+
+def destination_health(checks, lambda_client, target, arn):
+    """The ``{destination, state, reason}`` of one destination of a config of the function ``target``."""
+    found = checks.destination(lambda_client, arn)
+    if found.state != OK:
+        return _health(arn, found.state, found.reason)
+    role = checks.execution_role(lambda_client, target)
+    if role is None:
+        return _health(arn, UNKNOWN, f"the execution role of function {target.name} could not be read")
+    denied = checks.denied(role, found)
+    if denied is None:
+        return _health(
+            arn,
+            UNKNOWN,
+            f"the destination exists, but IAM could not simulate whether the execution role {role} may deliver to it "
+            "(the task needs iam:SimulatePrincipalPolicy)",
+        )
+    if denied:
+        missing = "; ".join(f"{action} on {resource}" for action, resource in denied)
+        return _health(
+            arn,
+            NOT_ALLOWED,
+            f"IAM's policy simulation predicts that the execution role {role} is not allowed {missing}: allow it in "
+            "the role's policy (the simulation does not see resource or key policies)",
+        )
+    return _health(arn, OK)
+
+
+def add_destination_health(checks, lambda_client, target, items):
+    """Give every config item of the function ``target`` its ``destination_health``: per side, None or the state."""
+    function = target._replace(qualifier=None)  # the execution role read is the function's ($LATEST)
+    for item in items:
+        item["destination_health"] = {
+            side: (
+                destination_health(checks, lambda_client, function, item["destination_config"][side]["destination"])
+                if item["destination_config"][side]
+                else None
+            )
+            for side in SIDES
+        }

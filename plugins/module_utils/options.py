@@ -73,6 +73,7 @@ def info_argument_spec():
     return dict(
         function_name=CONFIG_OPTIONS["function_name"],
         qualifier=CONFIG_OPTIONS["qualifier"],
+        destination_health=dict(type="bool", default=False),
         metrics_hours=dict(type="int"),
         **PACING_OPTIONS,
     )

@@ -32,6 +32,23 @@ options:
       - V($LATEST), a version number or an alias name. Only the config of that qualifier is returned.
       - Requires O(function_name).
     type: str
+  destination_health:
+    description:
+      - Adds RV(event_invoke_configs[].destination_health) to every config returned, the state of each of its
+        destinations.
+      - Each destination is read once per task, however many configs share it (SQS C(GetQueueAttributes), SNS
+        C(GetTopicAttributes), Lambda C(GetFunction), EventBridge C(DescribeEventBus), S3 C(HeadBucket)). A destination
+        that exists is then judged against the execution role of the function (of V($LATEST), read once per function
+        with C(GetFunctionConfiguration)) with IAM's C(SimulatePrincipalPolicy), once per role and destination.
+      - The simulation evaluates the role's identity policies and permissions boundary, not the destination's
+        resource policy, a KMS key policy or every SCP condition; its verdicts are predictions, and AWS may decide
+        otherwise.
+      - These reads go to IAM, SQS, SNS, S3 and EventBridge, which do not count against Lambda's quota; they are
+        paced all together at O(max_requests_per_second), apart from the Lambda calls.
+      - Needs the read permission of each destination service and C(iam:SimulatePrincipalPolicy).
+    type: bool
+    default: false
+    version_added: 0.2.0
   metrics_hours:
     description:
       - Adds RV(event_invoke_configs[].metrics) to every config returned, the sums of the CloudWatch metrics
@@ -89,6 +106,19 @@ EXAMPLES = r"""
       {{ health.event_invoke_configs
          | selectattr('metrics.async_events_dropped', 'gt', 0)
          | map(attribute='function_arn') }}
+
+- name: Check every destination of a function's configs
+  serverless.aws_lambda.lambda_event_invoke_config_info:
+    function_name: my-function
+    destination_health: true
+  register: destinations
+
+- name: List the destinations that cannot receive records
+  ansible.builtin.debug:
+    msg: >-
+      {{ destinations.event_invoke_configs
+         | map(attribute='destination_health') | map('dict2items') | flatten
+         | map(attribute='value') | select | rejectattr('state', 'equalto', 'ok') }}
 
 - name: List configs that send failures nowhere
   ansible.builtin.debug:
@@ -150,6 +180,50 @@ event_invoke_configs:
           type: dict
           returned: always
           sample: {"destination": "arn:aws:sns:us-east-1:123456789012:my-failure-topic"}
+    destination_health:
+      description:
+        - The state of each destination of the config, when O(destination_health=true).
+        - A side is V(null) when it has no destination.
+      type: dict
+      returned: when O(destination_health=true)
+      version_added: 0.2.0
+      contains:
+        on_success:
+          description:
+            - The state of the destination of successful invocations.
+            - RV(event_invoke_configs[].destination_health.on_success.state) is V(ok) (the destination exists and the
+              role may deliver to it), V(missing) (it does not exist), V(unknown) (it could not be read, such as a
+              destination in another account, or the role could not be simulated), V(fifo) (a FIFO queue or topic,
+              to which Lambda never delivers) or V(role not allowed (predicted)).
+            - RV(event_invoke_configs[].destination_health.on_success.reason) says why, in words; V(null) when the
+              state is V(ok).
+          type: dict
+          returned: always
+          sample:
+            destination: arn:aws:sqs:us-east-1:123456789012:my-deleted-queue
+            state: missing
+            reason: the queue does not exist
+          contains:
+            destination:
+              description: The destination's ARN.
+              type: str
+              returned: always
+            state:
+              description: V(ok), V(missing), V(unknown), V(fifo) or V(role not allowed (predicted)).
+              type: str
+              returned: always
+            reason:
+              description: Why the state is not V(ok); V(null) when it is.
+              type: str
+              returned: always
+        on_failure:
+          description: The state of the destination of failed invocations, as for RV(event_invoke_configs[].destination_health.on_success).
+          type: dict
+          returned: always
+          sample:
+            destination: arn:aws:sqs:us-east-1:123456789012:my-failures.fifo
+            state: fifo
+            reason: the queue is a FIFO queue, to which Lambda never delivers
     metrics:
       description:
         - Sums of the config's CloudWatch metrics over the last O(metrics_hours) hours (see O(metrics_hours) for
@@ -197,6 +271,8 @@ import threading
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationChecks
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import add_destination_health
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import add_metrics
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import MissingFunctionError
@@ -220,20 +296,30 @@ def configs_of_function(client, target):
         return []  # a function deleted since the region was listed, or never created
 
 
-def configs_of_target(client, target):
-    """The config of one qualifier, or every config of the function when no qualifier is given."""
+def configs_of_target(client, target, checks=None):
+    """The config of one qualifier, or every config of the function when no qualifier is given.
+
+    With ``checks`` (a DestinationChecks), each config gets its destination_health.
+    """
     if target.qualifier:
         config = lambda_api.get_config(client, target)
-        return [config_item(target.name, config)] if config else []
-    return configs_of_function(client, target)
+        configs = [config_item(target.name, config)] if config else []
+    else:
+        configs = configs_of_function(client, target)
+    if checks is not None:
+        add_destination_health(checks, client, target, configs)
+    return configs
 
 
-def configs_of_region(client, workers=1):
-    """Every function of the region with its configs, sorted by name; one List per function on ``workers`` threads."""
+def configs_of_region(client, workers=1, checks=None):
+    """Every function of the region with its configs, sorted by name; one List per function on ``workers`` threads.
+
+    With ``checks``, each config gets its destination_health, read by the worker of its function.
+    """
 
     def function(unit_client, name):
         return dict(
-            function_name=name, event_invoke_configs=configs_of_function(unit_client, parse_function_name(name))
+            function_name=name, event_invoke_configs=configs_of_target(unit_client, parse_function_name(name), checks)
         )
 
     return map_units(client, function, sorted(lambda_api.list_function_names(client)), workers)
@@ -275,11 +361,12 @@ def main():
     client = module.client("lambda", retry_decorator=lambda_api.retry_decorator())
     pace(client, Pacer(params["max_requests_per_second"]))
     client_for = paced_clients(module, Pacer(params["max_requests_per_second"]))
+    checks = DestinationChecks(client_for) if params["destination_health"] else None
     try:
         if target is not None:
-            result = dict(event_invoke_configs=configs_of_target(client, target))
+            result = dict(event_invoke_configs=configs_of_target(client, target, checks))
         else:
-            functions = configs_of_region(client, params["workers"])
+            functions = configs_of_region(client, params["workers"], checks)
             configs = [config for function in functions for config in function["event_invoke_configs"]]
             result = dict(event_invoke_configs=configs, functions=functions)
         if params["metrics_hours"] is not None:

@@ -34,6 +34,7 @@ OWN_OPTIONS = {
     "lambda_event_invoke_config_info": {
         "function_name",
         "qualifier",
+        "destination_health",
         "metrics_hours",
         "workers",
         "max_requests_per_second",

@@ -506,7 +506,15 @@ def test_module_argument_spec_refusals(params, error):
 
 def test_info_argument_spec():
     assert validated(info_argument_spec(), {"name": "f", "qualifier": "1"}) == (
-        dict(name="f", function_name="f", qualifier="1", metrics_hours=None, workers=4, max_requests_per_second=10),
+        dict(
+            name="f",
+            function_name="f",
+            qualifier="1",
+            destination_health=False,
+            metrics_hours=None,
+            workers=4,
+            max_requests_per_second=10,
+        ),
         [],
     )
     _params, errors = validated(info_argument_spec(), {"workers": "x", "max_requests_per_second": "y"})
