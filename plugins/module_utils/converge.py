@@ -11,12 +11,15 @@ own retry state, every request waiting for the task's Pacer. A single task is a 
 the same path.
 """
 
+from collections import namedtuple
+
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import refuse_self_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import ConfigGoneError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import MissingFunctionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import PredictedRefusalError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_from_arn
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ABSENT
@@ -24,6 +27,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.options impo
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import map_units
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import plan_change
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import plan_request
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import sent_destinations
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import settings_from_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import unmanaged_warnings
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import Outcome
@@ -74,6 +78,23 @@ def _refuse_self_destinations(request, function_arn):
             refuse_self_destination(side, request.managed[side], target)
 
 
+def _preflight(client, request, plan, checks, check_mode):
+    """Raise PredictedRefusalError when the reads of ``checks`` predict that AWS refuses the write of ``plan``."""
+    arns = sent_destinations(plan)
+    reasons = checks.predict(client, request.target, arns) if arns else []
+    if reasons:
+        raise PredictedRefusalError(
+            message=(
+                f"AWS would refuse the config of {request.target.describe()}: {'; '.join(reasons)}. "
+                f"{'Check mode predicts this' if check_mode else 'Predicted'} from reads of the destinations and "
+                "an IAM policy simulation of the execution role, which cannot see the destination's resource "
+                "policy or a KMS key policy; nothing was written. Create the destination or allow the role "
+                "those actions (grant_destination_permissions: true writes that policy), or, when a resource "
+                "policy allows the delivery, set validate_destinations: false"
+            )
+        )
+
+
 def _write(client, request, plan, windows):
     """Apply a put or update plan; returns the config AWS returns (no read-after-write)."""
     try:
@@ -96,7 +117,7 @@ def _send(client, request, plan, windows):
     )
 
 
-def _converge_one(client, outcome, current_config, known_arn, *, check_mode, missing, windows):
+def _converge_one(client, outcome, current_config, known_arn, *, missing, task):
     request = outcome.request
     current = settings_from_api(current_config)
     plan = plan_request(request, current)
@@ -109,35 +130,42 @@ def _converge_one(client, outcome, current_config, known_arn, *, check_mode, mis
     if missing is not None:
         raise missing
     if plan.action == "delete":
-        if not check_mode:
+        if not task.check_mode:
             lambda_api.delete_config(client, request.target)
         # The config the task read is gone, also when the Delete found it already removed.
         outcome.changed = True
         return
     function_arn = (current_config or {}).get("FunctionArn")
-    if function_arn is None and check_mode:
+    if function_arn is None and task.check_mode:
         function_arn = lambda_api.function_arn(client, request.target)
     _refuse_self_destinations(request, function_arn or known_arn)
-    if check_mode:
+    if task.checks is not None:
+        _preflight(client, request, plan, task.checks, task.check_mode)
+    if task.check_mode:
         outcome.after = plan.after
         outcome.config = result_view(plan.after, function_arn)
     else:
-        config = _write(client, request, plan, windows)
+        config = _write(client, request, plan, task.windows)
         outcome.after = settings_from_api(config)
         outcome.config = result_from_api(config)
     outcome.changed = True
 
 
-def _converge_function(client, requests, check_mode, purge, windows):
+# What every unit of a task shares: check mode or not, purge_configs, the destinations' retry windows
+# (lambda_api.DestinationWindows) and the DestinationChecks of the preflight (None: no preflight).
+Task = namedtuple("Task", "check_mode purge windows checks")
+
+
+def _converge_function(client, requests, task):
     """One function's unit of work: its outcomes in the order of ``requests``, then its purges."""
     outcomes = [Outcome(request) for request in requests]
     try:
-        configs, missing = _read(client, requests, purge)
+        configs, missing = _read(client, requests, task.purge)
     except EventInvokeConfigError as e:
         for outcome in outcomes:
             outcome.error = e
         return outcomes
-    if purge and missing is None:
+    if task.purge and missing is None:
         template = requests[0]
         for qualifier in purge_qualifiers(configs, requests):
             target = template.target._replace(qualifier=qualifier)
@@ -147,26 +175,25 @@ def _converge_function(client, requests, check_mode, purge, windows):
     for outcome in outcomes:
         current_config = configs.get(outcome.request.target.key_qualifier)
         try:
-            _converge_one(
-                client, outcome, current_config, known_arn, check_mode=check_mode, missing=missing, windows=windows
-            )
+            _converge_one(client, outcome, current_config, known_arn, missing=missing, task=task)
         except (EventInvokeConfigError, InvalidOptionError) as e:
             outcome.error = e
     return outcomes
 
 
-def converge(client, requests, check_mode=False, purge=False, workers=1):
+def converge(client, requests, *, check_mode=False, purge=False, workers=1, checks=None):
     """Bring every request's config to its desired state; returns the Outcomes.
 
     One Outcome per request in the order of ``requests``, then one per purged config, by function in
     order of first appearance and by qualifier. A failure is kept in its Outcome and never stops the
-    other requests. Check mode makes reads only.
+    other requests. Check mode makes reads only. ``checks`` (destination_checks.DestinationChecks) turns
+    the destination preflight on: a write whose destinations it predicts AWS refuses fails unsent.
     """
     groups = list(group_by_function(requests).values())
-    windows = lambda_api.DestinationWindows()
+    task = Task(check_mode, purge, lambda_api.DestinationWindows(), checks)
 
     def unit(unit_client, indexes):
-        return _converge_function(unit_client, [requests[index] for index in indexes], check_mode, purge, windows)
+        return _converge_function(unit_client, [requests[index] for index in indexes], task)
 
     done = map_units(client, unit, groups, workers)
     ordered = [None] * len(requests)

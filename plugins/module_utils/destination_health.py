@@ -28,8 +28,9 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import OK
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import LATEST
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import _error
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
 
 NAMESPACE = "AWS/Lambda"
 # CloudWatch metric -> key of the ``metrics`` return value.
@@ -96,9 +97,8 @@ def read_sums(client, queries, start, end):
 
 
 def _metrics_error(exception):
-    code = getattr(exception, "response", {}).get("Error", {}).get("Code", "")
     advice = ""
-    if "AccessDenied" in code:
+    if "AccessDenied" in (error_code(exception) or ""):
         advice = (
             "The task needs cloudwatch:GetMetricData; grant it, or leave metrics_hours out to audit without metrics"
         )
@@ -159,11 +159,10 @@ def destination_health(checks, lambda_client, target, arn):
 
 def add_destination_health(checks, lambda_client, target, items):
     """Give every config item of the function ``target`` its ``destination_health``: per side, None or the state."""
-    function = target._replace(qualifier=None)  # the execution role read is the function's ($LATEST)
     for item in items:
         item["destination_health"] = {
             side: (
-                destination_health(checks, lambda_client, function, item["destination_config"][side]["destination"])
+                destination_health(checks, lambda_client, target, item["destination_config"][side]["destination"])
                 if item["destination_config"][side]
                 else None
             )

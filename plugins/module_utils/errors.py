@@ -23,3 +23,7 @@ class MissingFunctionError(EventInvokeConfigError):
 
 class ConfigGoneError(EventInvokeConfigError):
     """An Update found no config: someone deleted it since the task read it."""
+
+
+class PredictedRefusalError(EventInvokeConfigError):
+    """The destination preflight predicts that AWS refuses a write; it was not sent."""

@@ -52,7 +52,7 @@ def retrying(client):
     return RetryingBotoClientWrapper(getattr(client, "client", client), retry_decorator())
 
 
-def _error_code(exception):
+def error_code(exception):
     return getattr(exception, "response", {}).get("Error", {}).get("Code")
 
 
@@ -67,7 +67,7 @@ def _is_missing_config(exception):
 
 def _retries_exhausted_advice(exception):
     """What to do about an error that was retried until the retries ran out; '' for any other error."""
-    code = _error_code(exception)
+    code = error_code(exception)
     if code == "ResourceConflictException":
         reason = "the function was still being updated (a deployment or another configuration change)"
     elif AWSRetry.found(code, RETRIED_ERROR_CODES):
@@ -145,7 +145,7 @@ def function_arn(client, target):
 
 def _is_destination_rejection(exception):
     """AWS's answer to a destination the execution role cannot (yet) use, or that does not exist."""
-    if _error_code(exception) != "InvalidParameterValueException":
+    if error_code(exception) != "InvalidParameterValueException":
         return False
     message = _error_message(exception)
     return ("destination ARN" in message and "is invalid" in message) or "permission" in message.lower()
@@ -209,7 +209,7 @@ def _rejected(exception, destinations):
 def _write_error(action, target, exception):
     """Raise the EventInvokeConfigError for a Put/Update error that is not retried."""
     message = _error_message(exception)
-    if _error_code(exception) == "ResourceNotFoundException":
+    if error_code(exception) == "ResourceNotFoundException":
         if _is_missing_config(exception):
             raise ConfigGoneError(message=f"The config of {target.describe()} was deleted meanwhile")
         raise missing_function_error(target, exception)

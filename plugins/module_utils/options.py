@@ -64,6 +64,7 @@ def module_argument_spec():
         destination_retry_timeout=dict(type="int", default=120),
         configs=dict(type="list", elements="dict", options=item_spec),
         purge_configs=dict(type="bool", default=False),
+        validate_destinations=dict(type="bool"),
         **PACING_OPTIONS,
     )
 

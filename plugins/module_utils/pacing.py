@@ -51,12 +51,14 @@ class Pacer:
         self.wait()
 
 
-def pace(client, pacer, service="lambda"):
+def pace(client, pacer):
     """Make every HTTP request of ``client``, retries and pages included, wait for ``pacer`` first.
 
-    ``service`` is the client's botocore event name (its service id in lower case, e.g. ``cloudwatch``).
+    Lambda's client gets the Pacer of Lambda's quota; the clients of the reads around destinations (IAM,
+    SQS, SNS, S3, EventBridge, CloudWatch), which do not count against it, share a second one.
     """
     boto_client = getattr(client, "client", client)  # amazon.aws wraps the boto3 client for AWSRetry
+    service = boto_client.meta.service_model.service_id.hyphenize()
     boto_client.meta.events.register(f"before-send.{service}", pacer.before_send)
 
 

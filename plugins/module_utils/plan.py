@@ -111,6 +111,12 @@ def plan_request(request, current):
     return plan_change(current, request.managed)
 
 
+def sent_destinations(plan):
+    """The destinations a Put or Update of ``plan`` sends, which AWS checks before it accepts the write."""
+    sides = plan.params.get("DestinationConfig", {}).values()
+    return [side["Destination"] for side in sides if side.get("Destination")]
+
+
 def unmanaged_warnings(request, current):
     """Warnings about destinations on AWS that the task leaves alone and that can never receive a record."""
     if request.state == ABSENT or current is None:

@@ -162,6 +162,25 @@ options:
       - Check mode and diff mode show what would be deleted; RV(configs) lists each purged config.
     type: bool
     default: false
+  validate_destinations:
+    description:
+      - Before a write that sets destinations, predict whether AWS will refuse them, and fail that config
+        without writing when it would.
+      - The preflight reads each destination (it must exist, and a queue or topic must not be FIFO), reads
+        the function's execution role (C(GetFunctionConfiguration), once per function) and asks
+        C(iam:SimulatePrincipalPolicy) whether the role may deliver there (once per role and destination),
+        including the KMS key of an encrypted queue or topic.
+      - A prediction, never a verdict. The simulation sees the role's identity policies only, not the
+        destination's resource policy, a KMS key policy or an organization's SCPs, so AWS can still refuse
+        a config that passes, and a delivery that only a resource policy allows is predicted to fail. A
+        destination the caller cannot read (another account) is unknown and not held against the config;
+        so is a role that cannot be simulated.
+      - When not set, the preflight runs in check mode only. V(true) also runs it before the writes of a
+        real run; V(false) never runs it.
+      - Needs the read permissions listed in the guide's IAM table (C(iam:SimulatePrincipalPolicy),
+        C(lambda:GetFunctionConfiguration) and the destinations' reads).
+    type: bool
+    version_added: 0.2.0
 notes:
   - Throttling, C(ResourceConflictException) (the function is being updated) and server errors are
     retried with a jittered backoff, 10 attempts in all, which take about a minute on average and at
@@ -424,6 +443,7 @@ diff:
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import converge
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import module_checks
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.modules import AnsibleLambdaModule
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
@@ -484,8 +504,14 @@ def main():
 
     client = module.client("lambda", retry_decorator=lambda_api.retry_decorator())
     pace(client, Pacer(params["max_requests_per_second"]))
+    preflight = params["validate_destinations"]
     outcomes = converge(
-        client, requests, check_mode=module.check_mode, purge=params["purge_configs"], workers=params["workers"]
+        client,
+        requests,
+        check_mode=module.check_mode,
+        purge=params["purge_configs"],
+        workers=params["workers"],
+        checks=module_checks(module) if preflight or (preflight is None and module.check_mode) else None,
     )
     for outcome in outcomes:
         for warning in outcome.warnings:

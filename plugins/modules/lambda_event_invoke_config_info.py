@@ -267,11 +267,10 @@ functions:
       sample: []
 """
 
-import threading
-
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationChecks
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import paced_clients
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import add_destination_health
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import add_metrics
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
@@ -325,25 +324,6 @@ def configs_of_region(client, workers=1, checks=None):
     return map_units(client, function, sorted(lambda_api.list_function_names(client)), workers)
 
 
-def paced_clients(module, pacer):
-    """``client_for(service)``: one boto3 client per service other than Lambda, each request waiting for ``pacer``.
-
-    Those services do not count against Lambda's quota; one pacer at the task's rate bounds them all together.
-    """
-    clients = {}
-    lock = threading.Lock()
-
-    def client_for(service):
-        with lock:
-            if service not in clients:
-                client = module.client(service, retry_decorator=lambda_api.retry_decorator())
-                pace(client, pacer, service=client.meta.service_model.service_id.hyphenize())
-                clients[service] = client
-            return clients[service]
-
-    return client_for
-
-
 def main():
     module = AnsibleLambdaModule(
         argument_spec=info_argument_spec(), supports_check_mode=True, required_by=dict(qualifier="function_name")
@@ -360,7 +340,7 @@ def main():
 
     client = module.client("lambda", retry_decorator=lambda_api.retry_decorator())
     pace(client, Pacer(params["max_requests_per_second"]))
-    client_for = paced_clients(module, Pacer(params["max_requests_per_second"]))
+    client_for = paced_clients(module)
     checks = DestinationChecks(client_for) if params["destination_health"] else None
     try:
         if target is not None:
@@ -370,7 +350,8 @@ def main():
             configs = [config for function in functions for config in function["event_invoke_configs"]]
             result = dict(event_invoke_configs=configs, functions=functions)
         if params["metrics_hours"] is not None:
-            add_metrics(client_for("cloudwatch"), result["event_invoke_configs"], params["metrics_hours"])
+            cloudwatch = lambda_api.retrying(client_for("cloudwatch"))
+            add_metrics(cloudwatch, result["event_invoke_configs"], params["metrics_hours"])
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=False, **result)

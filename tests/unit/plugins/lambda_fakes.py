@@ -18,6 +18,7 @@ import botocore.session
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/my-function-role"
 WHEN = datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc)
 NO_DESTINATIONS = {"OnSuccess": {}, "OnFailure": {}}
 WRITE_OPERATIONS = (
@@ -36,6 +37,7 @@ _SNAKE = {
     "delete_function_event_invoke_config": "DeleteFunctionEventInvokeConfig",
     "list_function_event_invoke_configs": "ListFunctionEventInvokeConfigs",
     "get_function_configuration": "GetFunctionConfiguration",
+    "get_function": "GetFunction",
     "list_functions": "ListFunctions",
 }
 
@@ -118,14 +120,13 @@ class FakeTime:
 
 
 class _Events:
-    """client.meta.events: the before-send hooks of one service, called before every request as botocore does."""
+    """client.meta.events: the before-send hooks, called before every request as botocore does."""
 
-    def __init__(self, service="lambda"):
-        self.service = service
+    def __init__(self):
         self.handlers = []
 
     def register(self, event_name, handler):
-        assert event_name == f"before-send.{self.service}"
+        assert event_name == "before-send.lambda"
         self.handlers.append(handler)
 
 
@@ -151,6 +152,7 @@ class FakeLambda:
         self.failures = {}
         self.page_failures = {}
         self.on_call = None
+        self.roles = {}  # function name -> its execution role, when not ROLE
         self.meta = type("Meta", (), {"events": _Events()})()
         self._lock = threading.Lock()
 
@@ -205,9 +207,11 @@ class FakeLambda:
 
     @_operation("GetFunctionConfiguration")
     def get_function_configuration(self, params):
-        name, qualifier = self._existing("GetFunctionConfiguration", params)
-        arn = function_arn(name) if qualifier == "$LATEST" else f"{function_arn(name)}:{qualifier}"
-        return {"FunctionName": name, "FunctionArn": arn}
+        return self._configuration("GetFunctionConfiguration", params)
+
+    @_operation("GetFunction")
+    def get_function(self, params):
+        return {"Configuration": self._configuration("GetFunction", params)}
 
     @_operation("ListFunctions")
     def list_functions(self, params):
@@ -250,6 +254,11 @@ class FakeLambda:
             return outcome
         return _MODEL
 
+    def _configuration(self, operation, params):
+        name, qualifier = self._existing(operation, params)
+        arn = function_arn(name) if qualifier == "$LATEST" else f"{function_arn(name)}:{qualifier}"
+        return {"FunctionName": name, "FunctionArn": arn, "Role": self.roles.get(name, ROLE)}
+
     def _existing(self, operation, params):
         name, qualifier = self._address(params)
         if qualifier not in self.functions.get(name, {}):
@@ -290,6 +299,48 @@ class FakeLambda:
         return page
 
 
+class FakeService:
+    """A client of any service but Lambda: ``handlers`` maps a client method to a function of its parameters,
+    which returns the answer or raises; every call is recorded, as FakeLambda records them."""
+
+    def __init__(self, **handlers):
+        self.handlers = handlers
+        self.calls = []
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name):
+        if name not in self.handlers:
+            raise AttributeError(name)
+
+        def method(aws_retry=False, **params):
+            with self._lock:
+                self.calls.append(Call(name, aws_retry, dict(params)))
+            return self.handlers[name](**params)
+
+        return method
+
+    def operations(self):
+        return [call.operation for call in self.calls]
+
+
+def simulator(denied=()):
+    """An IAM client whose iam:SimulatePrincipalPolicy allows every (action, resource) pair but ``denied``."""
+
+    def simulate_principal_policy(PolicySourceArn, ActionNames, ResourceArns):
+        results = [
+            {
+                "EvalActionName": action,
+                "EvalResourceName": resource,
+                "EvalDecision": "implicitDeny" if (action, resource) in denied else "allowed",
+            }
+            for action in ActionNames
+            for resource in ResourceArns
+        ]
+        return {"EvaluationResults": results}
+
+    return FakeService(simulate_principal_policy=simulate_principal_policy)
+
+
 QUERY_ID_RE = re.compile(r"^[a-z][a-zA-Z0-9_]*$")
 
 
@@ -307,7 +358,6 @@ class FakeCloudWatch:
         self.series = {}
         self.calls = []
         self.failures = []
-        self.meta = type("Meta", (), {"events": _Events("cloudwatch")})()
 
     def put(self, metric, dimensions, value, when):
         key = (metric, tuple(sorted(dimensions.items())))
@@ -315,8 +365,6 @@ class FakeCloudWatch:
 
     def get_metric_data(self, aws_retry=False, **params):
         self.calls.append(Call("GetMetricData", aws_retry, params))
-        for handler in self.meta.events.handlers:
-            assert handler(request=params) is None
         if self.failures:
             raise self.failures.pop(0)
         queries = params["MetricDataQueries"]

@@ -10,12 +10,15 @@ import pytest
 from lambda_fakes import ACCOUNT
 from lambda_fakes import NO_DESTINATIONS
 from lambda_fakes import REGION
+from lambda_fakes import ROLE
 from lambda_fakes import FakeLambda
+from lambda_fakes import FakeService
 from lambda_fakes import FakeTime
 from lambda_fakes import client_error
 from lambda_fakes import function_arn
 from lambda_fakes import invalid_parameter
 from lambda_fakes import no_config
+from lambda_fakes import simulator
 from lambda_fakes import throttled
 
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
@@ -23,8 +26,10 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils import pacin
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import converge
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import group_by_function
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import purge_qualifiers
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationChecks
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import PredictedRefusalError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
@@ -128,6 +133,36 @@ def test_nothing_to_set_where_there_is_no_config_is_a_no_op(options, check_mode)
 
 
 # --- one config: check mode ----------------------------------------------------------------------------------------
+
+
+def preflight(denied=()):
+    """DestinationChecks over an account whose topic exists and whose role may do all but ``denied``."""
+    topic = FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {}})
+    clients = {"sns": topic, "iam": simulator(denied)}
+    return DestinationChecks(lambda service, region: clients[service])
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_a_predicted_refusal_fails_the_config_unwritten(check_mode):
+    client = FakeLambda(aws(LATEST=dict(CURRENT)))
+    request = single(destination_config=destinations(on_failure=TOPIC))
+    (outcome,) = converge(client, request, check_mode=check_mode, checks=preflight([("sns:Publish", TOPIC)]))
+    assert isinstance(outcome.error, PredictedRefusalError)
+    assert outcome.error.message.startswith(
+        "AWS would refuse the config of function my-function (qualifier $LATEST): "
+        f"the execution role {ROLE} is not allowed sns:Publish on {TOPIC}. "
+        + ("Check mode predicts this" if check_mode else "Predicted")
+    )
+    assert (outcome.changed, client.writes) == (False, [])
+
+
+def test_the_preflight_reads_only_the_destinations_a_write_sends():
+    on_failure = {"OnSuccess": {}, "OnFailure": {"Destination": TOPIC}}
+    client = FakeLambda(aws(LATEST=dict(CURRENT, DestinationConfig=on_failure)))
+    # The config has the topic already: an Update of the retries does not send it, so it is not judged.
+    (outcome,) = converge(client, single(maximum_retry_attempts=0), checks=preflight([("sns:Publish", TOPIC)]))
+    assert (outcome.error, outcome.changed) == (None, True)
+    assert client.operations() == ["GetFunctionEventInvokeConfig", "UpdateFunctionEventInvokeConfig"]
 
 
 def test_check_mode_predicts_a_change_without_a_write():

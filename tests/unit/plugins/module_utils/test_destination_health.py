@@ -6,14 +6,29 @@ import datetime
 import math
 
 import pytest
+from lambda_fakes import ACCOUNT
+from lambda_fakes import REGION
+from lambda_fakes import ROLE
 from lambda_fakes import FakeCloudWatch
+from lambda_fakes import FakeLambda
+from lambda_fakes import FakeService
 from lambda_fakes import client_error
+from lambda_fakes import simulator
 
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import FIFO
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import MISSING
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import NOT_ALLOWED
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import OK
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationChecks
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import add_destination_health
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import add_metrics
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import destination_health
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import metric_dimensions
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import metrics_window
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import read_sums
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 
 NOW = datetime.datetime(2026, 11, 27, 14, 3, 12, 500, tzinfo=datetime.timezone.utc)
 END = datetime.datetime(2026, 11, 27, 14, 3, tzinfo=datetime.timezone.utc)
@@ -148,3 +163,100 @@ def test_add_metrics_errors_say_what_to_do(error, advice):
     )
     assert advice in raised.value.message
     assert raised.value.exception is error
+
+
+# --- destination states ------------------------------------------------------------------------------------------
+
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders"
+FIFO_QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders.fifo"
+TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts"
+TARGET = parse_function_name("my-function")
+
+
+def sqs(queues):
+    """An SQS client with ``queues``: name -> attributes; any other queue does not exist, "secret" is unreadable."""
+
+    def get_queue_url(QueueName, QueueOwnerAWSAccountId):
+        if QueueName == "secret":
+            raise client_error("AccessDenied", {"Message": "not authorized"}, "GetQueueUrl", 403)
+        if QueueName not in queues:
+            raise client_error("AWS.SimpleQueueService.NonExistentQueue", {"Message": "no queue"}, "GetQueueUrl")
+        return {"QueueUrl": QueueName}
+
+    return FakeService(
+        get_queue_url=get_queue_url,
+        get_queue_attributes=lambda QueueUrl, AttributeNames: {"Attributes": queues[QueueUrl]},
+    )
+
+
+def cannot_simulate():
+    def simulate_principal_policy(**params):
+        raise client_error("AccessDenied", {"Message": "not authorized"}, "SimulatePrincipalPolicy", 403)
+
+    return FakeService(simulate_principal_policy=simulate_principal_policy)
+
+
+def checks(iam=None, queues=None):
+    clients = {
+        "sqs": sqs(queues if queues is not None else {"orders": {}, "orders.fifo": {"FifoQueue": "true"}}),
+        "iam": iam or simulator(),
+    }
+    return DestinationChecks(lambda service, region: clients[service]), clients
+
+
+def lambda_client(functions=("my-function",)):
+    return FakeLambda({name: {"$LATEST": None} for name in functions})
+
+
+@pytest.mark.parametrize(
+    "arn, iam, functions, state, reason",
+    [
+        (QUEUE, None, ("my-function",), OK, None),
+        (f"arn:aws:sqs:{REGION}:{ACCOUNT}:gone", None, ("my-function",), MISSING, "does not exist"),
+        (FIFO_QUEUE, None, ("my-function",), FIFO, "never delivers to a FIFO queue"),
+        (f"arn:aws:sqs:{REGION}:{ACCOUNT}:secret", None, ("my-function",), UNKNOWN, "could not be read"),
+        (
+            QUEUE,
+            simulator(denied={("sqs:SendMessage", QUEUE)}),
+            ("my-function",),
+            NOT_ALLOWED,
+            f"execution role {ROLE} is not allowed sqs:SendMessage on {QUEUE}: allow it",
+        ),
+        (QUEUE, cannot_simulate(), ("my-function",), UNKNOWN, f"whether the execution role {ROLE} may deliver"),
+        (QUEUE, None, (), UNKNOWN, "the execution role of function my-function could not be read"),
+    ],
+)
+def test_destination_health_states(arn, iam, functions, state, reason):
+    task_checks, _clients = checks(iam)
+    health = destination_health(task_checks, lambda_client(functions), TARGET, arn)
+    assert (health["destination"], health["state"]) == (arn, state)
+    if reason is None:
+        assert health["reason"] is None
+    else:
+        assert reason in health["reason"]
+
+
+def test_add_destination_health_reads_each_destination_and_role_once():
+    task_checks, clients = checks()
+    function = lambda_client()
+    items = [
+        {"destination_config": {"on_success": {"destination": QUEUE}, "on_failure": {"destination": FIFO_QUEUE}}},
+        {"destination_config": {"on_success": None, "on_failure": {"destination": QUEUE}}},
+        {"destination_config": {"on_success": None, "on_failure": None}},
+    ]
+    add_destination_health(task_checks, function, TARGET, items)
+    assert [item["destination_health"] for item in items] == [
+        {
+            "on_success": {"destination": QUEUE, "state": OK, "reason": None},
+            "on_failure": {
+                "destination": FIFO_QUEUE,
+                "state": FIFO,
+                "reason": items[0]["destination_health"]["on_failure"]["reason"],
+            },
+        },
+        {"on_success": None, "on_failure": {"destination": QUEUE, "state": OK, "reason": None}},
+        {"on_success": None, "on_failure": None},
+    ]
+    assert clients["sqs"].operations() == ["get_queue_url", "get_queue_attributes"] * 2  # orders, orders.fifo
+    assert clients["iam"].operations() == ["simulate_principal_policy"]  # the FIFO queue is not simulated
+    assert function.operations() == ["GetFunctionConfiguration"]

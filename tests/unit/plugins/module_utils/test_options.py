@@ -454,6 +454,7 @@ def test_module_argument_spec_defaults_and_aliases():
         destination_retry_timeout=120,
         configs=None,
         purge_configs=False,
+        validate_destinations=None,
         workers=4,
         max_requests_per_second=10,
     )

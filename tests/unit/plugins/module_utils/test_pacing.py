@@ -103,12 +103,12 @@ def _stop(request, **kwargs):
     raise _Sent(request.url)
 
 
-def test_pace_hooks_the_service_it_is_named():
+def test_pace_hooks_the_clients_own_service():
     boto_client = botocore.session.get_session().create_client(
         "cloudwatch", region_name=REGION, aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret"
     )
     pacer = _RecordingPacer()
-    pace(boto_client, pacer, service=boto_client.meta.service_model.service_id.hyphenize())
+    pace(boto_client, pacer)
     boto_client.meta.events.register("before-send.cloudwatch", _stop)
     with pytest.raises(_Sent):
         boto_client.list_metrics()
