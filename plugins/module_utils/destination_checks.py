@@ -123,7 +123,9 @@ class DestinationChecks:
             url = sqs.get_queue_url(aws_retry=True, QueueName=parsed.resource, QueueOwnerAWSAccountId=parsed.account)
             attributes = sqs.get_queue_attributes(
                 aws_retry=True, QueueUrl=url["QueueUrl"], AttributeNames=["FifoQueue", "KmsMasterKeyId"]
-            )["Attributes"]
+            ).get(
+                "Attributes", {}
+            )  # absent when the queue has none of them (a standard queue without KMS)
             return _kms_key_arn(attributes.get("KmsMasterKeyId"), parsed), attributes.get("FifoQueue") == "true"
         if service == "sns":
             attributes = self._client("sns", region).get_topic_attributes(aws_retry=True, TopicArn=parsed.arn)

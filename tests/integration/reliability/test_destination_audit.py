@@ -11,6 +11,9 @@ import datetime
 
 from reliability_support import MODULE_RETRIES_ONLY
 
+from tests.emulator.harness import DELIVERY_POLICY
+from tests.emulator.harness import TRUST_POLICY
+
 AUDIT_TASK = "Run the info module"
 HOURS = 24
 
@@ -74,3 +77,55 @@ def test_audit_reports_seeded_metrics_in_one_get_metric_data_call_per_task(aws, 
     }
     # Each task reads its 8 or 6 queries (two per config) in one call.
     assert [call["status"] for call in clean_emulator.calls() if call["operation"] == "GetMetricData"] == [200, 200]
+
+
+def test_audit_flags_a_deleted_queue_a_fifo_queue_and_a_role_not_allowed(aws, clean_emulator, run_playbook):
+    (name,) = aws.functions(1, prefix="audit-fn")
+    sqs = clean_emulator.client("sqs")
+    deleted_url = sqs.create_queue(QueueName="audit-deleted")["QueueUrl"]
+    deleted = sqs.get_queue_attributes(QueueUrl=deleted_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    aws.put_config(name, "$LATEST", on_failure=deleted)
+    aws.put_config(name, "live", on_success=aws.fifo_queue, on_failure=aws.success_queue)
+    sqs.delete_queue(QueueUrl=deleted_url)
+    # A function whose role lost its delivery policy after its config was written.
+    iam = clean_emulator.client("iam")
+    role = iam.create_role(RoleName="audit-role", AssumeRolePolicyDocument=TRUST_POLICY)["Role"]["Arn"]
+    iam.put_role_policy(RoleName="audit-role", PolicyName="delivery", PolicyDocument=DELIVERY_POLICY)
+    clean_emulator.create_function("audit-denied", role=role)
+    aws.put_config("audit-denied", "$LATEST", on_success=aws.success_queue)
+    iam.delete_role_policy(RoleName="audit-role", PolicyName="delivery")
+    clean_emulator.clear_calls()
+
+    run = run_playbook(
+        "audit_region.yml",
+        {
+            "eic_info_args": [
+                {"destination_health": True, "max_requests_per_second": 0},
+                {"function_name": name, "qualifier": "live", "destination_health": True, "max_requests_per_second": 0},
+            ]
+        },
+        env=MODULE_RETRIES_ONLY,
+    )
+
+    assert run.returncode == 0, run.output[-5000:]
+    region, alias = run.results(AUDIT_TASK)
+    health = {key: item["destination_health"] for key, item in by_config(region["event_invoke_configs"]).items()}
+    states = {
+        key: {side: (value["destination"], value["state"]) if value else None for side, value in sides.items()}
+        for key, sides in health.items()
+    }
+    assert states == {
+        (name, "$LATEST"): {"on_success": None, "on_failure": (deleted, "missing")},
+        (name, "live"): {"on_success": (aws.fifo_queue, "fifo"), "on_failure": (aws.success_queue, "ok")},
+        ("audit-denied", "$LATEST"): {
+            "on_success": (aws.success_queue, "role not allowed (predicted)"),
+            "on_failure": None,
+        },
+    }
+    assert "sqs:SendMessage" in health[("audit-denied", "$LATEST")]["on_success"]["reason"]
+    assert health[(name, "live")]["on_failure"]["reason"] is None
+    assert by_config(alias["event_invoke_configs"])[(name, "live")]["destination_health"] == health[(name, "live")]
+    # One existence read per destination per task (3, then 2), one simulation per (role, destination) that exists.
+    calls = clean_emulator.calls()
+    assert [call["operation"] for call in calls].count("GetQueueUrl") == 5
+    assert [call["operation"] for call in calls].count("SimulatePrincipalPolicy") == 3

@@ -183,9 +183,13 @@ def sqs(queues):
             raise client_error("AWS.SimpleQueueService.NonExistentQueue", {"Message": "no queue"}, "GetQueueUrl")
         return {"QueueUrl": QueueName}
 
+    def attributes(QueueUrl, AttributeNames):
+        # SQS leaves Attributes out when the queue has none of those asked for (a standard queue without KMS).
+        return {"Attributes": queues[QueueUrl]} if queues[QueueUrl] else {}
+
     return FakeService(
         get_queue_url=get_queue_url,
-        get_queue_attributes=lambda QueueUrl, AttributeNames: {"Attributes": queues[QueueUrl]},
+        get_queue_attributes=attributes,
     )
 
 
