@@ -202,7 +202,7 @@ event_invoke_configs:
           sample:
             destination: arn:aws:sqs:us-east-1:123456789012:my-deleted-queue
             state: missing
-            reason: the queue does not exist
+            reason: "AWS answered AWS.SimpleQueueService.NonExistentQueue: it does not exist"
           contains:
             destination:
               description: The destination's ARN.
@@ -223,7 +223,7 @@ event_invoke_configs:
           sample:
             destination: arn:aws:sqs:us-east-1:123456789012:my-failures.fifo
             state: fifo
-            reason: the queue is a FIFO queue, to which Lambda never delivers
+            reason: it is FIFO, and Lambda never delivers to a FIFO queue or topic
     metrics:
       description:
         - Sums of the config's CloudWatch metrics over the last O(metrics_hours) hours (see O(metrics_hours) for
