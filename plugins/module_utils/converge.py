@@ -22,6 +22,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors impor
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import PredictedRefusalError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_from_arn
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.grant import destinations_after
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ABSENT
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import map_units
@@ -52,12 +53,13 @@ def purge_qualifiers(listed_qualifiers, requests):
     return sorted(set(listed_qualifiers) - named, key=qualifier_sort_key)
 
 
-def _read(client, requests, purge):
+def _read(client, requests, every):
     """The configs of one function, by qualifier, and the MissingFunctionError of a function that does not exist.
 
-    The error is one for the whole function: a task's msg then tells it once.
+    ``every``: read every config of the function (purge, grant), even for one request. The error is one for the
+    whole function: a task's msg then tells it once.
     """
-    if len(requests) == 1 and not purge:
+    if len(requests) == 1 and not every:
         target = requests[0].target
         config = lambda_api.get_config(client, target)
         return ({target.key_qualifier: config} if config else {}), None
@@ -78,15 +80,18 @@ def _refuse_self_destinations(request, function_arn):
             refuse_self_destination(side, request.managed[side], target)
 
 
-def _preflight(client, request, plan, checks, check_mode):
-    """Raise PredictedRefusalError when the reads of ``checks`` predict that AWS refuses the write of ``plan``."""
+def _preflight(client, request, plan, task):
+    """Raise PredictedRefusalError when the task's checks predict that AWS refuses the write of ``plan``.
+
+    With the grant on, the role's permissions are the grant's to give: only the destinations are judged.
+    """
     arns = sent_destinations(plan)
-    reasons = checks.predict(client, request.target, arns) if arns else []
+    reasons = task.checks.predict(client, request.target, arns, permissions=task.grant is None) if arns else []
     if reasons:
         raise PredictedRefusalError(
             message=(
                 f"AWS would refuse the config of {request.target.describe()}: {'; '.join(reasons)}. "
-                f"{'Check mode predicts this' if check_mode else 'Predicted'} from reads of the destinations and "
+                f"{'Check mode predicts this' if task.check_mode else 'Predicted'} from reads of the destinations and "
                 "an IAM policy simulation of the execution role, which cannot see the destination's resource "
                 "policy or a KMS key policy; nothing was written. Create the destination or allow the role "
                 "those actions (grant_destination_permissions: true writes that policy), or, when a resource "
@@ -140,7 +145,7 @@ def _converge_one(client, outcome, current_config, known_arn, *, missing, task):
         function_arn = lambda_api.function_arn(client, request.target)
     _refuse_self_destinations(request, function_arn or known_arn)
     if task.checks is not None:
-        _preflight(client, request, plan, task.checks, task.check_mode)
+        _preflight(client, request, plan, task)
     if task.check_mode:
         outcome.after = plan.after
         outcome.config = result_view(plan.after, function_arn)
@@ -152,15 +157,25 @@ def _converge_one(client, outcome, current_config, known_arn, *, missing, task):
 
 
 # What every unit of a task shares: check mode or not, purge_configs, the destinations' retry windows
-# (lambda_api.DestinationWindows) and the DestinationChecks of the preflight (None: no preflight).
-Task = namedtuple("Task", "check_mode purge windows checks")
+# (lambda_api.DestinationWindows), the DestinationChecks of the preflight (None: no preflight) and the
+# grant.Grant of grant_destination_permissions (None: no grant).
+Task = namedtuple("Task", "check_mode purge windows checks grant")
+
+
+def _grant(client, requests, outcomes, configs, task):
+    """Before any write of a function: its policy allows every destination its configs keep after the task."""
+    afters = {qualifier: settings_from_api(config) for qualifier, config in configs.items()}
+    for outcome in outcomes:
+        qualifier = outcome.request.target.key_qualifier
+        afters[qualifier] = plan_request(outcome.request, afters.get(qualifier)).after
+    task.grant.ensure(client, requests[0].target, destinations_after(afters.values()), task.check_mode)
 
 
 def _converge_function(client, requests, task):
     """One function's unit of work: its outcomes in the order of ``requests``, then its purges."""
     outcomes = [Outcome(request) for request in requests]
     try:
-        configs, missing = _read(client, requests, task.purge)
+        configs, missing = _read(client, requests, task.purge or task.grant is not None)
     except EventInvokeConfigError as e:
         for outcome in outcomes:
             outcome.error = e
@@ -170,6 +185,13 @@ def _converge_function(client, requests, task):
         for qualifier in purge_qualifiers(configs, requests):
             target = template.target._replace(qualifier=qualifier)
             outcomes.append(Outcome(template._replace(target=target, state=ABSENT), purged=True))
+    if task.grant is not None and missing is None:
+        try:
+            _grant(client, requests, outcomes, configs, task)
+        except (EventInvokeConfigError, InvalidOptionError) as e:
+            for outcome in outcomes:
+                outcome.error = e  # nothing of the function is written without its permissions
+            return outcomes
     # Any config of the function names its account, which decides whether a destination is the function.
     known_arn = next((config["FunctionArn"] for config in configs.values()), None)
     for outcome in outcomes:
@@ -181,16 +203,17 @@ def _converge_function(client, requests, task):
     return outcomes
 
 
-def converge(client, requests, *, check_mode=False, purge=False, workers=1, checks=None):
+def converge(client, requests, *, check_mode=False, purge=False, workers=1, checks=None, grant=None):
     """Bring every request's config to its desired state; returns the Outcomes.
 
     One Outcome per request in the order of ``requests``, then one per purged config, by function in
     order of first appearance and by qualifier. A failure is kept in its Outcome and never stops the
     other requests. Check mode makes reads only. ``checks`` (destination_checks.DestinationChecks) turns
-    the destination preflight on: a write whose destinations it predicts AWS refuses fails unsent.
+    the destination preflight on: a write whose destinations it predicts AWS refuses fails unsent. ``grant``
+    (grant.Grant) writes each function's destination policy before its configs.
     """
     groups = list(group_by_function(requests).values())
-    task = Task(check_mode, purge, lambda_api.DestinationWindows(), checks)
+    task = Task(check_mode, purge, lambda_api.DestinationWindows(), checks, grant)
 
     def unit(unit_client, indexes):
         return _converge_function(unit_client, [requests[index] for index in indexes], task)

@@ -89,7 +89,8 @@ class DestinationChecks:
         self._roles = _Once()
         self._simulations = _Once()
 
-    def _client(self, service, region=None):
+    def client(self, service, region=None):
+        """The paced client of ``service`` (other than Lambda), with retry state of its own."""
         return lambda_api.retrying(self._clients.get((service, region), lambda: self._client_for(service, region)))
 
     # --- existence ------------------------------------------------------------------------------------------
@@ -119,46 +120,49 @@ class DestinationChecks:
         """(KMS key ARN or None, FIFO or not) of an existing destination; raises the read's botocore error."""
         service, region = parsed.service, parsed.region
         if service == "sqs":
-            sqs = self._client("sqs", region)
+            sqs = self.client("sqs", region)
             url = sqs.get_queue_url(aws_retry=True, QueueName=parsed.resource, QueueOwnerAWSAccountId=parsed.account)
             attributes = sqs.get_queue_attributes(
                 aws_retry=True, QueueUrl=url["QueueUrl"], AttributeNames=["FifoQueue", "KmsMasterKeyId"]
             ).get(
                 "Attributes", {}
-            )  # absent when the queue has none of them (a standard queue without KMS)
+            )  # absent when the queue has none of the attributes asked for
             return _kms_key_arn(attributes.get("KmsMasterKeyId"), parsed), attributes.get("FifoQueue") == "true"
         if service == "sns":
-            attributes = self._client("sns", region).get_topic_attributes(aws_retry=True, TopicArn=parsed.arn)
-            attributes = attributes["Attributes"]
+            answer = self.client("sns", region).get_topic_attributes(aws_retry=True, TopicArn=parsed.arn)
+            attributes = answer.get("Attributes", {})
             return _kms_key_arn(attributes.get("KmsMasterKeyId"), parsed), attributes.get("FifoTopic") == "true"
         if service == "lambda":
             lambda_api.retrying(lambda_client).get_function(aws_retry=True, FunctionName=parsed.arn)
         elif service == "events":
-            self._client("events", region).describe_event_bus(aws_retry=True, Name=parsed.arn)
+            self.client("events", region).describe_event_bus(aws_retry=True, Name=parsed.arn)
         else:
-            self._client("s3").head_bucket(aws_retry=True, Bucket=parsed.resource)
+            self.client("s3").head_bucket(aws_retry=True, Bucket=parsed.resource)
         return None, False
 
     # --- the execution role ----------------------------------------------------------------------------------
 
-    def execution_role(self, lambda_client, target):
-        """The ARN of the function's execution role ($LATEST's), or None when the function cannot be read.
+    def function_configuration(self, lambda_client, target):
+        """GetFunctionConfiguration's answer for the function of ``target`` ($LATEST), None when it cannot be read.
 
-        One read per function per task: every qualifier is judged by the role the function has now (a version
-        published with another role keeps that one; the prediction then speaks of the current role).
+        One read per function per task: every qualifier is judged by the execution role the function has now (a
+        version published with another role keeps that one; the prediction then speaks of the current role).
         """
         function = target._replace(qualifier=None)
-        return self._roles.get(function.name, lambda: self._read_role(lambda_client, function))
+        return self._roles.get(function.name, lambda: self._read_function(lambda_client, function))
+
+    def execution_role(self, lambda_client, target):
+        """The ARN of the function's execution role, or None when the function cannot be read."""
+        return (self.function_configuration(lambda_client, target) or {}).get("Role")
 
     @staticmethod
-    def _read_role(lambda_client, function):
+    def _read_function(lambda_client, function):
         try:
-            answer = lambda_api.retrying(lambda_client).get_function_configuration(
+            return lambda_api.retrying(lambda_client).get_function_configuration(
                 aws_retry=True, **function.api_params()
             )
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError):
             return None  # a missing function is the converge's to report; the prediction stays silent
-        return answer.get("Role")
 
     # --- the simulation --------------------------------------------------------------------------------------
 
@@ -173,7 +177,7 @@ class DestinationChecks:
     def _simulate(self, role_arn, state):
         pairs = delivery_permissions(state.arn, state.kms_key)
         try:
-            answer = self._client("iam").simulate_principal_policy(
+            answer = self.client("iam").simulate_principal_policy(
                 aws_retry=True,
                 PolicySourceArn=role_arn,
                 ActionNames=sorted({action for action, _resource in pairs}),
@@ -209,26 +213,20 @@ class DestinationChecks:
         return reasons
 
 
-def paced_clients(module):
-    """``client_for(service, region)`` of a module's task: clients of services but Lambda, sharing one Pacer.
+def module_checks(module):
+    """The DestinationChecks of a module's task: its clients share one Pacer at ``max_requests_per_second``.
 
-    These reads (IAM, SQS, SNS, S3, EventBridge, CloudWatch) do not count against Lambda's quota, which the
-    task's Lambda client is paced for; they get a Pacer of their own at ``max_requests_per_second``, so that
-    none of them is unbounded either.
+    These reads do not count against Lambda's quota, which the task's Lambda client is paced for; they get a
+    Pacer of their own at the same rate, so that no IAM, SQS, SNS, S3 or EventBridge read is unbounded either.
     """
     pacer = Pacer(module.params["max_requests_per_second"])
 
-    def client_for(service, region=None):
+    def client_for(service, region):
         client = module.client(service, **({"region": region} if region else {}))
         pace(client, pacer)
         return client
 
-    return client_for
-
-
-def module_checks(module):
-    """The DestinationChecks of a module's task, on paced_clients(module)."""
-    return DestinationChecks(paced_clients(module))
+    return DestinationChecks(client_for)
 
 
 def _unknown_advice(parsed):

@@ -28,7 +28,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import OK
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import LATEST
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import _error
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import call_error
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
 
@@ -102,7 +102,7 @@ def _metrics_error(exception):
         advice = (
             "The task needs cloudwatch:GetMetricData; grant it, or leave metrics_hours out to audit without metrics"
         )
-    return _error(f"read the CloudWatch metrics {' and '.join(METRICS)} (GetMetricData)", exception, advice)
+    return call_error(f"read the CloudWatch metrics {' and '.join(METRICS)} (GetMetricData)", exception, advice)
 
 
 def metrics_of(items, sums, hours):

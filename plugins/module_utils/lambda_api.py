@@ -77,7 +77,7 @@ def _retries_exhausted_advice(exception):
     return f"AWS answered {code} to all {RETRY_ATTEMPTS} attempts, retried with back-off: {reason}. Run the task again later"
 
 
-def _error(what, exception, advice=""):
+def call_error(what, exception, advice=""):
     """The EventInvokeConfigError for a failed call: ``Failed to <what>``, then what to do about it."""
     advice = advice or _retries_exhausted_advice(exception)
     message = f"Failed to {what}. {advice}" if advice else f"Failed to {what}"
@@ -85,7 +85,7 @@ def _error(what, exception, advice=""):
 
 
 def _fail(action, target, exception, advice=""):
-    raise _error(f"{action} the event invoke config of {target.describe()}", exception, advice)
+    raise call_error(f"{action} the event invoke config of {target.describe()}", exception, advice)
 
 
 def get_config(client, target):
@@ -139,7 +139,7 @@ def function_arn(client, target):
         botocore.exceptions.ClientError,
         botocore.exceptions.BotoCoreError,
     ) as e:  # pylint: disable=duplicate-except
-        raise _error(f"check that {target.describe()} exists", e) from e
+        raise call_error(f"check that {target.describe()} exists", e) from e
     return f"{unqualified_arn(function['FunctionArn'])}:{target.key_qualifier}"
 
 
@@ -293,7 +293,7 @@ def list_configs(client, target):
         botocore.exceptions.ClientError,
         botocore.exceptions.BotoCoreError,
     ) as e:  # pylint: disable=duplicate-except
-        raise _error(f"list the event invoke configs of function {target.name}", e) from e
+        raise call_error(f"list the event invoke configs of function {target.name}", e) from e
     return result.get("FunctionEventInvokeConfigs", [])
 
 
@@ -302,5 +302,5 @@ def list_function_names(client):
     try:
         result = paginated_query_with_retries(client, "list_functions", retry_decorator())
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        raise _error("list the Lambda functions of the region", e) from e
+        raise call_error("list the Lambda functions of the region", e) from e
     return [function["FunctionName"] for function in result.get("Functions", [])]

@@ -65,6 +65,7 @@ def module_argument_spec():
         configs=dict(type="list", elements="dict", options=item_spec),
         purge_configs=dict(type="bool", default=False),
         validate_destinations=dict(type="bool"),
+        grant_destination_permissions=dict(type="bool", default=False),
         **PACING_OPTIONS,
     )
 

@@ -181,6 +181,24 @@ options:
         C(lambda:GetFunctionConfiguration) and the destinations' reads).
     type: bool
     version_added: 0.2.0
+  grant_destination_permissions:
+    description:
+      - Before writing a function's configs, make one inline policy on the function's execution role allow exactly
+        what its destinations need, and nothing else; see the guide's section on the grant for the policy.
+      - The policy is named C(serverless-aws-lambda-destinations-<function name>). It covers the destinations of
+        every config of the function that remains after the task (all qualifiers, so the function's configs are
+        read with one C(ListFunctionEventInvokeConfigs)); when none remains, the policy is deleted.
+      - One statement per resource, as SAM writes them: the delivery action on the queue, topic, function or
+        event bus; V(s3:PutObject) on C(bucket/*) and V(s3:ListBucket) on the bucket; V(kms:GenerateDataKey) and
+        V(kms:Decrypt) on the customer-managed key of an encrypted queue or topic.
+      - The role is that of the function (its V($LATEST) configuration). A role of another account and a
+        service-linked role are refused. IAM changes take a while to reach Lambda: the writes that follow retry
+        a rejected destination for O(destination_retry_timeout) seconds.
+      - Check mode and diff mode show the policy change; RV(role_policies) lists each policy.
+      - Needs C(iam:GetRolePolicy), C(iam:PutRolePolicy) and C(iam:DeleteRolePolicy) on the role.
+    type: bool
+    default: false
+    version_added: 0.2.0
 notes:
   - Throttling, C(ResourceConflictException) (the function is being updated) and server errors are
     retried with a jittered backoff, 10 attempts in all, which take about a minute on average and at
@@ -418,12 +436,46 @@ configs:
       type: str
       returned: on failure
       sample: "Cannot configure function my-function (qualifier 7): the function or its version/alias 7 does not exist"
+role_policies:
+  description:
+    - With O(grant_destination_permissions), one entry per function whose configs the task manages.
+  returned: when O(grant_destination_permissions=true)
+  type: list
+  elements: dict
+  contains:
+    function_name:
+      description: The function whose destinations the policy allows.
+      type: str
+      returned: always
+      sample: my-function
+    role_arn:
+      description: The execution role that holds the policy.
+      type: str
+      returned: always
+      sample: arn:aws:iam::123456789012:role/my-function-role
+    policy_name:
+      description: The name of the inline policy.
+      type: str
+      returned: always
+      sample: serverless-aws-lambda-destinations-my-function
+    changed:
+      description: Whether the policy changed (in check mode, would change).
+      type: bool
+      returned: always
+      sample: true
+    policy:
+      description: The policy document after the task; V(null) when the function has no destination left.
+      type: dict
+      returned: always
+      sample: {"Version": "2012-10-17", "Statement": [{"Sid": "SqsMySuccessQueue1a2b3c4d", "Effect": "Allow",
+               "Action": ["sqs:SendMessage"], "Resource": "arn:aws:sqs:us-east-1:123456789012:my-success-queue"}]}
 diff:
   description:
     - The config before and after the change, in the shape of the module's options.
     - An empty dict stands for no config.
     - For one config, a dict with C(before) and C(after).
     - With O(configs), a list of such dicts, one per changed config, headed by its function and qualifier.
+    - With O(grant_destination_permissions), a list: the configs' diffs, then one per changed role policy.
   returned: when diff mode is on
   type: raw
   contains:
@@ -445,6 +497,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambd
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import converge
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import module_checks
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.grant import Grant
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.modules import AnsibleLambdaModule
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import module_argument_spec
@@ -454,30 +507,56 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing impor
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import failure_message
 
 
-def report_one(module, outcome):
-    """The result of a task that manages one config through its top-level options."""
-    if outcome.error is not None:
-        if isinstance(outcome.error, InvalidOptionError):
-            module.fail_json(msg=outcome.message(), option=outcome.error.option)
-        module.fail_json_aws_error(outcome.error)
-    result = dict(changed=outcome.changed, event_invoke_config=outcome.config)
-    if module._diff:
-        result["diff"] = outcome.diff()
-    module.exit_json(**result)
+def granted(grant):
+    """The role_policies result and the diffs of the changed policies of a task with the grant on."""
+    policies = sorted(grant.policies, key=lambda policy: policy["function_name"])
+    diffs = [
+        dict(
+            before=policy["before"] or {},
+            after=policy["after"] or {},
+            before_header=f"inline policy {policy['policy_name']} of role {policy['role_arn']}",
+            after_header=f"inline policy {policy['policy_name']} of role {policy['role_arn']}",
+        )
+        for policy in policies
+        if policy["changed"]
+    ]
+    results = [
+        {key: policy[key] for key in ("function_name", "role_arn", "policy_name", "changed")}
+        | dict(policy=policy["after"])
+        for policy in policies
+    ]
+    return results, diffs
 
 
-def report_fleet(module, outcomes):
-    """The result of a task with configs: one entry per item in the task's order, then the purged configs."""
-    result = dict(changed=any(outcome.changed for outcome in outcomes), configs=[o.result() for o in outcomes])
-    if module._diff:
-        result["diff"] = [
+def report(module, outcomes, fleet, grant):
+    """The task's result: one config's, or with configs one entry per item in the task's order, then the purged
+    configs; with the grant, its role policies."""
+    changed = any(outcome.changed for outcome in outcomes)
+    if fleet:
+        result = dict(configs=[outcome.result() for outcome in outcomes])
+        diffs = [
             dict(outcome.diff(), before_header=outcome.describe(), after_header=outcome.describe())
             for outcome in outcomes
             if outcome.changed
         ]
+    else:
+        (outcome,) = outcomes
+        result = dict(event_invoke_config=outcome.config)
+        diffs = outcome.diff()
+    if grant is not None:
+        result["role_policies"], policy_diffs = granted(grant)
+        changed = changed or bool(policy_diffs)
+        diffs = (diffs if fleet else [diffs]) + policy_diffs
+    if module._diff:
+        result["diff"] = diffs
+    if not fleet and outcomes[0].error is not None:
+        error = outcomes[0].error
+        if isinstance(error, InvalidOptionError):
+            module.fail_json(msg=outcomes[0].message(), option=error.option, changed=changed, **result)
+        module.fail_json_aws_error(error)
     if any(outcome.error is not None for outcome in outcomes):
-        module.fail_json(msg=failure_message(outcomes, module.check_mode), **result)
-    module.exit_json(**result)
+        module.fail_json(msg=failure_message(outcomes, module.check_mode), changed=changed, **result)
+    module.exit_json(changed=changed, **result)
 
 
 def main():
@@ -504,21 +583,23 @@ def main():
 
     client = module.client("lambda", retry_decorator=lambda_api.retry_decorator())
     pace(client, Pacer(params["max_requests_per_second"]))
-    preflight = params["validate_destinations"]
+    # The preflight runs in check mode unless validate_destinations says otherwise; the grant reads as it does.
+    preflight = module.check_mode if params["validate_destinations"] is None else params["validate_destinations"]
+    checks = module_checks(module) if preflight or params["grant_destination_permissions"] else None
+    grant = Grant(checks) if params["grant_destination_permissions"] else None
     outcomes = converge(
         client,
         requests,
         check_mode=module.check_mode,
         purge=params["purge_configs"],
         workers=params["workers"],
-        checks=module_checks(module) if preflight or (preflight is None and module.check_mode) else None,
+        checks=checks if preflight else None,
+        grant=grant,
     )
     for outcome in outcomes:
         for warning in outcome.warnings:
             module.warn(f"{outcome.describe()}: {warning}" if fleet else warning)
-    if fleet:
-        report_fleet(module, outcomes)
-    report_one(module, outcomes[0])
+    report(module, outcomes, fleet, grant)
 
 
 if __name__ == "__main__":

@@ -269,8 +269,7 @@ functions:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationChecks
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import paced_clients
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import module_checks
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import add_destination_health
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import add_metrics
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
@@ -340,18 +339,18 @@ def main():
 
     client = module.client("lambda", retry_decorator=lambda_api.retry_decorator())
     pace(client, Pacer(params["max_requests_per_second"]))
-    client_for = paced_clients(module)
-    checks = DestinationChecks(client_for) if params["destination_health"] else None
+    # The reads of services but Lambda (destinations, IAM, CloudWatch) share the paced clients of the checks.
+    checks = module_checks(module)
+    health = checks if params["destination_health"] else None
     try:
         if target is not None:
-            result = dict(event_invoke_configs=configs_of_target(client, target, checks))
+            result = dict(event_invoke_configs=configs_of_target(client, target, health))
         else:
-            functions = configs_of_region(client, params["workers"], checks)
+            functions = configs_of_region(client, params["workers"], health)
             configs = [config for function in functions for config in function["event_invoke_configs"]]
             result = dict(event_invoke_configs=configs, functions=functions)
         if params["metrics_hours"] is not None:
-            cloudwatch = lambda_api.retrying(client_for("cloudwatch"))
-            add_metrics(cloudwatch, result["event_invoke_configs"], params["metrics_hours"])
+            add_metrics(checks.client("cloudwatch"), result["event_invoke_configs"], params["metrics_hours"])
     except AnsibleAWSError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=False, **result)

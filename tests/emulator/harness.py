@@ -54,6 +54,7 @@ DELIVERY_POLICY = json.dumps(
                     "lambda:InvokeFunction",
                     "events:PutEvents",
                     "s3:PutObject",
+                    "s3:ListBucket",
                 ],
                 "Resource": "*",
             }

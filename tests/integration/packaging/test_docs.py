@@ -9,12 +9,33 @@ import re
 import pytest
 import yaml
 
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import DELIVERY_PERMISSIONS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import KMS_ACTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import REQUIRED_PERMISSIONS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.grant import policy_document
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.grant import policy_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import RANGES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import module_argument_spec
 
 DOCSITE = "docs/docsite"
 GUIDE = "docs/docsite/rst/guide_event_invoke_config.rst"
+DESTINATIONS_GUIDE = "docs/docsite/rst/guide_destinations.rst"
+# The ARN forms the destinations guide writes in its table of what the grant allows.
+ARN_FORMS = {
+    "sqs": "arn:aws:sqs:REGION:ACCOUNT:QUEUE",
+    "sns": "arn:aws:sns:REGION:ACCOUNT:TOPIC",
+    "lambda": "arn:aws:lambda:REGION:ACCOUNT:function:NAME",
+    "events": "arn:aws:events:REGION:ACCOUNT:event-bus/NAME",
+    "s3": "arn:aws:s3:::BUCKET",
+}
+# The destinations of the guide's example policy: successes to an encrypted queue, failures to a bucket.
+EXAMPLE_DESTINATIONS = [
+    (
+        "arn:aws:sqs:eu-west-1:123456789012:my-function-success",
+        "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    ),
+    ("arn:aws:s3:::my-failed-events", None),
+]
 LABEL_PREFIX = ".. _ansible_collections.serverless.aws_lambda.docsite."
 # The options each module defines itself (the amazon.aws doc fragments add the connection options).
 OWN_OPTIONS = {
@@ -132,3 +153,18 @@ def test_user_guide_matches_the_code(tools, module_docs):
     assert f"``destination_retry_timeout: {default_timeout}``" in guide
     for terraform_id in ("my_function", "my_function:production", "function:my_function``", "my_function:production``"):
         assert terraform_id in guide
+
+
+def test_destinations_guide_matches_the_grant(tools):
+    """The grant's table names each (action, resource) of DELIVERY_PERMISSIONS, and its example is what the grant writes."""
+    with open(os.path.join(tools.ROOT, DESTINATIONS_GUIDE), encoding="utf-8") as stream:
+        guide = stream.read()
+    assert sorted(ARN_FORMS) == sorted(DELIVERY_PERMISSIONS)
+    for service, pairs in DELIVERY_PERMISSIONS.items():
+        for action, resource in pairs:
+            assert f"``{action}`` on ``{resource.format(arn=ARN_FORMS[service])}``" in guide, (service, action)
+    for action in KMS_ACTIONS:
+        assert f"``{action}``" in guide, action
+    assert f"``{policy_name('FUNCTION')}``" in guide
+    examples = re.findall(r"\.\. code-block:: json\n\n((?:    .*\n|\n)+)", guide)
+    assert [json.loads(example) for example in examples] == [policy_document(EXAMPLE_DESTINATIONS)]

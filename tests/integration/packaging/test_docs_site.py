@@ -15,6 +15,7 @@ SITE_PAGES = (
     "collections/serverless/aws_lambda/lambda_event_invoke_config_module.html",
     "collections/serverless/aws_lambda/lambda_event_invoke_config_info_module.html",
     "collections/serverless/aws_lambda/docsite/guide_event_invoke_config.html",
+    "collections/serverless/aws_lambda/docsite/guide_destinations.html",
     "collections/serverless/aws_lambda/docsite/guide_execution_environments.html",
 )
 
@@ -53,6 +54,7 @@ def test_cross_references_resolve(site):
     collection = (html / SITE_PAGES[1]).read_text(encoding="utf-8")
     assert "docsite/guide_event_invoke_config.html" in collection
     assert "docsite/guide_execution_environments.html" in collection
+    assert "docsite/guide_destinations.html" in collection
     assert "Welcome to my Ansible collection documentation" not in (html / "index.html").read_text(encoding="utf-8")
 
 

@@ -114,3 +114,14 @@ def host_inventory(tmp_path):
 def shared_runs():
     """Results shared by the parametrized cases of one playbook run (run by the first case, read by the others)."""
     return {}
+
+
+@pytest.fixture
+def run_fleet(run_playbook):
+    """Run apply_fleet.yml: ``run_fleet(configs, options={...}, env={...}, args=())`` returns a PlaybookRun."""
+
+    def run(configs, options=None, env=None, args=()):
+        variables = {"fleet_configs": configs, "fleet_options": options or {}}
+        return run_playbook("apply_fleet.yml", variables, env=env, args=args)
+
+    return run

@@ -3,13 +3,12 @@
 """Fleet mode (``configs``): one task for many configs survives throttling, conflicts and a missing function.
 
 Each test runs one ansible-playbook with one ``lambda_event_invoke_config`` task whose ``configs`` hold the
-whole fleet (apply_fleet.yml, run by the ``run_fleet`` fixture below). Pacing is not what these tests
+whole fleet (apply_fleet.yml, run by the ``run_fleet`` fixture of conftest.py). Pacing is not what these tests
 are about, so they lift the rate limit (``max_requests_per_second: 0``); botocore's own retries are turned off
 (MODULE_RETRIES_ONLY) so that every retry is the module's, and the call log counts the module's attempts.
 Nothing here is timed: the tests check results, call logs and the configs read back with boto3.
 """
 
-import pytest
 from reliability_support import MODULE_RETRIES_ONLY
 
 FLEET_TASK = "Apply the fleet"
@@ -32,16 +31,6 @@ FLEET_OPERATIONS = (
     "UpdateFunctionEventInvokeConfig",
     "DeleteFunctionEventInvokeConfig",
 )
-
-
-@pytest.fixture
-def run_fleet(run_playbook):
-    """Run apply_fleet.yml: ``run_fleet(configs, options={...}, env={...})`` returns a PlaybookRun."""
-
-    def run(configs, options=None, env=None):
-        return run_playbook("apply_fleet.yml", {"fleet_configs": configs, "fleet_options": options or {}}, env=env)
-
-    return run
 
 
 def settings(retries=None, event_age=None, on_success=None, on_failure=None):

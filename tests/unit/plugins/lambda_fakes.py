@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The unit tests' one stand-in for the boto3 Lambda client, and the AWS errors it raises.
+"""The unit tests' one stand-in for the boto3 Lambda client (and a small IAM one), and the AWS errors they raise.
 
 It is a small model of the event invoke config API as AWS behaves (tests/emulator/CONTRACT.md):
 functions with qualifiers, each with a config or none. Scripted answers per operation come first,
@@ -8,8 +8,10 @@ for tests of one call's handling (an exception is raised, anything else returned
 """
 
 import datetime
+import json
 import re
 import threading
+import urllib.parse
 from collections import namedtuple
 
 import botocore.exceptions
@@ -102,6 +104,71 @@ def invalid_parameter(message, operation="PutFunctionEventInvokeConfig"):
 
 def throttled(operation):
     return client_error("TooManyRequestsException", {"Type": "User", "message": "Rate exceeded"}, operation, 429)
+
+
+def no_such_entity(message, operation):
+    """IAM's 404 as botocore builds it from a query-protocol error (Code, Message; no modelled members)."""
+    return client_error("NoSuchEntity", {"Message": message}, operation, 404)
+
+
+def access_denied(operation, action):
+    message = f"User: arn:aws:iam::{ACCOUNT}:user/ansible is not authorized to perform: {action}"
+    return client_error("AccessDenied", {"Message": message}, operation, 403)
+
+
+class FakeIAM:
+    """The IAM client as the grant uses it: the inline policies of roles.
+
+    ``role_policies`` maps a role name to its inline policies (name -> document dict); a role not in it does
+    not exist. GetRolePolicy answers the document as botocore decodes it (a dict) or, with ``encoded``, as the
+    wire carries it (URL-encoded JSON). ``failures`` maps an operation to exceptions raised by its next calls.
+    """
+
+    def __init__(self, role_policies=None, encoded=False):
+        self.role_policies = role_policies if role_policies is not None else {}
+        self.encoded = encoded
+        self.calls = []
+        self.failures = {}
+
+    @_operation("GetRolePolicy")
+    def get_role_policy(self, params):
+        document = self._policies("GetRolePolicy", params).get(params["PolicyName"])
+        if document is None:
+            raise no_such_entity(f"The role policy with name {params['PolicyName']} cannot be found.", "GetRolePolicy")
+        if self.encoded:
+            document = urllib.parse.quote(json.dumps(document))
+        return {"RoleName": params["RoleName"], "PolicyName": params["PolicyName"], "PolicyDocument": document}
+
+    @_operation("PutRolePolicy")
+    def put_role_policy(self, params):
+        self._policies("PutRolePolicy", params)[params["PolicyName"]] = json.loads(params["PolicyDocument"])
+        return {}
+
+    @_operation("DeleteRolePolicy")
+    def delete_role_policy(self, params):
+        policies = self._policies("DeleteRolePolicy", params)
+        if params["PolicyName"] not in policies:
+            raise no_such_entity(
+                f"The role policy with name {params['PolicyName']} cannot be found.", "DeleteRolePolicy"
+            )
+        del policies[params["PolicyName"]]
+        return {}
+
+    @property
+    def writes(self):
+        return [call for call in self.calls if call.operation in ("PutRolePolicy", "DeleteRolePolicy")]
+
+    def _record(self, operation, aws_retry, params):
+        self.calls.append(Call(operation, aws_retry, dict(params)))
+        pending = self.failures.get(operation)
+        if pending:
+            raise pending.pop(0)
+        return _MODEL
+
+    def _policies(self, operation, params):
+        if params["RoleName"] not in self.role_policies:
+            raise no_such_entity(f"The role with name {params['RoleName']} cannot be found.", operation)
+        return self.role_policies[params["RoleName"]]
 
 
 class FakeTime:

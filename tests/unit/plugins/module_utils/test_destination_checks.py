@@ -51,7 +51,8 @@ def queue(attributes=None, missing=False):
         return {"QueueUrl": f"https://sqs/{QueueOwnerAWSAccountId}/{QueueName}"}
 
     return FakeService(
-        get_queue_url=get_queue_url, get_queue_attributes=lambda **params: {"Attributes": attributes or {}}
+        get_queue_url=get_queue_url,
+        get_queue_attributes=lambda **params: {"Attributes": attributes} if attributes else {},
     )
 
 

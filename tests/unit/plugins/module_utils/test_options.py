@@ -455,6 +455,7 @@ def test_module_argument_spec_defaults_and_aliases():
         configs=None,
         purge_configs=False,
         validate_destinations=None,
+        grant_destination_permissions=False,
         workers=4,
         max_requests_per_second=10,
     )
