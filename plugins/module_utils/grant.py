@@ -23,6 +23,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import delivery_permissions
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import parse_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import call_error
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
@@ -205,6 +206,9 @@ def destinations_after(afters):
     return sorted({after[side] for after in afters if after for side in (ON_SUCCESS, ON_FAILURE) if after[side]})
 
 
+_ENCRYPTED_SERVICES = ("sqs", "sns")  # the destinations that may have a customer-managed KMS key
+
+
 class Grant:
     """The task's grant: per function, the inline policy on its execution role for every destination it keeps.
 
@@ -230,18 +234,21 @@ class Grant:
             )
         role = function.get("Role")
         refuse_role(role, function["FunctionArn"].split(":")[4])
-        states = [self.checks.destination(lambda_client, arn) for arn in arns]
-        document = policy_document([(state.arn, state.kms_key) for state in states])
+        document = policy_document([(arn, self._kms_key(lambda_client, arn)) for arn in arns])
         name = policy_name(target.name)
         changed, before, after = ensure_policy(self.checks.client("iam"), role, name, document, check_mode)
-        with self._lock:
-            self.policies.append(
-                dict(
-                    function_name=target.name,
-                    role_arn=role,
-                    policy_name=name,
-                    changed=changed,
-                    before=before,
-                    after=after,
-                )
+        self._record(
+            dict(
+                function_name=target.name, role_arn=role, policy_name=name, changed=changed, before=before, after=after
             )
+        )
+
+    def _kms_key(self, lambda_client, arn):
+        """The KMS key of a queue or topic (read once per task); None for any other destination."""
+        if parse_destination(arn).service not in _ENCRYPTED_SERVICES:
+            return None
+        return self.checks.destination(lambda_client, arn).kms_key
+
+    def _record(self, policy):
+        with self._lock:
+            self.policies.append(policy)

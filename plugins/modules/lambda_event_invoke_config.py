@@ -188,12 +188,12 @@ options:
       - The policy is named C(serverless-aws-lambda-destinations-<function name>). It covers the destinations of
         every config of the function that remains after the task (all qualifiers, so the function's configs are
         read with one C(ListFunctionEventInvokeConfigs)); when none remains, the policy is deleted.
-      - One statement per resource, as SAM writes them: the delivery action on the queue, topic, function or
-        event bus; V(s3:PutObject) on C(bucket/*) and V(s3:ListBucket) on the bucket; V(kms:GenerateDataKey) and
+      - One statement per resource, as SAM writes them, with the delivery action on the queue, topic, function
+        or event bus; V(s3:PutObject) on C(bucket/*) and V(s3:ListBucket) on the bucket; V(kms:GenerateDataKey) and
         V(kms:Decrypt) on the customer-managed key of an encrypted queue or topic.
       - The role is that of the function (its V($LATEST) configuration). A role of another account and a
-        service-linked role are refused. IAM changes take a while to reach Lambda: the writes that follow retry
-        a rejected destination for O(destination_retry_timeout) seconds.
+        service-linked role are refused. IAM changes take a while to reach Lambda, so the writes that follow
+        retry a rejected destination for O(destination_retry_timeout) seconds.
       - Check mode and diff mode show the policy change; RV(role_policies) lists each policy.
       - Needs C(iam:GetRolePolicy), C(iam:PutRolePolicy) and C(iam:DeleteRolePolicy) on the role.
     type: bool
@@ -334,6 +334,19 @@ EXAMPLES = r"""
     configs: "{{ async_configs }}"
     max_requests_per_second: 5
     workers: 8
+
+- name: Let the execution role deliver to the destinations (least privilege), then configure them
+  serverless.aws_lambda.lambda_event_invoke_config:
+    function_name: my-function
+    destination_config:
+      on_failure:
+        destination: arn:aws:sqs:us-east-1:123456789012:my-failure-queue
+    grant_destination_permissions: true
+
+- name: Hold back any write whose destination AWS is predicted to refuse (check mode always predicts)
+  serverless.aws_lambda.lambda_event_invoke_config:
+    configs: "{{ async_configs }}"
+    validate_destinations: true
 """
 
 RETURN = r"""
@@ -475,7 +488,7 @@ diff:
     - An empty dict stands for no config.
     - For one config, a dict with C(before) and C(after).
     - With O(configs), a list of such dicts, one per changed config, headed by its function and qualifier.
-    - With O(grant_destination_permissions), a list: the configs' diffs, then one per changed role policy.
+    - With O(grant_destination_permissions), a list of the configs' diffs, then one per changed role policy.
   returned: when diff mode is on
   type: raw
   contains:
