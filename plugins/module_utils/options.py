@@ -23,6 +23,9 @@ PRESENT = "present"
 ABSENT = "absent"
 
 RANGES = {RETRIES: (0, 2), EVENT_AGE: (60, 21600)}
+# The audit's metrics window: CloudWatch keeps one-minute data points for 15 days, so sums over at most that
+# many hours are exact to the minute.
+MAX_METRICS_HOURS = 15 * 24
 
 _DESTINATION = dict(type="dict", options=dict(destination=dict(type="str", required=True)))
 
@@ -69,7 +72,13 @@ def module_argument_spec():
 
 def info_argument_spec():
     """The argument spec of lambda_event_invoke_config_info."""
-    return dict(function_name=CONFIG_OPTIONS["function_name"], qualifier=CONFIG_OPTIONS["qualifier"], **PACING_OPTIONS)
+    return dict(
+        function_name=CONFIG_OPTIONS["function_name"],
+        qualifier=CONFIG_OPTIONS["qualifier"],
+        destination_health=dict(type="bool", default=False),
+        metrics_hours=dict(type="int"),
+        **PACING_OPTIONS,
+    )
 
 
 # What the user asked for: the target, present or absent, the settings they manage (unmanaged settings
@@ -90,8 +99,7 @@ def _at_least(option, value, low, allowed):
     return value
 
 
-def _validate_range(option, value):
-    low, high = RANGES[option]
+def _within(option, value, low, high):
     allowed = f"use a whole number from {low} to {high}"
     _refuse_boolean(option, value, allowed)
     if not low <= value <= high:
@@ -103,6 +111,12 @@ def validate_pacing(params):
     """Raise InvalidOptionError unless workers and max_requests_per_second are usable numbers."""
     _at_least("workers", params["workers"], 1, "use 1 or more")
     _at_least("max_requests_per_second", params["max_requests_per_second"], 0, "use 0 (no limit) or more")
+
+
+def validate_metrics_hours(params):
+    """Raise InvalidOptionError unless metrics_hours is left out or within what CloudWatch keeps by the minute."""
+    if params["metrics_hours"] is not None:
+        _within("metrics_hours", params["metrics_hours"], 1, MAX_METRICS_HOURS)
 
 
 def _managed_destinations(destination_config, target, region):
@@ -137,7 +151,7 @@ def build_request(params, region=None):
     managed = {}
     for option in (RETRIES, EVENT_AGE):
         if params[option] is not None:
-            managed[option] = _validate_range(option, params[option])
+            managed[option] = _within(option, params[option], *RANGES[option])
     if params["destination_config"] is not None:
         managed.update(_managed_destinations(params["destination_config"], target, region))
     retry_timeout = _at_least(

@@ -52,7 +52,14 @@ OWN_OPTIONS = {
         "workers",
         "max_requests_per_second",
     },
-    "lambda_event_invoke_config_info": {"function_name", "qualifier", "workers", "max_requests_per_second"},
+    "lambda_event_invoke_config_info": {
+        "function_name",
+        "qualifier",
+        "destination_health",
+        "metrics_hours",
+        "workers",
+        "max_requests_per_second",
+    },
 }
 
 

@@ -9,6 +9,7 @@ for tests of one call's handling (an exception is raised, anything else returned
 
 import datetime
 import json
+import re
 import threading
 import urllib.parse
 from collections import namedtuple
@@ -405,3 +406,62 @@ def simulator(denied=()):
         return {"EvaluationResults": results}
 
     return FakeService(simulate_principal_policy=simulate_principal_policy)
+
+
+QUERY_ID_RE = re.compile(r"^[a-z][a-zA-Z0-9_]*$")
+
+
+class FakeCloudWatch:
+    """The CloudWatch client of the audit: data points of metrics, and GetMetricData as AWS answers it.
+
+    ``put(metric, dimensions, value, when)`` stores a data point of namespace AWS/Lambda. A query matches the
+    series with exactly its dimensions, as CloudWatch does; each result holds the Sum of every period of the
+    query (periods counted from StartTime) that has data. A response holds at most ``page_size`` values;
+    the rest follow with a NextToken, the queries repeated. ``failures`` are raised by the next calls.
+    """
+
+    def __init__(self, page_size=100800):
+        self.page_size = page_size
+        self.series = {}
+        self.calls = []
+        self.failures = []
+
+    def put(self, metric, dimensions, value, when):
+        key = (metric, tuple(sorted(dimensions.items())))
+        self.series.setdefault(key, []).append((when, value))
+
+    def get_metric_data(self, aws_retry=False, **params):
+        self.calls.append(Call("GetMetricData", aws_retry, params))
+        if self.failures:
+            raise self.failures.pop(0)
+        queries = params["MetricDataQueries"]
+        if len(queries) > 500:
+            raise client_error(
+                "ValidationError",
+                {"Message": "The collection MetricDataQueries must not have a size greater than 500."},
+                "GetMetricData",
+            )
+        values = [(query["Id"], value) for query in queries for value in self._sums(query, params)]
+        start = int(params.get("NextToken") or 0)
+        page = {"MetricDataResults": []}
+        for query_id, value in values[start : start + self.page_size]:
+            if not page["MetricDataResults"] or page["MetricDataResults"][-1]["Id"] != query_id:
+                page["MetricDataResults"].append({"Id": query_id, "Values": [], "StatusCode": "Complete"})
+            page["MetricDataResults"][-1]["Values"].append(value)
+        if start + self.page_size < len(values):
+            page["NextToken"] = str(start + self.page_size)
+        return page
+
+    def _sums(self, query, params):
+        assert QUERY_ID_RE.match(query["Id"]), query["Id"]
+        stat = query["MetricStat"]
+        metric = stat["Metric"]
+        assert metric["Namespace"] == "AWS/Lambda" and stat["Stat"] == "Sum" and stat["Period"] % 60 == 0
+        key = (metric["MetricName"], tuple(sorted((d["Name"], d["Value"]) for d in metric["Dimensions"])))
+        start, end, period = params["StartTime"], params["EndTime"], datetime.timedelta(seconds=stat["Period"])
+        periods = {}
+        for when, value in self.series.get(key, []):
+            if start <= when < end:
+                index = (when - start) // period
+                periods[index] = periods.get(index, 0.0) + value
+        return [periods[index] for index in sorted(periods, reverse=True)]  # newest first, as AWS's default

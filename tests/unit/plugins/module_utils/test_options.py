@@ -15,6 +15,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.options impo
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import info_argument_spec
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import item_params
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import module_argument_spec
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import validate_metrics_hours
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import validate_pacing
 
 ACCOUNT = "123456789012"
@@ -405,6 +406,26 @@ def test_validate_pacing_bounds(workers, rate, message):
     assert str(raised.value) == message
 
 
+@pytest.mark.parametrize("hours", [None, 1, 360])
+def test_validate_metrics_hours_accepts(hours):
+    validate_metrics_hours({"metrics_hours": hours})
+
+
+@pytest.mark.parametrize(
+    "hours, message",
+    [
+        (0, "metrics_hours=0 is out of range: use a whole number from 1 to 360."),
+        (361, "metrics_hours=361 is out of range: use a whole number from 1 to 360."),
+        (True, "metrics_hours=True is a boolean, not a number: use a whole number from 1 to 360."),
+        (False, "metrics_hours=False is a boolean, not a number: use a whole number from 1 to 360."),
+    ],
+)
+def test_validate_metrics_hours_refuses(hours, message):
+    with pytest.raises(InvalidOptionError) as raised:
+        validate_metrics_hours({"metrics_hours": hours})
+    assert (str(raised.value), raised.value.option) == (message, "metrics_hours")
+
+
 def test_build_requests_accept_different_functions_in_different_accounts():
     other_account = f"arn:aws:lambda:{REGION}:210987654321:function:other-function"
     requests = build_requests(labelled(item(function_name=FN_ARN), item(function_name=other_account)), DEFAULTS)
@@ -487,7 +508,15 @@ def test_module_argument_spec_refusals(params, error):
 
 def test_info_argument_spec():
     assert validated(info_argument_spec(), {"name": "f", "qualifier": "1"}) == (
-        dict(name="f", function_name="f", qualifier="1", workers=4, max_requests_per_second=10),
+        dict(
+            name="f",
+            function_name="f",
+            qualifier="1",
+            destination_health=False,
+            metrics_hours=None,
+            workers=4,
+            max_requests_per_second=10,
+        ),
         [],
     )
     _params, errors = validated(info_argument_spec(), {"workers": "x", "max_requests_per_second": "y"})

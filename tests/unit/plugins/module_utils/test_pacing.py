@@ -93,3 +93,23 @@ def test_pace_makes_every_request_of_a_real_client_wait_for_the_pacer(wrapped):
         "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions",
         "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions?Marker=next",
     ]
+
+
+class _Sent(Exception):
+    """Raised by a before-send hook instead of sending: the request got past the pacer."""
+
+
+def _stop(request, **kwargs):
+    raise _Sent(request.url)
+
+
+def test_pace_hooks_the_clients_own_service():
+    boto_client = botocore.session.get_session().create_client(
+        "cloudwatch", region_name=REGION, aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret"
+    )
+    pacer = _RecordingPacer()
+    pace(boto_client, pacer)
+    boto_client.meta.events.register("before-send.cloudwatch", _stop)
+    with pytest.raises(_Sent):
+        boto_client.list_metrics()
+    assert pacer.requests == ["https://monitoring.us-east-1.amazonaws.com/"]

@@ -10,10 +10,13 @@ from lambda_fakes import ACCOUNT
 from lambda_fakes import REGION
 from lambda_fakes import WHEN
 from lambda_fakes import FakeLambda
+from lambda_fakes import FakeService
 from lambda_fakes import client_error
 from lambda_fakes import function_arn
+from lambda_fakes import simulator
 
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationChecks
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.modules import lambda_event_invoke_config_info as info
@@ -371,3 +374,26 @@ def test_configs_of_region_retries_throttled_function_list(no_sleep):
     functions = info.configs_of_region(client)
     assert [f["function_name"] for f in functions] == ["Beta", "alpha", "many", "my-function", "zeta"]
     assert len(no_sleep) == 2
+
+
+def test_configs_of_region_with_checks_gives_every_config_its_destination_health():
+    queues = FakeService(
+        get_queue_url=lambda QueueName, QueueOwnerAWSAccountId: {"QueueUrl": QueueName},
+        get_queue_attributes=lambda QueueUrl, AttributeNames: {"Attributes": {}},
+    )
+    topics = FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {"FifoTopic": "true"}})
+    clients = {"sqs": queues, "sns": topics, "iam": simulator()}
+    checks = DestinationChecks(lambda service, region: clients[service])
+    client = FakeLambda(region_functions())
+    functions = info.configs_of_region(client, workers=2, checks=checks)
+    health = {
+        (item["function_name"], item["qualifier"]): item["destination_health"]
+        for function in functions
+        for item in function["event_invoke_configs"]
+    }
+    assert len(health) == 13
+    assert health[("my-function", "live")]["on_success"]["state"] == "ok"
+    assert health[("my-function", "live")]["on_failure"]["state"] == "fifo"
+    assert health[("zeta", "$LATEST")] == {"on_success": None, "on_failure": None}
+    assert client.operations().count("GetFunctionConfiguration") == 1  # only my-function has destinations
+    assert queues.operations() == ["get_queue_url", "get_queue_attributes"]

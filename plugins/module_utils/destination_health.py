@@ -1,0 +1,170 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The destination health audit of lambda_event_invoke_config_info: destination states and delivery metrics.
+
+States: each destination of a config is read once per task (destination_checks), and one that exists is judged
+against the function's execution role (the role of $LATEST) by IAM's policy simulator: ok, missing, unknown, fifo,
+or "role not allowed (predicted)". The simulator sees the role's identity policies, not the destination's resource
+policy or a KMS key policy, so "ok" is a prediction too.
+
+Metrics: Lambda publishes ``AsyncEventsDropped`` and ``DestinationDeliveryFailures`` in the CloudWatch namespace
+``AWS/Lambda`` under two dimension sets (Lambda developer guide, "Using CloudWatch metrics with Lambda"):
+``FunctionName`` alone, the aggregate of every version and alias of the function, and ``FunctionName`` with
+``Resource`` (``NAME:QUALIFIER``), one version or alias. A version's or alias's config is summed from its own
+``Resource`` series; a ``$LATEST`` config from the function's aggregate (AWS documents ``Resource`` series for
+versions and aliases only), which also counts the events of its versions and aliases.
+A task reads every sum it needs in ceil(queries / 500) GetMetricData calls (500 queries is the API's limit),
+plus the further pages AWS asks for with a NextToken.
+"""
+
+import datetime
+
+try:
+    import botocore
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore.
+
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import NOT_ALLOWED
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import OK
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import LATEST
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import call_error
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
+
+NAMESPACE = "AWS/Lambda"
+# CloudWatch metric -> key of the ``metrics`` return value.
+METRICS = {"AsyncEventsDropped": "async_events_dropped", "DestinationDeliveryFailures": "destination_delivery_failures"}
+MAX_QUERIES_PER_CALL = 500
+
+
+def metric_dimensions(function_name, qualifier):
+    """The dimensions of a config's series: the function's aggregate for $LATEST, else its Resource series."""
+    dimensions = [{"Name": "FunctionName", "Value": function_name}]
+    if qualifier != LATEST:
+        dimensions.append({"Name": "Resource", "Value": f"{function_name}:{qualifier}"})
+    return dimensions
+
+
+def _query_id(index, metric):
+    # GetMetricData ids start with a lower-case letter and hold letters, digits and underscores only.
+    return f"c{index}_{metric}"
+
+
+def metric_queries(items, hours):
+    """One Sum query per config item and metric, over one period as long as the window."""
+    return [
+        {
+            "Id": _query_id(index, metric),
+            "MetricStat": {
+                "Metric": {
+                    "Namespace": NAMESPACE,
+                    "MetricName": metric,
+                    "Dimensions": metric_dimensions(item["function_name"], item["qualifier"]),
+                },
+                "Period": hours * 3600,
+                "Stat": "Sum",
+            },
+            "ReturnData": True,
+        }
+        for index, item in enumerate(items)
+        for metric in METRICS
+    ]
+
+
+def metrics_window(hours, now):
+    """(start, end) of the last ``hours`` hours before ``now``, on whole minutes as CloudWatch stores them."""
+    end = now.replace(second=0, microsecond=0)
+    return end - datetime.timedelta(hours=hours), end
+
+
+def read_sums(client, queries, start, end):
+    """The sum of the values of each query id, in ceil(len(queries) / 500) calls plus their NextToken pages."""
+    sums = {}
+    for first in range(0, len(queries), MAX_QUERIES_PER_CALL):
+        params = dict(MetricDataQueries=queries[first : first + MAX_QUERIES_PER_CALL], StartTime=start, EndTime=end)
+        while True:
+            try:
+                page = client.get_metric_data(aws_retry=True, **params)
+            except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+                raise _metrics_error(e) from e
+            for result in page.get("MetricDataResults", []):
+                sums[result["Id"]] = sums.get(result["Id"], 0) + sum(result.get("Values", []))
+            if not page.get("NextToken"):
+                break
+            params["NextToken"] = page["NextToken"]
+    return sums
+
+
+def _metrics_error(exception):
+    advice = ""
+    if "AccessDenied" in (error_code(exception) or ""):
+        advice = (
+            "The task needs cloudwatch:GetMetricData; grant it, or leave metrics_hours out to audit without metrics"
+        )
+    return call_error(f"read the CloudWatch metrics {' and '.join(METRICS)} (GetMetricData)", exception, advice)
+
+
+def metrics_of(items, sums, hours):
+    """The ``metrics`` value of each item from the sums by query id (no data point: 0)."""
+    return [
+        dict(
+            {key: int(round(sums.get(_query_id(index, metric), 0))) for metric, key in METRICS.items()},
+            hours=hours,
+        )
+        for index, _item in enumerate(items)
+    ]
+
+
+def add_metrics(client, items, hours, now=None):
+    """Give every config item its ``metrics``: the sums over the last ``hours`` hours. No call without items."""
+    if not items:
+        return
+    start, end = metrics_window(hours, now or datetime.datetime.now(datetime.timezone.utc))
+    sums = read_sums(client, metric_queries(items, hours), start, end)
+    for item, metrics in zip(items, metrics_of(items, sums, hours)):
+        item["metrics"] = metrics
+
+
+def _health(arn, state, reason=None):
+    return {"destination": arn, "state": state, "reason": reason}
+
+
+def destination_health(checks, lambda_client, target, arn):
+    """The ``{destination, state, reason}`` of one destination of a config of the function ``target``."""
+    found = checks.destination(lambda_client, arn)
+    if found.state != OK:
+        return _health(arn, found.state, found.reason)
+    role = checks.execution_role(lambda_client, target)
+    if role is None:
+        return _health(arn, UNKNOWN, f"the execution role of function {target.name} could not be read")
+    denied = checks.denied(role, found)
+    if denied is None:
+        return _health(
+            arn,
+            UNKNOWN,
+            f"the destination exists, but IAM could not simulate whether the execution role {role} may deliver to it "
+            "(the task needs iam:SimulatePrincipalPolicy)",
+        )
+    if denied:
+        missing = "; ".join(f"{action} on {resource}" for action, resource in denied)
+        return _health(
+            arn,
+            NOT_ALLOWED,
+            f"IAM's policy simulation predicts that the execution role {role} is not allowed {missing}: allow it in "
+            "the role's policy (the simulation does not see resource or key policies)",
+        )
+    return _health(arn, OK)
+
+
+def add_destination_health(checks, lambda_client, target, items):
+    """Give every config item of the function ``target`` its ``destination_health``: per side, None or the state."""
+    for item in items:
+        item["destination_health"] = {
+            side: (
+                destination_health(checks, lambda_client, target, item["destination_config"][side]["destination"])
+                if item["destination_config"][side]
+                else None
+            )
+            for side in SIDES
+        }
