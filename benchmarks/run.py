@@ -12,6 +12,10 @@ Run by ``make benchmark`` (or ``python benchmarks/run.py --help``). In one run, 
    with 100 ms of simulated latency, in check mode, and the no-op re-apply as a loop of 200 single-config
    tasks. Each case's own time is its playbook's minus the same playbook with a one-config task; each
    case prints its targets and whether they were met.
+4. with --scale, region audits of 250 functions at 40 ms latency and 200 configs on one rejected queue;
+5. with --destinations, the check-mode preflight of 200 configs on 4 roles and 10 destinations, against the
+   same run with validate_destinations false, and a region audit of 250 functions with metrics_hours; the
+   call counts are checked against the preflight's and GetMetricData's bounds (PASS or FAIL).
 
 Writes benchmarks/results/<timestamp>.md and .json and prints the path and the tables. Not a test:
 nothing is asserted beyond each playbook having done what it should; a missed target is reported, not
