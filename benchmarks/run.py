@@ -155,9 +155,9 @@ class Resources:
             "QueueArn"
         ]
 
-    def function(self, name, aliases=()):
-        """A function with version 1 and ``aliases`` pointing at it."""
-        self.emulator.create_function(name, versions=1, aliases={alias: "1" for alias in aliases})
+    def function(self, name, aliases=(), role=None):
+        """A function with version 1 and ``aliases`` pointing at it; ``role`` None: the emulator's execution role."""
+        self.emulator.create_function(name, versions=1, aliases={alias: "1" for alias in aliases}, role=role)
 
     def delete_configs(self, targets):
         """Delete the configs of ``targets`` (function, qualifier); those already absent are skipped."""
@@ -324,7 +324,11 @@ LATENCY = 0.1  # seconds added to every Lambda call by the emulator in the laten
 BASELINE_FUNCTION = "fleet-baseline"
 
 
-def fleet_items(functions, drift=0):
+def fleet_function(index, prefix="fleet"):
+    return f"{prefix}-{index:03d}"
+
+
+def fleet_items(functions, drift=0, prefix="fleet"):
     """One item per function and qualifier; ``drift`` shifts the retries, so that every item would change."""
     items = []
     for index in range(functions):
@@ -332,7 +336,7 @@ def fleet_items(functions, drift=0):
             number = index * len(FLEET_QUALIFIERS) + position
             items.append(
                 {
-                    "function_name": f"fleet-{index:03d}",
+                    "function_name": fleet_function(index, prefix),
                     "qualifier": qualifier,
                     "maximum_retry_attempts": (number + drift) % 3,
                     "maximum_event_age_in_seconds": 60 * (1 + number % 360),
@@ -422,7 +426,7 @@ def measure_fleet(runner, resources, functions, baseline_runs):
     """Each case of fleet_cases(): the task's own time is its playbook's minus the same playbook with one config."""
     emulator = runner.emulator
     for index in range(functions):
-        resources.function(f"fleet-{index:03d}", aliases=("blue", "green"))
+        resources.function(fleet_function(index), aliases=("blue", "green"))
     resources.function(BASELINE_FUNCTION)
     baseline_item = {
         "function_name": BASELINE_FUNCTION,
@@ -806,6 +810,7 @@ def measure_scale(runner, resources, functions, configs):
 # --- 5. Destinations: the check-mode preflight, and the audit with metrics ------------------------------------------
 
 DESTINATION_ROLES = 4
+DESTINATION_PREFIX = "destinations"  # the preflight's functions, fleet_function(index, DESTINATION_PREFIX)
 # The destinations of the preflight's fleet, by kind: (how many, the read that finds each one).
 DESTINATION_KINDS = {
     "queue": (5, "GetQueueAttributes"),
@@ -861,26 +866,20 @@ def make_roles(emulator, count):
 
 
 def destination_fleet(functions, arns):
-    """One item per function and FLEET_QUALIFIERS entry; on_failure turns through every destination, on_success
-    through all but the bucket, so that the functions of each role use every destination (at 50 functions)."""
+    """fleet_items with destinations: on_failure turns through every destination, on_success through all but the
+    bucket, so that the functions of each role (every fourth function) use every destination (at 50 functions)."""
     failures = [arn for kind in DESTINATION_KINDS for arn in arns[kind]]
     successes = [arn for arn in failures if arn not in arns["bucket"]]
-    items = []
-    for index in range(functions):
-        for position, qualifier in enumerate(FLEET_QUALIFIERS):
-            number = index * len(FLEET_QUALIFIERS) + position
-            items.append(
-                {
-                    "function_name": f"destinations-{index:03d}",
-                    "qualifier": qualifier,
-                    "maximum_retry_attempts": number % 3,
-                    "destination_config": {
-                        "on_success": {"destination": successes[number // len(failures) % len(successes)]},
-                        "on_failure": {"destination": failures[number % len(failures)]},
-                    },
-                }
-            )
-    return items
+    return [
+        dict(
+            item,
+            destination_config={
+                "on_success": {"destination": successes[number // len(failures) % len(successes)]},
+                "on_failure": {"destination": failures[number % len(failures)]},
+            },
+        )
+        for number, item in enumerate(fleet_items(functions, prefix=DESTINATION_PREFIX))
+    ]
 
 
 def bound(text, held):
@@ -912,7 +911,7 @@ def preflight_bounds(counts, baseline, items, roles, arns):
     return checks
 
 
-def measure_preflight(runner, functions):
+def measure_preflight(runner, resources, functions):
     """The fleet in check mode without and with the preflight (validate_destinations false, then its default), at
     the default limit and with the limit lifted."""
     emulator = runner.emulator
@@ -920,9 +919,9 @@ def measure_preflight(runner, functions):
     role_arns = make_roles(emulator, DESTINATION_ROLES)
     roles = {}
     for index in range(functions):
-        name = f"destinations-{index:03d}"
+        name = fleet_function(index, DESTINATION_PREFIX)
         roles[name] = role_arns[index % DESTINATION_ROLES]
-        emulator.create_function(name, versions=1, aliases={"blue": "1", "green": "1"}, role=roles[name])
+        resources.function(name, aliases=("blue", "green"), role=roles[name])
     items = destination_fleet(functions, arns)
     rows = []
     for rate_label, rate in (("default limit", {}), ("limit lifted", {"max_requests_per_second": 0})):
@@ -1055,7 +1054,7 @@ def main():
         if options.destinations:
             functions = options.destination_functions
             print(f"destinations: check-mode preflight of {functions * len(FLEET_QUALIFIERS)} configs ...", flush=True)
-            results["destinations"] = {"preflight": measure_preflight(runner, functions)}
+            results["destinations"] = {"preflight": measure_preflight(runner, resources, functions)}
             print(f"destinations: region audit of {5 * functions} functions with metrics ...", flush=True)
             results["destinations"]["audit"] = measure_audit(runner, 5 * functions)
     results["environment"]["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
