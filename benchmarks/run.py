@@ -12,6 +12,10 @@ Run by ``make benchmark`` (or ``python benchmarks/run.py --help``). In one run, 
    with 100 ms of simulated latency, in check mode, and the no-op re-apply as a loop of 200 single-config
    tasks. Each case's own time is its playbook's minus the same playbook with a one-config task; each
    case prints its targets and whether they were met.
+4. with --scale, region audits of 250 functions at 40 ms latency and 200 configs on one rejected queue;
+5. with --destinations, the check-mode preflight of 200 configs on 4 roles and 10 destinations, against the
+   same run with validate_destinations false, and a region audit of 250 functions with metrics_hours; the
+   call counts are checked against the preflight's and GetMetricData's bounds (PASS or FAIL).
 
 Writes benchmarks/results/<timestamp>.md and .json and prints the path and the tables. Not a test:
 nothing is asserted beyond each playbook having done what it should; a missed target is reported, not
@@ -41,6 +45,9 @@ sys.path.insert(0, ROOT)  # run by path: the repository root, where the package 
 
 from profile_module import STAGES  # noqa: E402 - benchmarks/ is on sys.path when run.py runs as a script
 
+from tests.emulator.harness import DELIVERY_POLICY  # noqa: E402
+from tests.emulator.harness import DESTINATIONS_POLICY  # noqa: E402
+from tests.emulator.harness import TRUST_POLICY  # noqa: E402
 from tests.emulator.harness import Emulator  # noqa: E402
 from tests.emulator.harness import link_collection  # noqa: E402
 from tests.emulator.harness import max_calls_in_window  # noqa: E402
@@ -148,9 +155,9 @@ class Resources:
             "QueueArn"
         ]
 
-    def function(self, name, aliases=()):
-        """A function with version 1 and ``aliases`` pointing at it."""
-        self.emulator.create_function(name, versions=1, aliases={alias: "1" for alias in aliases})
+    def function(self, name, aliases=(), role=None):
+        """A function with version 1 and ``aliases`` pointing at it; ``role`` None: the emulator's execution role."""
+        self.emulator.create_function(name, versions=1, aliases={alias: "1" for alias in aliases}, role=role)
 
     def delete_configs(self, targets):
         """Delete the configs of ``targets`` (function, qualifier); those already absent are skipped."""
@@ -317,7 +324,11 @@ LATENCY = 0.1  # seconds added to every Lambda call by the emulator in the laten
 BASELINE_FUNCTION = "fleet-baseline"
 
 
-def fleet_items(functions, drift=0):
+def fleet_function(index, prefix="fleet"):
+    return f"{prefix}-{index:03d}"
+
+
+def fleet_items(functions, drift=0, prefix="fleet"):
     """One item per function and qualifier; ``drift`` shifts the retries, so that every item would change."""
     items = []
     for index in range(functions):
@@ -325,7 +336,7 @@ def fleet_items(functions, drift=0):
             number = index * len(FLEET_QUALIFIERS) + position
             items.append(
                 {
-                    "function_name": f"fleet-{index:03d}",
+                    "function_name": fleet_function(index, prefix),
                     "qualifier": qualifier,
                     "maximum_retry_attempts": (number + drift) % 3,
                     "maximum_event_age_in_seconds": 60 * (1 + number % 360),
@@ -415,7 +426,7 @@ def measure_fleet(runner, resources, functions, baseline_runs):
     """Each case of fleet_cases(): the task's own time is its playbook's minus the same playbook with one config."""
     emulator = runner.emulator
     for index in range(functions):
-        resources.function(f"fleet-{index:03d}", aliases=("blue", "green"))
+        resources.function(fleet_function(index), aliases=("blue", "green"))
     resources.function(BASELINE_FUNCTION)
     baseline_item = {
         "function_name": BASELINE_FUNCTION,
@@ -616,7 +627,52 @@ def markdown(results):
     if fleet:
         out += ["", f"## 3. Fleet: {fleet[0]['configs']} configs", ""]
         out.append(fleet_markdown(fleet))
+    scale = results.get("scale")
+    if scale:
+        out += ["", "## 4. Scale", ""]
+        columns = [("case", "case"), ("wall s", "wall"), ("rc", "rc"), ("Lambda calls (writes for the queue)", "calls")]
+        out.append(table(scale, columns + [("most Lambda calls in 1 s", "busiest_second")]))
+    destinations = results.get("destinations")
+    if destinations:
+        out += destinations_markdown(destinations)
     return "\n".join(out) + "\n"
+
+
+def verdicts(checks):
+    return "; ".join(f"{'PASS' if check['met'] else 'FAIL'} {check['target']}" for check in checks)
+
+
+def destinations_markdown(destinations):
+    preflight, audit = destinations["preflight"], destinations["audit"]
+    out = ["", f"## 5. Destinations: check-mode preflight of {preflight[0]['configs']} configs, audit with metrics", ""]
+    out.append(
+        f"{DESTINATION_ROLES} execution roles, {sum(count for count, _read in DESTINATION_KINDS.values())} destinations "
+        f"({', '.join(f'{count} {kind}' for kind, (count, _read) in DESTINATION_KINDS.items())}). Calls per operation "
+        "from the emulator's call log; the bounds hold the preflight to what it adds to the same run without it."
+    )
+    out.append("")
+    rows = [dict(row, **row["operations"], bounds=verdicts(row["checks"])) for row in preflight]
+    columns = [("case", "case"), ("wall s", "wall")]
+    columns += [(operation, operation) for operation in PREFLIGHT_OPERATIONS]
+    columns += [
+        ("other calls", "other_calls"),
+        ("most Lambda calls in 1 s", "lambda_busiest_second"),
+        ("most other calls in 1 s", "other_busiest_second"),
+        ("bounds", "bounds"),
+    ]
+    out.append(table(rows, columns))
+    out.append("")
+    columns = [
+        ("case", "case"),
+        ("wall s", "wall"),
+        ("functions in the region", "functions"),
+        ("configs returned", "configs"),
+        ("Lambda calls", "lambda_calls"),
+        ("GetMetricData calls", "metric_calls"),
+        ("bounds", "bounds"),
+    ]
+    out.append(table([dict(audit, bounds=verdicts(audit["checks"]))], columns))
+    return out
 
 
 def per_task_markdown(results):
@@ -683,13 +739,29 @@ def per_task_markdown(results):
 # --- 4. Scale: region audit, one rejected destination shared by many configs -------------------------------------------
 
 
-def ad_hoc(runner, module, arguments):
-    """Run ``module`` once with ansible's ad-hoc command; returns (wall seconds, return code)."""
+def ad_hoc(runner, module, arguments, check=False):
+    """Run ``module`` once with ansible's ad-hoc command (``--check`` with ``check``).
+
+    Returns (wall seconds, return code, the module's result, the emulator's calls of the run with their times).
+    """
     command = [os.path.join(BIN, "ansible"), "localhost", "-i", INVENTORY, "-m", f"serverless.aws_lambda.{module}"]
-    started = time.monotonic()
     command += ["-a", json.dumps(arguments)] if arguments else []  # ad hoc refuses '{}' as raw params
-    completed = subprocess.run(command, env=runner.env, capture_output=True, check=False)
-    return round(time.monotonic() - started, 2), completed.returncode
+    command += ["--check"] if check else []
+    env = dict(runner.env, ANSIBLE_LOAD_CALLBACK_PLUGINS="1")  # ad hoc then prints with the JSON callback too
+    runner.emulator.clear_calls()
+    started = time.monotonic()
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    wall = round(time.monotonic() - started, 2)
+    try:
+        (play,) = json.loads(completed.stdout)["plays"]
+        result = play["tasks"][0]["hosts"]["localhost"]
+    except (ValueError, KeyError, IndexError) as e:
+        raise RuntimeError(f"{module}: no result in ad hoc output ({e}):\n{completed.stdout[-2000:]}") from e
+    return wall, completed.returncode, result, runner.emulator.calls(times=True)
+
+
+def lambda_calls(calls):
+    return [call for call in calls if call["service"] == "lambda"]
 
 
 def measure_scale(runner, resources, functions, configs):
@@ -705,9 +777,8 @@ def measure_scale(runner, resources, functions, configs):
         ("default (4 workers, 10 requests/s)", {}),
         ("limit lifted (4 workers)", {"max_requests_per_second": 0}),
     ):
-        emulator.clear_calls()
-        wall, code = ad_hoc(runner, "lambda_event_invoke_config_info", arguments)
-        calls = [call for call in emulator.calls(times=True) if call["service"] == "lambda"]
+        wall, code, _result, calls = ad_hoc(runner, "lambda_event_invoke_config_info", arguments)
+        calls = lambda_calls(calls)
         rows.append(
             dict(
                 case=f"audit of {functions} functions, {label}",
@@ -722,9 +793,8 @@ def measure_scale(runner, resources, functions, configs):
     items = [
         {"function_name": name, "destination_config": {"on_failure": {"destination": bad}}} for name in names[:configs]
     ]
-    emulator.clear_calls()
-    wall, code = ad_hoc(runner, "lambda_event_invoke_config", {"configs": items})
-    writes = [call for call in emulator.calls() if call["operation"].startswith(("Put", "Update"))]
+    wall, code, _result, calls = ad_hoc(runner, "lambda_event_invoke_config", {"configs": items})
+    writes = [call for call in calls if call["operation"].startswith(("Put", "Update"))]
     rows.append(
         dict(
             case=f"{configs} configs sharing one rejected queue, destination_retry_timeout 120",
@@ -737,7 +807,186 @@ def measure_scale(runner, resources, functions, configs):
     return rows
 
 
-def main():
+# --- 5. Destinations: the check-mode preflight, and the audit with metrics ------------------------------------------
+
+DESTINATION_ROLES = 4
+DESTINATION_PREFIX = "destinations"  # the preflight's functions, fleet_function(index, DESTINATION_PREFIX)
+# The destinations of the preflight's fleet, by kind: (how many, the read that finds each one).
+DESTINATION_KINDS = {
+    "queue": (5, "GetQueueAttributes"),
+    "topic": (3, "GetTopicAttributes"),
+    "bus": (1, "DescribeEventBus"),
+    "bucket": (1, "HeadBucket"),  # on_failure only: Lambda takes a bucket as a failure destination only
+}
+# The reads only the preflight makes, and the table's columns: with the role reads and the config reads.
+PREFLIGHT_READS = (
+    "SimulatePrincipalPolicy",
+    "GetQueueUrl",
+    "GetQueueAttributes",
+    "GetTopicAttributes",
+    "DescribeEventBus",
+    "HeadBucket",
+)
+PREFLIGHT_OPERATIONS = (
+    "GetFunctionConfiguration",
+    *PREFLIGHT_READS,
+    "ListFunctionEventInvokeConfigs",
+    "GetFunctionEventInvokeConfig",
+)
+METRICS_HOURS = 3
+QUERIES_PER_CONFIG = 2  # AsyncEventsDropped and DestinationDeliveryFailures
+QUERIES_PER_CALL = 500  # GetMetricData's limit
+
+
+def make_destinations(emulator):
+    """Queues, topics, an event bus and a bucket (DESTINATION_KINDS); their ARNs by kind."""
+    sqs, sns = emulator.client("sqs"), emulator.client("sns")
+    arns = {"queue": [], "topic": []}
+    for index in range(DESTINATION_KINDS["queue"][0]):
+        url = sqs.create_queue(QueueName=f"bench-destination-{index}")["QueueUrl"]
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+        arns["queue"].append(attributes["QueueArn"])
+    for index in range(DESTINATION_KINDS["topic"][0]):
+        arns["topic"].append(sns.create_topic(Name=f"bench-destination-{index}")["TopicArn"])
+    arns["bus"] = [emulator.client("events").create_event_bus(Name="bench-destination")["EventBusArn"]]
+    emulator.client("s3").create_bucket(Bucket="bench-destination-failures")
+    arns["bucket"] = ["arn:aws:s3:::bench-destination-failures"]
+    return arns
+
+
+def make_roles(emulator, count):
+    """``count`` execution roles, each with the inline delivery policy the emulator's own role has."""
+    iam = emulator.client("iam")
+    roles = []
+    for index in range(count):
+        name = f"bench-destination-role-{index}"
+        roles.append(iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST_POLICY)["Role"]["Arn"])
+        iam.put_role_policy(RoleName=name, PolicyName=DESTINATIONS_POLICY, PolicyDocument=DELIVERY_POLICY)
+    return roles
+
+
+def destination_fleet(functions, arns):
+    """fleet_items with destinations: on_failure turns through every destination, on_success through all but the
+    bucket, so that the functions of each role (every fourth function) use every destination (at 50 functions)."""
+    failures = [arn for kind in DESTINATION_KINDS for arn in arns[kind]]
+    successes = [arn for arn in failures if arn not in arns["bucket"]]
+    return [
+        dict(
+            item,
+            destination_config={
+                "on_success": {"destination": successes[number // len(failures) % len(successes)]},
+                "on_failure": {"destination": failures[number % len(failures)]},
+            },
+        )
+        for number, item in enumerate(fleet_items(functions, prefix=DESTINATION_PREFIX))
+    ]
+
+
+def bound(text, held):
+    return {"target": text, "met": held}
+
+
+def preflight_bounds(counts, baseline, items, roles, arns):
+    """The preflight's bounds: what it adds to the same run without it (``baseline``, the same call counts)."""
+    used = {
+        (roles[item["function_name"]], side["destination"])
+        for item in items
+        for side in item["destination_config"].values()
+    }
+    destinations = {arn for _role, arn in used}
+    functions = len(roles)
+    added = counts.get("GetFunctionConfiguration", 0) - baseline.get("GetFunctionConfiguration", 0)
+    checks = [
+        bound(f"role reads +{added} <= {functions} functions", added <= functions),
+        bound(
+            f"simulations {counts.get('SimulatePrincipalPolicy', 0)} <= {len(used)} (role, destination) pairs used",
+            counts.get("SimulatePrincipalPolicy", 0) <= len(used),
+        ),
+    ]
+    for kind, (_count, operation) in DESTINATION_KINDS.items():
+        limit = len(destinations & set(arns[kind]))
+        reads = [operation, "GetQueueUrl"] if kind == "queue" else [operation]
+        for read in reads:
+            checks.append(bound(f"{read} {counts.get(read, 0)} <= {limit}", counts.get(read, 0) <= limit))
+    return checks
+
+
+def measure_preflight(runner, resources, functions):
+    """The fleet in check mode without and with the preflight (validate_destinations false, then its default), at
+    the default limit and with the limit lifted."""
+    emulator = runner.emulator
+    arns = make_destinations(emulator)
+    role_arns = make_roles(emulator, DESTINATION_ROLES)
+    roles = {}
+    for index in range(functions):
+        name = fleet_function(index, DESTINATION_PREFIX)
+        roles[name] = role_arns[index % DESTINATION_ROLES]
+        resources.function(name, aliases=("blue", "green"), role=roles[name])
+    items = destination_fleet(functions, arns)
+    rows = []
+    for rate_label, rate in (("default limit", {}), ("limit lifted", {"max_requests_per_second": 0})):
+        baseline = None
+        for label, validate in (("validate_destinations: false", {"validate_destinations": False}), ("preflight", {})):
+            arguments = dict({"configs": items}, **rate, **validate)
+            wall, code, result, calls = ad_hoc(runner, "lambda_event_invoke_config", arguments, check=True)
+            changed = sum(bool(config.get("changed")) for config in result.get("configs", []))
+            if code or changed != len(items):
+                raise RuntimeError(f"preflight {label}, {rate_label}: rc {code}, {changed} of {len(items)} changed")
+            counts = collections.Counter(call["operation"] for call in calls)
+            others = [call for call in calls if call["service"] != "lambda"]
+            row_counts = {operation: counts.get(operation, 0) for operation in PREFLIGHT_OPERATIONS}
+            row = {
+                "case": f"check mode, {label}, {rate_label}",
+                "configs": len(items),
+                "wall": wall,
+                "operations": row_counts,
+                "other_calls": sum(counts.values()) - sum(row_counts.values()),
+                "lambda_busiest_second": max_calls_in_window(lambda_calls(calls)),
+                "other_busiest_second": max_calls_in_window(others) if others else 0,
+            }
+            if baseline is None:
+                preflight_reads = sum(row["operations"][operation] for operation in PREFLIGHT_READS)
+                row["checks"] = [bound(f"no preflight reads ({preflight_reads})", preflight_reads == 0)]
+                baseline = counts
+            else:
+                row["checks"] = preflight_bounds(counts, baseline, items, roles, arns)
+            rows.append(row)
+    return rows
+
+
+def measure_audit(runner, functions):
+    """A region audit with metrics_hours after a config on every function ($LATEST, and version 1 of every fourth)."""
+    emulator = runner.emulator
+    lambda_client = emulator.client("lambda")
+    for index in range(functions):
+        name = f"audit-{index:04d}"
+        qualifiers = ("$LATEST", "1") if index % 4 == 0 else ("$LATEST",)
+        emulator.create_function(name, versions=len(qualifiers) - 1)
+        for qualifier in qualifiers:
+            lambda_client.put_function_event_invoke_config(
+                FunctionName=name, Qualifier=qualifier, MaximumRetryAttempts=1
+            )
+    wall, code, result, calls = ad_hoc(runner, "lambda_event_invoke_config_info", {"metrics_hours": METRICS_HOURS})
+    configs = result.get("event_invoke_configs", [])
+    metric_calls = sum(call["operation"] == "GetMetricData" for call in calls)
+    queries = QUERIES_PER_CONFIG * len(configs)
+    limit = -(-queries // QUERIES_PER_CALL)
+    return {
+        "case": f"region audit, {functions} functions given configs, metrics_hours {METRICS_HOURS}, default limit",
+        "wall": wall,
+        "rc": code,
+        "functions": len(result.get("functions", [])),
+        "configs": len(configs),
+        "lambda_calls": len(lambda_calls(calls)),
+        "metric_calls": metric_calls,
+        "checks": [
+            bound(f"GetMetricData {metric_calls} <= ceil({queries} queries / 500) = {limit}", metric_calls <= limit),
+            bound("every config has its metrics", code == 0 and all("metrics" in config for config in configs)),
+        ],
+    }
+
+
+def parse_options():
     parser = argparse.ArgumentParser(description="Benchmark lambda_event_invoke_config against the local emulator.")
     parser.add_argument("--tasks", type=int, default=50, help="tasks in the per-task loop (default 50)")
     parser.add_argument(
@@ -759,9 +1008,26 @@ def main():
     parser.add_argument(
         "--scale", action="store_true", help="add region audits of 250 functions and 200 configs on one rejected queue"
     )
+    parser.add_argument(
+        "--destinations",
+        action="store_true",
+        help="add the check-mode preflight of a fleet with destinations and a region audit with metrics",
+    )
+    parser.add_argument(
+        "--destination-functions",
+        type=int,
+        default=50,
+        help="with --destinations: functions of the preflight's fleet, 4 configs each; the audit has 5 times as many "
+        "(default 50)",
+    )
     options = parser.parse_args()
     if options.quick:
         options.tasks, options.fleet_functions = 10, 10
+    return options
+
+
+def main():
+    options = parse_options()
 
     link_collection()
     os.makedirs(RESULTS, exist_ok=True)
@@ -785,6 +1051,12 @@ def main():
         if options.scale:
             print("4/4 scale: region audits, one rejected destination ...", flush=True)
             results["scale"] = measure_scale(runner, resources, 250, 200)
+        if options.destinations:
+            functions = options.destination_functions
+            print(f"destinations: check-mode preflight of {functions * len(FLEET_QUALIFIERS)} configs ...", flush=True)
+            results["destinations"] = {"preflight": measure_preflight(runner, resources, functions)}
+            print(f"destinations: region audit of {5 * functions} functions with metrics ...", flush=True)
+            results["destinations"]["audit"] = measure_audit(runner, 5 * functions)
     results["environment"]["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
     report = markdown(results)
     path = os.path.join(RESULTS, timestamp)
@@ -793,8 +1065,10 @@ def main():
     with open(path + ".md", "w", encoding="utf-8") as handle:
         handle.write(report)
     print(report)
-    for row in results.get("scale", []):
-        print(json.dumps(row))
+    destinations = results.get("destinations", {})
+    for row in destinations.get("preflight", []) + ([destinations["audit"]] if destinations else []):
+        for check in row["checks"]:
+            print(f"{'PASS' if check['met'] else 'FAIL'} {row['case']}: {check['target']}")
     for row in results.get("fleet", []):
         for check in row["checks"]:
             print(f"{'met   ' if check['met'] else 'MISSED'} {row['case']}: {check['target']}")
