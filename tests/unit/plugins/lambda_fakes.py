@@ -23,6 +23,10 @@ REGION = "us-east-1"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/my-function-role"
 WHEN = datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc)
 NO_DESTINATIONS = {"OnSuccess": {}, "OnFailure": {}}
+FN_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:my-function"
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
+TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
+BUCKET = "arn:aws:s3:::failed-events"
 WRITE_OPERATIONS = (
     "PutFunctionEventInvokeConfig",
     "UpdateFunctionEventInvokeConfig",
@@ -58,6 +62,24 @@ def _operation(name):
         return method
 
     return wrap
+
+
+def settings(retries=None, event_age=None, on_success=None, on_failure=None):
+    """A config's settings as module_utils.plan holds them."""
+    return {
+        "maximum_retry_attempts": retries,
+        "maximum_event_age_in_seconds": event_age,
+        "on_success": on_success,
+        "on_failure": on_failure,
+    }
+
+
+def destination_config(on_success=None, on_failure=None):
+    """destination_config as AnsibleModule gives it: both suboptions present, None when left out."""
+    return {
+        "on_success": None if on_success is None else {"destination": on_success},
+        "on_failure": None if on_failure is None else {"destination": on_failure},
+    }
 
 
 # One request the fake received; aws_retry says whether the code asked for AWSRetry's retries (False behind

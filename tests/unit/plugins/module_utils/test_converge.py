@@ -8,13 +8,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from lambda_fakes import ACCOUNT
+from lambda_fakes import FN_ARN
 from lambda_fakes import NO_DESTINATIONS
+from lambda_fakes import QUEUE
 from lambda_fakes import REGION
 from lambda_fakes import ROLE
+from lambda_fakes import TOPIC
 from lambda_fakes import FakeLambda
 from lambda_fakes import FakeService
 from lambda_fakes import FakeTime
 from lambda_fakes import client_error
+from lambda_fakes import destination_config as destinations
 from lambda_fakes import function_arn
 from lambda_fakes import invalid_parameter
 from lambda_fakes import no_config
@@ -37,9 +41,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.options impo
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import Pacer
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import failure_message
 
-FN_ARN = function_arn("my-function")
-QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
-TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
 FIFO_QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:failures.fifo"
 OTHER_ACCOUNT_SELF = function_arn("my-function", "210987654321")
 LAST_MODIFIED = "2026-11-27T14:03:12+00:00"
@@ -82,17 +83,7 @@ def view(qualifier, retries=None, event_age=None, on_success=None, on_failure=No
         "last_modified": last_modified,
         "maximum_retry_attempts": retries,
         "maximum_event_age_in_seconds": event_age,
-        "destination_config": {
-            "on_success": {"destination": on_success} if on_success else None,
-            "on_failure": {"destination": on_failure} if on_failure else None,
-        },
-    }
-
-
-def destinations(on_success=None, on_failure=None):
-    return {
-        "on_success": {"destination": on_success} if on_success else None,
-        "on_failure": {"destination": on_failure} if on_failure else None,
+        "destination_config": destinations(on_success, on_failure),
     }
 
 

@@ -1,13 +1,19 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-import datetime
 import types
 
 import lambda_fakes
 import pytest
 from botocore.exceptions import ClientError
 from botocore.exceptions import EndpointConnectionError
+from lambda_fakes import ACCOUNT
+from lambda_fakes import BUCKET
+from lambda_fakes import FN_ARN
+from lambda_fakes import QUEUE
+from lambda_fakes import REGION
+from lambda_fakes import TOPIC
+from lambda_fakes import WHEN
 from lambda_fakes import FakeTime
 from lambda_fakes import client_error
 from lambda_fakes import invalid_parameter
@@ -22,14 +28,8 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors impor
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import MissingFunctionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 
-ACCOUNT = lambda_fakes.ACCOUNT
-REGION = lambda_fakes.REGION
-FN_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:my-function"
-QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
-TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
 OTHER_FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:other-function"
 BUS = f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/default"
-BUCKET = "arn:aws:s3:::failed-events"
 
 TARGET = parse_function_name("my-function", "prod")
 
@@ -42,7 +42,7 @@ UNQUALIFIED = parse_function_name("my-function")
 
 CONFIG = {
     "FunctionArn": f"{FN_ARN}:prod",
-    "LastModified": datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc),
+    "LastModified": WHEN,
     "MaximumRetryAttempts": 1,
     "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {}},
 }

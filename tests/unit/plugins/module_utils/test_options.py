@@ -4,11 +4,21 @@
 
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from lambda_fakes import ACCOUNT
+from lambda_fakes import BUCKET
+from lambda_fakes import FN_ARN
+from lambda_fakes import QUEUE
+from lambda_fakes import REGION
+from lambda_fakes import TOPIC
+from lambda_fakes import destination_config
+from lambda_fakes import settings
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import FUNCTION_NAME_FORMS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import FunctionTarget
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import EVENT_AGE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import RETRIES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
@@ -17,20 +27,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.options impo
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import module_argument_spec
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import validate_metrics_hours
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import validate_pacing
-
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-FN_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:my-function"
-QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
-TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
-BUCKET = "arn:aws:s3:::failed-events"
-
-RETRIES = "maximum_retry_attempts"
-EVENT_AGE = "maximum_event_age_in_seconds"
-
-
-def settings(retries=None, event_age=None, on_success=None, on_failure=None):
-    return {RETRIES: retries, EVENT_AGE: event_age, "on_success": on_success, "on_failure": on_failure}
 
 
 def params(**options):
@@ -46,14 +42,6 @@ def params(**options):
     }
     base.update(options)
     return base
-
-
-def destination_config(on_success=None, on_failure=None):
-    """destination_config as AnsibleModule gives it: both suboptions present, None when left out."""
-    return {
-        "on_success": None if on_success is None else {"destination": on_success},
-        "on_failure": None if on_failure is None else {"destination": on_failure},
-    }
 
 
 # --- build_request ------------------------------------------------------------------------------------------

@@ -2,11 +2,21 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 import copy
-import datetime
 
 import pytest
+from lambda_fakes import ACCOUNT
+from lambda_fakes import BUCKET
+from lambda_fakes import FN_ARN
+from lambda_fakes import NO_DESTINATIONS
+from lambda_fakes import QUEUE
+from lambda_fakes import REGION
+from lambda_fakes import TOPIC
+from lambda_fakes import WHEN
+from lambda_fakes import settings
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import EVENT_AGE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import RETRIES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import Plan
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import desired_settings
@@ -17,29 +27,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import unmanaged_warnings
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import update_params
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-FN_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:my-function"
-QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
 QUEUE_2 = f"arn:aws:sqs:{REGION}:{ACCOUNT}:other-queue"
-TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
-BUCKET = "arn:aws:s3:::failed-events"
-
-RETRIES = "maximum_retry_attempts"
-EVENT_AGE = "maximum_event_age_in_seconds"
-NO_DESTINATIONS = {"OnSuccess": {}, "OnFailure": {}}
-
-
-def settings(retries=None, event_age=None, on_success=None, on_failure=None):
-    return {RETRIES: retries, EVENT_AGE: event_age, "on_success": on_success, "on_failure": on_failure}
-
-
-def destination_config(on_success=None, on_failure=None):
-    """destination_config as AnsibleModule gives it: both suboptions present, None when left out."""
-    return {
-        "on_success": None if on_success is None else {"destination": on_success},
-        "on_failure": None if on_failure is None else {"destination": on_failure},
-    }
 
 
 # --- settings_from_api ----------------------------------------------------------------------------------------
@@ -65,7 +53,7 @@ def destination_config(on_success=None, on_failure=None):
         (
             {
                 "FunctionArn": f"{FN_ARN}:prod",
-                "LastModified": datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc),
+                "LastModified": WHEN,
                 "MaximumRetryAttempts": 1,
                 "MaximumEventAgeInSeconds": 21600,
                 "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {"Destination": TOPIC}},

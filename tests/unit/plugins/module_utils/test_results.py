@@ -5,6 +5,13 @@ import datetime
 import random
 
 import pytest
+from lambda_fakes import BUCKET
+from lambda_fakes import FN_ARN
+from lambda_fakes import NO_DESTINATIONS
+from lambda_fakes import QUEUE
+from lambda_fakes import TOPIC
+from lambda_fakes import WHEN
+from lambda_fakes import settings
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import EVENT_AGE
@@ -16,15 +23,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.results impo
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import result_view
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import sorted_items
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-FN_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:my-function"
-QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
-TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
-BUCKET = "arn:aws:s3:::failed-events"
-NO_DESTINATIONS = {"OnSuccess": {}, "OnFailure": {}}
-WHEN = datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc)
-
 ITEM_KEYS = {
     "function_name",
     "function_arn",
@@ -34,10 +32,6 @@ ITEM_KEYS = {
     "maximum_event_age_in_seconds",
     "destination_config",
 }
-
-
-def settings(retries=None, event_age=None, on_success=None, on_failure=None):
-    return {RETRIES: retries, EVENT_AGE: event_age, "on_success": on_success, "on_failure": on_failure}
 
 
 def api_config(qualifier, function_arn=FN_ARN, **settings):
@@ -280,8 +274,6 @@ def test_sorted_items_returns_a_list_of_items_in_the_module_shape():
 
 # --- views --------------------------------------------------------------------------------------------------------
 
-LAST_MODIFIED = datetime.datetime(2026, 11, 27, 14, 3, 12, tzinfo=datetime.timezone.utc)
-
 
 @pytest.mark.parametrize(
     "current, expected",
@@ -318,7 +310,7 @@ def test_options_view(current, expected):
     [
         (
             f"{FN_ARN}:$LATEST",
-            LAST_MODIFIED,
+            WHEN,
             {"function_arn": f"{FN_ARN}:$LATEST", "qualifier": "$LATEST", "last_modified": "2026-11-27T14:03:12+00:00"},
         ),
         (
@@ -346,7 +338,7 @@ def test_result_view(function_arn, last_modified, identity):
 
 
 def test_result_view_of_no_config():
-    assert result_view(None, f"{FN_ARN}:$LATEST", LAST_MODIFIED) == {}
+    assert result_view(None, f"{FN_ARN}:$LATEST", WHEN) == {}
 
 
 @pytest.mark.parametrize(
@@ -356,7 +348,7 @@ def test_result_view_of_no_config():
         (
             {
                 "FunctionArn": f"{FN_ARN}:$LATEST",
-                "LastModified": LAST_MODIFIED,
+                "LastModified": WHEN,
                 "MaximumRetryAttempts": 0,
                 "DestinationConfig": NO_DESTINATIONS,
             },
@@ -372,7 +364,7 @@ def test_result_view_of_no_config():
         (
             {
                 "FunctionArn": f"{FN_ARN}:live",
-                "LastModified": LAST_MODIFIED,
+                "LastModified": WHEN,
                 "MaximumEventAgeInSeconds": 21600,
                 "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {"Destination": BUCKET}},
             },

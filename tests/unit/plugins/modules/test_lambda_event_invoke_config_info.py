@@ -7,7 +7,9 @@ import types
 import botocore.exceptions
 import pytest
 from lambda_fakes import ACCOUNT
+from lambda_fakes import QUEUE
 from lambda_fakes import REGION
+from lambda_fakes import TOPIC
 from lambda_fakes import WHEN
 from lambda_fakes import FakeLambda
 from lambda_fakes import FakeService
@@ -20,9 +22,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.modules import lambda_event_invoke_config_info as info
-
-QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:success-queue"
-TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:failure-topic"
 
 
 def in_order(functions, order):
