@@ -100,32 +100,6 @@ def item(function_name, qualifier):
             },
             id="empty-side-is-null",
         ),
-        pytest.param(
-            api_config(
-                "prod", function_arn="arn:aws-cn:lambda:cn-north-1:123456789012:function:f", MaximumRetryAttempts=1
-            ),
-            {
-                "function_arn": "arn:aws-cn:lambda:cn-north-1:123456789012:function:f:prod",
-                "qualifier": "prod",
-                "maximum_retry_attempts": 1,
-                "maximum_event_age_in_seconds": None,
-                "destination_config": {"on_success": None, "on_failure": None},
-            },
-            id="other-partition",
-        ),
-        pytest.param(
-            api_config(
-                "12", function_arn="arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f", MaximumRetryAttempts=1
-            ),
-            {
-                "function_arn": "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f:12",
-                "qualifier": "12",
-                "maximum_retry_attempts": 1,
-                "maximum_event_age_in_seconds": None,
-                "destination_config": {"on_success": None, "on_failure": None},
-            },
-            id="govcloud-version",
-        ),
     ],
 )
 def test_config_item_shape(config, expected):
@@ -135,11 +109,6 @@ def test_config_item_shape(config, expected):
     assert result["last_modified"] == "2026-11-27T14:03:12+00:00"
     for key, value in expected.items():
         assert result[key] == value, key
-
-
-def test_config_item_unqualified_arn_is_latest():
-    config = dict(api_config("$LATEST", MaximumRetryAttempts=1), FunctionArn=FN_ARN)
-    assert config_item("my-function", config)["qualifier"] == "$LATEST"
 
 
 def test_config_item_missing_destination_config_means_no_destinations():
@@ -266,12 +235,6 @@ def test_sorted_items_accepts_a_generator():
     assert [i["qualifier"] for i in sorted_items("my-function", configs)] == ["$LATEST", "live"]
 
 
-def test_sorted_items_returns_a_list_of_items_in_the_module_shape():
-    result = sorted_items("my-function", [api_config("1", MaximumRetryAttempts=1)])
-    assert isinstance(result, list)
-    assert set(result[0]) == ITEM_KEYS
-
-
 # --- views --------------------------------------------------------------------------------------------------------
 
 
@@ -345,38 +308,6 @@ def test_result_view_of_no_config():
     "config, expected",
     [
         (None, {}),
-        (
-            {
-                "FunctionArn": f"{FN_ARN}:$LATEST",
-                "LastModified": WHEN,
-                "MaximumRetryAttempts": 0,
-                "DestinationConfig": NO_DESTINATIONS,
-            },
-            {
-                "function_arn": f"{FN_ARN}:$LATEST",
-                "qualifier": "$LATEST",
-                "last_modified": "2026-11-27T14:03:12+00:00",
-                RETRIES: 0,
-                EVENT_AGE: None,
-                "destination_config": {"on_success": None, "on_failure": None},
-            },
-        ),
-        (
-            {
-                "FunctionArn": f"{FN_ARN}:live",
-                "LastModified": WHEN,
-                "MaximumEventAgeInSeconds": 21600,
-                "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {"Destination": BUCKET}},
-            },
-            {
-                "function_arn": f"{FN_ARN}:live",
-                "qualifier": "live",
-                "last_modified": "2026-11-27T14:03:12+00:00",
-                RETRIES: None,
-                EVENT_AGE: 21600,
-                "destination_config": {"on_success": {"destination": QUEUE}, "on_failure": {"destination": BUCKET}},
-            },
-        ),
         (
             {"FunctionArn": f"{FN_ARN}:7", "MaximumRetryAttempts": 2},
             {
