@@ -269,10 +269,13 @@ def test_write_on_a_missing_function(action, operation, api_operation):
     assert len(client.calls) == 1
 
 
-def test_missing_function_error_names_latest_for_an_unqualified_target():
-    error = lambda_api.missing_function_error(UNQUALIFIED)
-    assert error.message.startswith("Cannot configure function my-function (qualifier $LATEST): ")
-    assert "version/alias $LATEST does not exist" in error.message
+@pytest.mark.parametrize("target, qualifier", [(TARGET, "prod"), (UNQUALIFIED, "$LATEST")])
+def test_missing_function_error_is_no_prediction_by_default(target, qualifier):
+    error = lambda_api.missing_function_error(target)
+    assert error.message == (
+        f"Cannot configure function my-function (qualifier {qualifier}): the function or its version/alias {qualifier} "
+        "does not exist in this account and region. Create it first, or fix function_name, qualifier and region"
+    )
     assert error.exception is None
 
 
@@ -293,26 +296,25 @@ def test_self_destination(action):
     assert time.sleeps == []
 
 
-@pytest.mark.parametrize("error", [INVALID_CONFIG, PATTERN, ACCESS_DENIED])
-def test_other_write_errors_are_not_retried(error):
-    client = scripted(put_function_event_invoke_config=[error])
+@pytest.mark.parametrize(
+    "action, error",
+    [
+        ("put", INVALID_CONFIG),
+        ("put", PATTERN),
+        ("put", ACCESS_DENIED),
+        ("update", EndpointConnectionError(endpoint_url="https://lambda.example")),
+    ],
+)
+def test_other_write_errors_are_not_retried(action, error):
+    client = scripted(put_function_event_invoke_config=[error], update_function_event_invoke_config=[error])
     time = FakeTime()
     with pytest.raises(EventInvokeConfigError) as raised:
-        write(client, "put", retry_timeout=120, time=time)
-    assert raised.value.message == "Failed to put the event invoke config of function my-function (qualifier prod)"
+        write(client, action, retry_timeout=120, time=time)
+    assert (
+        raised.value.message == f"Failed to {action} the event invoke config of function my-function (qualifier prod)"
+    )
     assert raised.value.exception is error
     assert len(client.calls) == 1
-    assert time.sleeps == []
-
-
-def test_botocore_error_on_write_is_not_retried():
-    error = EndpointConnectionError(endpoint_url="https://lambda.example")
-    client = scripted(update_function_event_invoke_config=[error])
-    time = FakeTime()
-    with pytest.raises(EventInvokeConfigError) as raised:
-        write(client, "update", retry_timeout=120, time=time)
-    assert raised.value.message == "Failed to update the event invoke config of function my-function (qualifier prod)"
-    assert raised.value.exception is error
     assert time.sleeps == []
 
 
@@ -390,19 +392,6 @@ def test_destination_rejection_message_without_known_permission(destinations, ne
     assert time.sleeps == [1, 2]  # a window of its own, also without destinations
 
 
-def test_retry_timeout_zero_fails_at_once():
-    client = scripted(put_function_event_invoke_config=[no_permission(), CONFIG])
-    time = FakeTime()
-    with pytest.raises(EventInvokeConfigError) as raised:
-        write(client, "put", retry_timeout=0, time=time)
-    assert (
-        "AWS rejected the destination and destination_retry_timeout left no time to retry. Check"
-        in raised.value.message
-    )
-    assert len(client.calls) == 1
-    assert time.sleeps == []
-
-
 def test_retry_waits_double_up_to_fifteen_seconds_within_the_budget():
     client = scripted(put_function_event_invoke_config=[destination_arn_invalid()])
     time = FakeTime()
@@ -426,7 +415,8 @@ def test_retry_waits_double_up_to_fifteen_seconds_within_the_budget():
     ],
 )
 def test_retry_stops_when_the_pauses_would_pass_the_timeout(retry_timeout, sleeps, said):
-    client = scripted(put_function_event_invoke_config=[destination_arn_invalid()])
+    # Each attempt is rejected; one more would succeed.
+    client = scripted(put_function_event_invoke_config=[destination_arn_invalid()] * (len(sleeps) + 1) + [CONFIG])
     time = FakeTime()
     with pytest.raises(EventInvokeConfigError) as raised:
         write(client, "put", retry_timeout=retry_timeout, time=time)
@@ -521,9 +511,12 @@ def test_list_configs_failure():
     assert raised.value.exception is ACCESS_DENIED
 
 
-def test_list_function_names():
-    client = scripted(list_functions=[{"Functions": [{"FunctionName": "a"}, {"FunctionName": "b"}]}])
-    assert lambda_api.list_function_names(client) == ["a", "b"]
+@pytest.mark.parametrize(
+    "answer, names", [({"Functions": [{"FunctionName": "a"}, {"FunctionName": "b"}]}, ["a", "b"]), ({}, [])]
+)
+def test_list_function_names(answer, names):
+    client = scripted(list_functions=[answer])
+    assert lambda_api.list_function_names(client) == names
     assert client.calls == [("ListFunctions", False, {})]
 
 
@@ -532,6 +525,7 @@ def test_list_function_names_failure():
     with pytest.raises(EventInvokeConfigError) as raised:
         lambda_api.list_function_names(client)
     assert raised.value.message == "Failed to list the Lambda functions of the region"
+    assert raised.value.exception is ACCESS_DENIED
 
 
 # --- retry policy -----------------------------------------------------------------------------------------------------
@@ -589,13 +583,6 @@ def test_an_error_retried_until_the_retries_ran_out_says_so(code, reason):
     assert raised.value.message == (
         "Failed to delete the event invoke config of function my-function (qualifier prod). "
         f"AWS answered {code} to all 10 attempts, retried with back-off: {reason}. Run the task again later"
-    )
-
-
-def test_missing_function_error_is_no_prediction_by_default():
-    assert lambda_api.missing_function_error(TARGET).message == (
-        "Cannot configure function my-function (qualifier prod): the function or its version/alias prod does not "
-        "exist in this account and region. Create it first, or fix function_name, qualifier and region"
     )
 
 
@@ -685,31 +672,17 @@ def test_list_configs_whose_retries_ran_out_says_so(monkeypatch):
     )
 
 
-def test_list_function_names_retries_a_throttled_page(monkeypatch):
+@pytest.mark.parametrize(
+    "failure",
+    [
+        throttled("ListFunctions"),
+        client_error("ServiceException", {"Type": "Service", "Message": "internal"}, "ListFunctions", 500),
+    ],
+)
+def test_list_function_names_retries_a_throttled_or_failed_page(monkeypatch, failure):
     sleeps = []
     monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=sleeps.append))
-    client = scripted(list_functions=[lambda_fakes.throttled("ListFunctions"), {"Functions": [{"FunctionName": "a"}]}])
-    assert lambda_api.list_function_names(client) == ["a"]
-    assert len(client.calls) == 2
-    assert len(sleeps) == 1
-
-
-def test_list_function_names_failure_keeps_aws_answer():
-    client = scripted(list_functions=[ACCESS_DENIED])
-    with pytest.raises(EventInvokeConfigError) as raised:
-        lambda_api.list_function_names(client)
-    assert raised.value.exception is ACCESS_DENIED
-
-
-def test_list_function_names_of_an_answer_without_functions():
-    client = scripted(list_functions=[{}])
-    assert lambda_api.list_function_names(client) == []
-
-
-def test_list_function_names_retries_lambda_service_errors_too(monkeypatch):
-    sleeps = []
-    monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=sleeps.append))
-    failure = client_error("ServiceException", {"Type": "Service", "Message": "internal"}, "ListFunctions", 500)
     client = scripted(list_functions=[failure, {"Functions": [{"FunctionName": "a"}]}])
     assert lambda_api.list_function_names(client) == ["a"]
     assert len(client.calls) == 2
+    assert len(sleeps) == 1
