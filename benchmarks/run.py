@@ -764,6 +764,11 @@ def lambda_calls(calls):
     return [call for call in calls if call["service"] == "lambda"]
 
 
+def scale_row(case, wall, code, calls, busiest=True):
+    busiest_second = max_calls_in_window(calls) if busiest else None
+    return dict(case=case, wall=wall, rc=code, calls=len(calls), busiest_second=busiest_second)
+
+
 def measure_scale(runner, resources, functions, configs):
     """Region audits of ``functions`` functions at 40 ms latency, and ``configs`` configs sharing one rejected queue."""
     emulator = runner.emulator
@@ -778,16 +783,7 @@ def measure_scale(runner, resources, functions, configs):
         ("limit lifted (4 workers)", {"max_requests_per_second": 0}),
     ):
         wall, code, _result, calls = ad_hoc(runner, "lambda_event_invoke_config_info", arguments)
-        calls = lambda_calls(calls)
-        rows.append(
-            dict(
-                case=f"audit of {functions} functions, {label}",
-                wall=wall,
-                rc=code,
-                calls=len(calls),
-                busiest_second=max_calls_in_window(calls),
-            )
-        )
+        rows.append(scale_row(f"audit of {functions} functions, {label}", wall, code, lambda_calls(calls)))
     emulator.set_latency(0.0, service="lambda")
     bad = resources.failure_queue.rsplit(":", 1)[0] + ":no-such-queue"
     items = [
@@ -795,15 +791,8 @@ def measure_scale(runner, resources, functions, configs):
     ]
     wall, code, _result, calls = ad_hoc(runner, "lambda_event_invoke_config", {"configs": items})
     writes = [call for call in calls if call["operation"].startswith(("Put", "Update"))]
-    rows.append(
-        dict(
-            case=f"{configs} configs sharing one rejected queue, destination_retry_timeout 120",
-            wall=wall,
-            rc=code,
-            calls=len(writes),
-            busiest_second=None,
-        )
-    )
+    case = f"{configs} configs sharing one rejected queue, destination_retry_timeout 120"
+    rows.append(scale_row(case, wall, code, writes, busiest=False))
     return rows
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from botocore import xform_name
 from botocore.config import Config
 
 from tests.emulator.harness import EmulatorError
@@ -146,29 +147,37 @@ def test_invalid_fault_specs_are_refused(aws, spec):
         aws.emulator.add_fault(**spec)
 
 
-def test_query_protocol_fault_parses_in_botocore(aws):
-    aws.emulator.add_fault(operation="GetRole", error_code="Throttling", times=1)
-    error = error_of(aws.iam.get_role, RoleName="any")
-    assert (error["Code"], error["Status"], error["Message"]) == ("Throttling", 400, "Rate exceeded")
-
-
-def test_json_protocol_fault_parses_in_botocore(aws):
-    aws.emulator.add_fault(
-        operation="ListQueues", error_code="RequestThrottled", status=403, message="slow down", times=1
+@pytest.mark.parametrize(
+    ("service", "operation", "fault", "expected"),
+    [
+        # query (IAM), json (SQS), json 1.1 (EventBridge), rest-xml (S3)
+        ("iam", "GetRole", {"error_code": "Throttling"}, ("Throttling", 400, "Rate exceeded")),
+        (
+            "sqs",
+            "ListQueues",
+            {"error_code": "RequestThrottled", "status": 403, "message": "slow down"},
+            ("RequestThrottled", 403, "slow down"),
+        ),
+        (
+            "events",
+            "ListEventBuses",
+            {"error_code": "ThrottlingException"},
+            ("ThrottlingException", 400, "Rate exceeded"),
+        ),
+        (
+            "s3",
+            "ListBuckets",
+            {"error_code": "SlowDown", "status": 503},
+            ("SlowDown", 503, "SlowDown (simulated by the local AWS emulator)"),
+        ),
+    ],
+)
+def test_fault_of_each_protocol_parses_in_botocore(aws, service, operation, fault, expected):
+    aws.emulator.add_fault(operation=operation, times=1, **fault)
+    error = error_of(
+        getattr(getattr(aws, service), xform_name(operation)), **({"RoleName": "any"} if service == "iam" else {})
     )
-    error = error_of(aws.sqs.list_queues)
-    assert (error["Code"], error["Status"], error["Message"]) == ("RequestThrottled", 403, "slow down")
-
-
-def test_json_1_1_protocol_fault_parses_in_botocore(aws):
-    aws.emulator.add_fault(operation="ListEventBuses", error_code="ThrottlingException", times=1)
-    assert error_of(aws.events.list_event_buses)["Code"] == "ThrottlingException"
-
-
-def test_rest_xml_fault_parses_in_botocore(aws):
-    aws.emulator.add_fault(operation="ListBuckets", error_code="SlowDown", status=503, times=1)
-    error = error_of(aws.s3.list_buckets)
-    assert (error["Code"], error["Status"]) == ("SlowDown", 503)
+    assert (error["Code"], error["Status"], error["Message"]) == expected
 
 
 def test_botocore_retries_through_a_short_throttling_fault(aws, fn):

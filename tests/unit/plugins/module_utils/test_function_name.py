@@ -96,26 +96,6 @@ def test_parse_full_arn_with_longest_name():
     assert (target.name, target.qualifier, target.given_name) == (NAME_64, "prod", arn[: -len(":prod")])
 
 
-@pytest.mark.parametrize(
-    "function_name, qualifier, expected_qualifier, expected_given_name",
-    [
-        ("my-function", "prod", "prod", "my-function"),
-        ("my-function", "$LATEST", "$LATEST", "my-function"),
-        ("my-function", "12", "12", "my-function"),
-        (f"{ACCOUNT}:function:my-function", "3", "3", f"{ACCOUNT}:function:my-function"),
-        (
-            f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:my-function",
-            "live",
-            "live",
-            f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:my-function",
-        ),
-    ],
-)
-def test_parse_explicit_qualifier(function_name, qualifier, expected_qualifier, expected_given_name):
-    target = parse_function_name(function_name, qualifier)
-    assert (target.qualifier, target.given_name) == (expected_qualifier, expected_given_name)
-
-
 # --- embedded and explicit qualifier ------------------------------------------------------------------
 
 
@@ -338,6 +318,13 @@ def test_validate_qualifier_names_the_qualifier_option_by_default():
         ("my-function:$LATEST", None, {"FunctionName": "my-function", "Qualifier": "$LATEST"}),
         ("my-function:prod", None, {"FunctionName": "my-function", "Qualifier": "prod"}),
         ("my-function", "3", {"FunctionName": "my-function", "Qualifier": "3"}),
+        ("my-function", "prod", {"FunctionName": "my-function", "Qualifier": "prod"}),
+        (f"{ACCOUNT}:function:my-function", "3", {"FunctionName": f"{ACCOUNT}:function:my-function", "Qualifier": "3"}),
+        (
+            f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:my-function",
+            "live",
+            {"FunctionName": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:my-function", "Qualifier": "live"},
+        ),
         (f"{ACCOUNT}:function:my-function", None, {"FunctionName": f"{ACCOUNT}:function:my-function"}),
         (
             f"{ACCOUNT}:function:my-function:9",
