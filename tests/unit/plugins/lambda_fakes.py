@@ -208,17 +208,6 @@ class FakeTime:
         self.now += seconds
 
 
-class _Events:
-    """client.meta.events: the before-send hooks, called before every request as botocore does."""
-
-    def __init__(self):
-        self.handlers = []
-
-    def register(self, event_name, handler):
-        assert event_name == "before-send.lambda"
-        self.handlers.append(handler)
-
-
 class FakeLambda:
     """The Lambda client as the collection uses it.
 
@@ -242,7 +231,6 @@ class FakeLambda:
         self.page_failures = {}
         self.on_call = None
         self.roles = {}  # function name -> its execution role, when not ROLE
-        self.meta = type("Meta", (), {"events": _Events()})()
         self._lock = threading.Lock()
 
     # --- what the collection calls ---------------------------------------------------------------------------
@@ -328,8 +316,6 @@ class FakeLambda:
         call = Call(operation, aws_retry, dict(params))
         with self._lock:
             self.calls.append(call)
-        for handler in self.meta.events.handlers:
-            assert handler(request=call) is None
         if self.on_call:
             self.on_call(call)
         pending = self.failures.get(operation)

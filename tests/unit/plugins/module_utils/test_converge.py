@@ -16,7 +16,6 @@ from lambda_fakes import ROLE
 from lambda_fakes import TOPIC
 from lambda_fakes import FakeLambda
 from lambda_fakes import FakeService
-from lambda_fakes import FakeTime
 from lambda_fakes import client_error
 from lambda_fakes import destination_config as destinations
 from lambda_fakes import function_arn
@@ -38,7 +37,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_nam
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import Pacer
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import failure_message
 
 FIFO_QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:failures.fifo"
@@ -641,17 +639,7 @@ def test_info_items_round_trip_as_a_no_op():
     assert client.writes == []
 
 
-# --- pacer --------------------------------------------------------------------------------------------------------
-
-
-def test_pacer_paces_every_request_of_the_client():
-    time = FakeTime(100.0)
-    client = FakeLambda(many_functions(5))
-    pacer = Pacer(2, clock=time.clock, sleep=time.sleep)
-    client.meta.events.register("before-send.lambda", pacer.before_send)
-    converge(client, fleet(*[{"function_name": f"fn-{n:02d}"} for n in range(5)], maximum_retry_attempts=1))
-    assert len(client.calls) == 10
-    assert time.now == pytest.approx(100 + 9 * 0.51)
+# --- retries --------------------------------------------------------------------------------------------------------
 
 
 def test_throttled_reads_are_retried_and_converge(monkeypatch):
@@ -682,15 +670,12 @@ def test_group_by_function_keeps_first_appearance_order():
         (["prod", "10", "2", "$LATEST"], ["2"], ["$LATEST", "10", "prod"]),
         (["$LATEST"], ["$LATEST", "prod"], []),
         ([], ["$LATEST"], []),
+        (["10", "alias", "9", "$LATEST"], [], ["$LATEST", "9", "10", "alias"]),  # versions by number
     ],
 )
 def test_purge_qualifiers_are_the_listed_ones_no_request_names(listed, named, expected):
     requests = [Request(parse_function_name("f", qualifier), "present", {}, 0) for qualifier in named]
     assert purge_qualifiers(listed, requests) == expected
-
-
-def test_purge_qualifiers_order_versions_by_number():
-    assert purge_qualifiers(["10", "alias", "9", "$LATEST"], []) == ["$LATEST", "9", "10", "alias"]
 
 
 # --- mutation-tested details (make mutation) -------------------------------------------------------------------------

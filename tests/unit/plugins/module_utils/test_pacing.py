@@ -83,16 +83,13 @@ def test_pace_makes_every_request_of_a_real_client_wait_for_the_pacer(wrapped):
     boto_client = botocore.session.get_session().create_client(
         "lambda", region_name=REGION, aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret"
     )
-    pacer = _RecordingPacer()
+    time = FakeTime(100.0)
     # amazon.aws's AWSRetry wrapper keeps the boto3 client as .client; pace() hooks that one.
-    pace(types.SimpleNamespace(client=boto_client) if wrapped else boto_client, pacer)
+    pace(types.SimpleNamespace(client=boto_client) if wrapped else boto_client, Pacer(2, time.clock, time.sleep))
     boto_client.meta.events.register("before-send.lambda", _answer_without_network)
-    boto_client.list_functions()
-    boto_client.list_functions(Marker="next")
-    assert pacer.requests == [
-        "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions",
-        "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions?Marker=next",
-    ]
+    for _request in range(3):
+        boto_client.list_functions()
+    assert time.sleeps == [pytest.approx(0.51)] * 2
 
 
 class _Sent(Exception):

@@ -241,19 +241,6 @@ def test_configs_of_target_retries_transient_list_errors(no_sleep, code, status)
     assert client.operations() == ["ListFunctionEventInvokeConfigs"] * 4
 
 
-def test_configs_of_target_gives_up_after_the_retries(no_sleep):
-    client = FakeLambda({"my-function": dict(MY_FUNCTION)})
-    client.failures["ListFunctionEventInvokeConfigs"] = [
-        client_error("TooManyRequestsException", {"message": "Rate exceeded"}, "ListFunctionEventInvokeConfigs", 429)
-        for attempt in range(50)
-    ]
-    with pytest.raises(EventInvokeConfigError) as raised:
-        info.configs_of_target(client, parse_function_name("my-function", None, REGION))
-    assert "my-function" in raised.value.message
-    assert len(client.calls) == 10  # AWSRetry(retries=10) makes 10 attempts in all
-    assert len(no_sleep) == 9
-
-
 @pytest.mark.parametrize(
     "error",
     [
@@ -362,17 +349,6 @@ def test_configs_of_region_config_list_error_names_the_function():
     with pytest.raises(EventInvokeConfigError) as raised:
         info.configs_of_region(client)
     assert "Beta" in raised.value.message  # the first function in name order
-
-
-def test_configs_of_region_retries_throttled_function_list(no_sleep):
-    client = FakeLambda(region_functions(), function_page_size=2)
-    client.failures["ListFunctions"] = [
-        client_error("TooManyRequestsException", {"message": "Rate exceeded"}, "ListFunctions", 429)
-        for attempt in range(2)
-    ]
-    functions = info.configs_of_region(client)
-    assert [f["function_name"] for f in functions] == ["Beta", "alpha", "many", "my-function", "zeta"]
-    assert len(no_sleep) == 2
 
 
 def test_configs_of_region_with_checks_gives_every_config_its_destination_health():
