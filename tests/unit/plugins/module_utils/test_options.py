@@ -142,15 +142,6 @@ def test_build_request_validates_destinations(given, option, text):
     assert text in str(raised.value)
 
 
-def test_build_request_uses_the_region_for_the_self_destination_check():
-    given = destination_config(on_success=f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:my-function")
-    partial_arn = f"{ACCOUNT}:function:my-function"
-    request = build_request(params(function_name=partial_arn, destination_config=given), region=REGION)
-    assert request.managed["on_success"].startswith("arn:")
-    with pytest.raises(InvalidOptionError):
-        build_request(params(function_name=partial_arn, destination_config=given), region="eu-west-1")
-
-
 def test_build_request_leaves_the_self_check_of_a_bare_name_until_the_account_is_known():
     given = destination_config(on_failure=FN_ARN)
     assert build_request(params(destination_config=given), region=REGION).managed["on_failure"] == FN_ARN
