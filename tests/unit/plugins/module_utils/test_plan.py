@@ -22,7 +22,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import desired_settings
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import plan_change
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import plan_request
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import put_params
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import settings_from_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import unmanaged_warnings
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import update_params
@@ -66,31 +65,7 @@ def test_settings_from_api(config, expected):
     assert settings_from_api(config) == expected
 
 
-# --- put_params / update_params -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "desired, expected",
-    [
-        (settings(), {"DestinationConfig": NO_DESTINATIONS}),
-        (settings(retries=0), {"MaximumRetryAttempts": 0, "DestinationConfig": NO_DESTINATIONS}),
-        (settings(event_age=60), {"MaximumEventAgeInSeconds": 60, "DestinationConfig": NO_DESTINATIONS}),
-        (
-            settings(on_failure=BUCKET),
-            {"DestinationConfig": {"OnSuccess": {}, "OnFailure": {"Destination": BUCKET}}},
-        ),
-        (
-            settings(2, 3600, QUEUE, TOPIC),
-            {
-                "MaximumRetryAttempts": 2,
-                "MaximumEventAgeInSeconds": 3600,
-                "DestinationConfig": {"OnSuccess": {"Destination": QUEUE}, "OnFailure": {"Destination": TOPIC}},
-            },
-        ),
-    ],
-)
-def test_put_params(desired, expected):
-    assert put_params(desired) == expected
+# --- update_params (put_params: the Put bodies of test_plan_change) -----------------------------------------
 
 
 @pytest.mark.parametrize(
