@@ -158,18 +158,6 @@ def test_get_config_failure(error):
     [
         (TARGET, f"{FN_ARN}:prod", f"{FN_ARN}:prod", {"FunctionName": "my-function", "Qualifier": "prod"}),
         (UNQUALIFIED, FN_ARN, f"{FN_ARN}:$LATEST", {"FunctionName": "my-function"}),
-        (
-            parse_function_name("my-function", "$LATEST"),
-            f"{FN_ARN}:$LATEST",
-            f"{FN_ARN}:$LATEST",
-            {"FunctionName": "my-function", "Qualifier": "$LATEST"},
-        ),
-        (
-            parse_function_name("my-function:3"),
-            f"{FN_ARN}:3",
-            f"{FN_ARN}:3",
-            {"FunctionName": "my-function", "Qualifier": "3"},
-        ),
     ],
 )
 def test_function_arn_is_the_qualified_arn_of_a_new_config(target, returned, predicted, api_params):

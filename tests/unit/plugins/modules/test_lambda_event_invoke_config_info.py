@@ -62,21 +62,13 @@ MY_FUNCTION = {
 @pytest.mark.parametrize(
     "function_name, qualifier, expected_params, expected_qualifier",
     [
+        # The forms of function_name and qualifier: test_function_name.test_api_params.
         ("my-function", "live", {"FunctionName": "my-function", "Qualifier": "live"}, "live"),
-        ("my-function:live", None, {"FunctionName": "my-function", "Qualifier": "live"}, "live"),
-        ("my-function:live", "live", {"FunctionName": "my-function", "Qualifier": "live"}, "live"),
-        ("my-function", "$LATEST", {"FunctionName": "my-function", "Qualifier": "$LATEST"}, "$LATEST"),
         ("my-function:$LATEST", None, {"FunctionName": "my-function", "Qualifier": "$LATEST"}, "$LATEST"),
         (
             f"{function_arn('my-function')}:2",
             None,
             {"FunctionName": function_arn("my-function"), "Qualifier": "2"},
-            "2",
-        ),
-        (
-            f"{ACCOUNT}:function:my-function",
-            "2",
-            {"FunctionName": f"{ACCOUNT}:function:my-function", "Qualifier": "2"},
             "2",
         ),
     ],
