@@ -206,18 +206,8 @@ def test_item_sort_key_ignores_other_keys():
 # --- sorted_items ----------------------------------------------------------------------------------------------
 
 
-def test_sorted_items_orders_latest_versions_then_aliases():
-    qualifiers = ["live", "10", "$LATEST", "alias-10", "2", "1", "alias-9", "Beta"]
-    configs = [api_config(q, MaximumRetryAttempts=1) for q in qualifiers]
-    result = sorted_items("my-function", configs)
-    expected = ["$LATEST", "1", "2", "10", "Beta", "alias-10", "alias-9", "live"]
-    assert [i["qualifier"] for i in result] == expected
-    # Each item keeps its own config's ARN (the sort moves whole items).
-    assert [i["function_arn"] for i in result] == [f"{FN_ARN}:{qualifier}" for qualifier in expected]
-    assert {i["function_name"] for i in result} == {"my-function"}
-
-
 def test_sorted_items_keeps_each_config_once():
+    # The order of each kind of qualifier: test_qualifier_sort_key_*; here whole items move.
     configs = [api_config(str(n), MaximumRetryAttempts=n % 3) for n in range(1, 120)]
     random.Random(3).shuffle(configs)
     result = sorted_items("my-function", configs)
