@@ -338,8 +338,11 @@ def test_build_requests_report_every_problem_in_one_message():
 
 
 def test_a_bare_name_and_an_account_of_the_same_function_are_ambiguous():
-    with pytest.raises(InvalidOptionError, match=r"configs\[0\] and configs\[1\] name function f3 with no account"):
-        build_requests(labelled(item(function_name="f3:1"), item(function_name="999999999999:function:f3:2")), DEFAULTS)
+    items = labelled(*(item(function_name=name) for name in ("f3:1", "999999999999:function:f3:2", "bad name")))
+    with pytest.raises(InvalidOptionError) as raised:
+        build_requests(items, DEFAULTS)
+    assert str(raised.value).startswith("2 problems in configs, nothing was changed: configs[2]: ")
+    assert "configs[0] and configs[1] name function f3 with no account" in str(raised.value)
 
 
 @pytest.mark.parametrize("option", ["workers", "max_requests_per_second"])
