@@ -130,7 +130,7 @@ class DestinationChecks:
             return _kms_key_arn(attributes.get("KmsMasterKeyId"), parsed), attributes.get("FifoQueue") == "true"
         if service == "sns":
             answer = self.client("sns", region).get_topic_attributes(aws_retry=True, TopicArn=parsed.arn)
-            attributes = answer.get("Attributes", {})
+            attributes = answer["Attributes"]  # every topic has some (TopicArn, Owner, Policy)
             return _kms_key_arn(attributes.get("KmsMasterKeyId"), parsed), attributes.get("FifoTopic") == "true"
         if service == "lambda":
             lambda_api.retrying(lambda_client).get_function(aws_retry=True, FunctionName=parsed.arn)
@@ -187,7 +187,7 @@ class DestinationChecks:
             return None
         allowed = {
             (result["EvalActionName"].lower(), result.get("EvalResourceName"))
-            for result in answer.get("EvaluationResults", [])
+            for result in answer["EvaluationResults"]
             if result["EvalDecision"] == "allowed"
         }
         return [(action, resource) for action, resource in pairs if (action.lower(), resource) not in allowed]

@@ -28,6 +28,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import OK
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import LATEST
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import ACCESS_DENIED_CODES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import call_error
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
@@ -97,12 +98,14 @@ def read_sums(client, queries, start, end):
 
 
 def _metrics_error(exception):
-    advice = ""
-    if "AccessDenied" in (error_code(exception) or ""):
-        advice = (
-            "The task needs cloudwatch:GetMetricData; grant it, or leave metrics_hours out to audit without metrics"
+    what = f"read the CloudWatch metrics {' and '.join(METRICS)} (GetMetricData)"
+    if error_code(exception) in ACCESS_DENIED_CODES:
+        return call_error(
+            what,
+            exception,
+            "The task needs cloudwatch:GetMetricData; grant it, or leave metrics_hours out to audit without metrics",
         )
-    return call_error(f"read the CloudWatch metrics {' and '.join(METRICS)} (GetMetricData)", exception, advice)
+    return call_error(what, exception)
 
 
 def metrics_of(items, sums, hours):

@@ -25,6 +25,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import delivery_permissions
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import parse_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import ACCESS_DENIED_CODES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import call_error
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
 
@@ -32,7 +33,6 @@ OPTION = "grant_destination_permissions"
 POLICY_PREFIX = "serverless-aws-lambda-destinations-"
 POLICY_VERSION = "2012-10-17"
 SERVICE_LINKED_PATH = "/aws-service-role/"
-ACCESS_DENIED_CODES = ("AccessDenied", "AccessDeniedException")
 # arn:PARTITION:iam::ACCOUNT:role/PATH/NAME
 ROLE_ARN_RE = re.compile(r"^arn:[a-z0-9-]+:iam::(?P<account>\d{12}):role(?P<path>/(?:[^/]+/)*)(?P<name>[^/]+)\Z")
 
@@ -48,7 +48,7 @@ def _sid(text):
     parts = text.split(":", 5)
     words = re.findall(r"[A-Za-z0-9]+", f"{parts[2]} {parts[-1]}")
     readable = "".join(word[:1].upper() + word[1:] for word in words)
-    return readable + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return readable + hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def _kms_grant(kms_key):
@@ -139,15 +139,20 @@ def _parse_document(document):
 
 def _grant_error(what, action, role_arn, exception):
     code = error_code(exception)
-    advice = ""
     if code in ACCESS_DENIED_CODES:
-        advice = (
+        return call_error(
+            what,
+            exception,
             f"The identity that runs Ansible needs {action} on {role_arn}: allow it, or set {OPTION}: false "
-            "and give the role the delivery permissions yourself"
+            "and give the role the delivery permissions yourself",
         )
-    elif code == "NoSuchEntity":
-        advice = f"The role does not exist: give the function an existing execution role, or set {OPTION}: false"
-    return call_error(what, exception, advice)
+    if code == "NoSuchEntity":
+        return call_error(
+            what,
+            exception,
+            f"The role does not exist: give the function an existing execution role, or set {OPTION}: false",
+        )
+    return call_error(what, exception)
 
 
 def _read_policy(iam_client, role_arn, role_name, name):
@@ -234,7 +239,7 @@ class Grant:
             )
         role = function.get("Role")
         refuse_role(role, function["FunctionArn"].split(":")[4])
-        document = policy_document([(arn, self._kms_key(lambda_client, arn)) for arn in arns])
+        document = policy_document([(arn, self._kms_key(arn)) for arn in arns])
         name = policy_name(target.name)
         changed, before, after = ensure_policy(self.checks.client("iam"), role, name, document, check_mode)
         self._record(
@@ -243,11 +248,11 @@ class Grant:
             )
         )
 
-    def _kms_key(self, lambda_client, arn):
+    def _kms_key(self, arn):
         """The KMS key of a queue or topic (read once per task); None for any other destination."""
         if parse_destination(arn).service not in _ENCRYPTED_SERVICES:
             return None
-        return self.checks.destination(lambda_client, arn).kms_key
+        return self.checks.destination(None, arn).kms_key  # a queue's or topic's read needs no Lambda client
 
     def _record(self, policy):
         with self._lock:

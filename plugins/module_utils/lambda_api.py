@@ -28,6 +28,8 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_nam
 # ResourceConflictException, and ServiceException is Lambda's 500.
 RETRIED_ERROR_CODES = ["ResourceConflictException", "ServiceException", "ServiceUnavailableException"]
 RETRY_ATTEMPTS = 10
+# The access-denied codes of query-protocol services (IAM, CloudWatch) and of JSON ones.
+ACCESS_DENIED_CODES = ("AccessDenied", "AccessDeniedException")
 
 _DESTINATION_RETRY_MAX_DELAY = 15
 
