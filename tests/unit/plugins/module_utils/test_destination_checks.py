@@ -2,8 +2,11 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """DestinationChecks: the reads of each destination type, the simulation, and each read made once per task."""
 
+import threading
+import types
 from concurrent.futures import ThreadPoolExecutor
 
+import boto3
 import pytest
 from lambda_fakes import ACCOUNT
 from lambda_fakes import REGION
@@ -13,14 +16,21 @@ from lambda_fakes import FakeService
 from lambda_fakes import client_error
 from lambda_fakes import function_arn
 from lambda_fakes import simulator
+from lambda_fakes import throttled
 
+from ansible_collections.amazon.aws.plugins.module_utils import cloud
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import converge
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import FIFO
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import MISSING
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import OK
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationChecks
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationState
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import module_checks
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import Pacer
 
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders"
 TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts"
@@ -79,11 +89,17 @@ TARGET = parse_function_name("my-function", "1")
             OK,
             f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/orders",
         ),
-        (dict(sqs=queue({"FifoQueue": "true"})), QUEUE, FIFO, None),
+        (dict(sqs=queue({"FifoQueue": "true", "KmsMasterKeyId": KEY_ID})), QUEUE, FIFO, KEY),
         (dict(sqs=queue(missing=True)), QUEUE, MISSING, None),
         (dict(sqs=FakeService(get_queue_url=raises(error("AccessDenied", 403)))), QUEUE, UNKNOWN, None),
         (
             dict(sns=FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {"KmsMasterKeyId": KEY}})),
+            TOPIC,
+            OK,
+            KEY,
+        ),
+        (
+            dict(sns=FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {"KmsMasterKeyId": KEY_ID}})),
             TOPIC,
             OK,
             KEY,
@@ -109,6 +125,123 @@ def test_destination_state_per_service(clients, arn, state, kms_key):
     found = checks(**clients).destination(lambda_client(), arn)
     assert (found.arn, found.state, found.kms_key) == (arn, state, kms_key)
     assert (found.reason is None) == (state == OK)
+
+
+@pytest.mark.parametrize(
+    "clients, arn, reason",
+    [
+        (
+            dict(sqs=queue({"FifoQueue": "true"})),
+            QUEUE,
+            "it is FIFO, and Lambda never delivers to a FIFO queue or topic",
+        ),
+        (
+            dict(sqs=FakeService(get_queue_url=raises(error("AccessDenied", 403)))),
+            QUEUE,
+            "it could not be read (AccessDenied): the caller may not read it, or it is in another account; "
+            "it may still exist",
+        ),
+        (
+            {},
+            OTHER_FUNCTION,
+            "it could not be read (AccessDeniedException): the caller may not read it (lambda:GetFunction), "
+            "or it is in another account",
+        ),
+    ],
+)
+def test_a_destination_that_is_not_ok_says_why(clients, arn, reason):
+    lambda_ = lambda_client()
+    lambda_.failures["GetFunction"] = [error("AccessDeniedException", 403)]
+    assert checks(**clients).destination(lambda_, arn).reason == reason
+
+
+@pytest.fixture
+def no_back_off(monkeypatch):
+    monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=lambda seconds: None))
+
+
+def throttled_once(answer):
+    """A handler that AWS throttles once: only a call made with aws_retry=True gets to ``answer``."""
+    pending = [throttled("Read")]
+
+    def handler(**params):
+        if pending:
+            raise pending.pop()
+        return answer
+
+    return handler
+
+
+EU_QUEUE, EU_TOPIC = f"arn:aws:sqs:eu-west-1:{ACCOUNT}:orders", f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts"
+EU_BUS = f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/default"
+ORDERS_URL = f"https://sqs/{ACCOUNT}/orders"
+
+
+@pytest.mark.parametrize(
+    "arn, service, region, reads",
+    [
+        (
+            EU_QUEUE,
+            "sqs",
+            "eu-west-1",
+            [
+                ("get_queue_url", {"QueueName": "orders", "QueueOwnerAWSAccountId": ACCOUNT}, {"QueueUrl": ORDERS_URL}),
+                (
+                    "get_queue_attributes",
+                    {"QueueUrl": ORDERS_URL, "AttributeNames": ["FifoQueue", "KmsMasterKeyId"]},
+                    {},
+                ),
+            ],
+        ),
+        (EU_TOPIC, "sns", "eu-west-1", [("get_topic_attributes", {"TopicArn": EU_TOPIC}, {"Attributes": {}})]),
+        (EU_BUS, "events", "eu-west-1", [("describe_event_bus", {"Name": EU_BUS}, {"Arn": EU_BUS})]),
+        (BUCKET, "s3", None, [("head_bucket", {"Bucket": "failed-events"}, {})]),
+    ],
+)
+def test_each_destination_read_is_retried_in_the_destination_region(no_back_off, arn, service, region, reads):
+    client = FakeService(**{name: throttled_once(answer) for name, _params, answer in reads})
+    asked = []
+    task = DestinationChecks(lambda service, region: asked.append((service, region)) or client)
+    assert task.destination(lambda_client(), arn) == DestinationState(arn, OK, None, None)
+    assert asked == [(service, region)]
+    assert [(call.operation, call.params) for call in client.calls] == [
+        (name, params) for name, params, _answer in reads for _attempt in (1, 2)
+    ]
+
+
+def test_the_function_role_and_simulation_reads_are_retried(no_back_off):
+    lambda_ = lambda_client()
+    lambda_.failures = {operation: [throttled(operation)] for operation in ("GetFunction", "GetFunctionConfiguration")}
+    allowed = {
+        "EvaluationResults": [
+            {"EvalActionName": "lambda:InvokeFunction", "EvalResourceName": OTHER_FUNCTION, "EvalDecision": "allowed"}
+        ]
+    }
+    task = checks(iam=FakeService(simulate_principal_policy=throttled_once(allowed)))
+    state = task.destination(lambda_, OTHER_FUNCTION)
+    assert (state.state, task.execution_role(lambda_, TARGET), task.denied(ROLE, state)) == (OK, ROLE, [])
+    assert lambda_.operations() == ["GetFunction"] * 2 + ["GetFunctionConfiguration"] * 2
+
+
+def test_module_checks_pace_every_client_at_the_task_rate():
+    asked = []
+
+    def client(service, **region):
+        asked.append((service, region))
+        return boto3.client(
+            service, region_name=region.get("region", REGION), aws_access_key_id="A", aws_secret_access_key="S"
+        )
+
+    task = module_checks(types.SimpleNamespace(params={"max_requests_per_second": 5}, client=client))
+    clients = {"sqs": task.client("sqs", "eu-west-1"), "iam": task.client("iam")}
+    assert asked == [("sqs", {"region": "eu-west-1"}), ("iam", {})]
+    hooks = [
+        handler
+        for service, paced in clients.items()
+        for handler, _answer in paced.client.meta.events.emit(f"before-send.{service}", request=None)
+    ]
+    (pacer,) = {hook.__self__ for hook in hooks if isinstance(getattr(hook, "__self__", None), Pacer)}
+    assert pacer.interval == 1.02 / 5
 
 
 def test_a_queue_is_read_by_name_and_owner():
@@ -202,3 +335,46 @@ def test_each_read_once_per_task_across_threads():
     assert sorted((c.params["PolicySourceArn"], c.params["ResourceArns"][0]) for c in iam.calls) == sorted(
         (role, arn) for role in (ROLE, f"arn:aws:iam::{ACCOUNT}:role/other-role") for arn in (QUEUE, OTHER_FUNCTION)
     )
+
+
+def test_reads_of_different_destinations_run_at_once():
+    """A read waits for the same read only: the reads of two queues are in flight together."""
+    both = threading.Barrier(2, timeout=10)
+
+    def get_queue_url(QueueName, QueueOwnerAWSAccountId):
+        both.wait()  # returns once the other queue's read has started too
+        return {"QueueUrl": QueueName}
+
+    task = checks(sqs=FakeService(get_queue_url=get_queue_url, get_queue_attributes=lambda **params: {}))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        states = pool.map(lambda arn: task.destination(lambda_client(), arn).state, [QUEUE, f"{QUEUE}-dlq"])
+        assert list(states) == [OK, OK]
+
+
+@pytest.mark.parametrize("check_mode, predicted", [(True, "Check mode predicts this"), (False, "Predicted")])
+def test_the_preflight_refuses_with_every_reason_and_what_to_do(check_mode, predicted):
+    client = lambda_client()
+    task = checks(
+        sqs=queue(missing=True),
+        s3=FakeService(head_bucket=lambda Bucket: {}),
+        iam=simulator(denied=[("s3:PutObject", f"{BUCKET}/*"), ("s3:ListBucket", BUCKET)]),
+    )
+    params = dict.fromkeys(CONFIG_OPTIONS)
+    params.update(
+        function_name="my-function",
+        qualifier="1",
+        state="present",
+        destination_retry_timeout=0,
+        destination_config={"on_success": {"destination": QUEUE}, "on_failure": {"destination": BUCKET}},
+    )
+    (outcome,) = converge(client, build_requests([(None, params)], params, REGION), check_mode=check_mode, checks=task)
+    assert outcome.error.message == (
+        f"AWS would refuse the config of function my-function (qualifier 1): the destination {QUEUE} cannot receive "
+        "records: AWS answered AWS.SimpleQueueService.NonExistentQueue: it does not exist; the execution role "
+        f"{ROLE} is not allowed s3:PutObject on {BUCKET}/*, s3:ListBucket on {BUCKET}. {predicted} from reads of "
+        "the destinations and an IAM policy simulation of the execution role, which cannot see the destination's "
+        "resource policy or a KMS key policy; nothing was written. Create the destination or allow the role those "
+        "actions (grant_destination_permissions: true writes that policy), or, when a resource policy allows the "
+        "delivery, set validate_destinations: false"
+    )
+    assert client.writes == []
