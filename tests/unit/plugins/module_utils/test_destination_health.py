@@ -25,6 +25,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import add_metrics
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import destination_health
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import metric_dimensions
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import metric_queries
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import metrics_window
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_health import read_sums
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
@@ -63,6 +64,38 @@ def test_metric_dimensions(qualifier, expected):
 
 def test_metrics_window_ends_on_the_last_whole_minute():
     assert metrics_window(3, NOW) == (END - 3 * HOUR, END)
+
+
+def test_metric_queries_ask_one_sum_over_the_window_per_metric():
+    dimensions = metric_dimensions("f", "1")
+    assert metric_queries([item("f", "1")], 3) == [
+        {
+            "Id": f"c0_{metric}",
+            "MetricStat": {
+                "Metric": {"Namespace": "AWS/Lambda", "MetricName": metric, "Dimensions": dimensions},
+                "Period": 3 * 3600,
+                "Stat": "Sum",
+            },
+            "ReturnData": True,
+        }
+        for metric in (DROPPED, FAILURES)
+    ]
+
+
+def test_add_metrics_ends_the_window_now_in_utc():
+    cloudwatch = FakeCloudWatch()
+    add_metrics(cloudwatch, [item("f", "$LATEST")], 2)
+    (call,) = cloudwatch.calls
+    assert call.params["EndTime"].tzinfo is datetime.timezone.utc
+    assert call.params["EndTime"] - call.params["StartTime"] == 2 * HOUR
+
+
+def test_read_sums_of_pages_without_results_or_values():
+    """CloudWatch may leave an empty list out: a page without results, a result without values (no data)."""
+    pages = iter([{"NextToken": "1"}, {"MetricDataResults": [{"Id": "q", "StatusCode": "Complete"}]}])
+    assert read_sums(FakeService(get_metric_data=lambda **params: next(pages)), [{"Id": "q"}], END - HOUR, END) == {
+        "q": 0
+    }
 
 
 def test_add_metrics_sums_each_configs_own_series_over_the_window():
@@ -149,8 +182,15 @@ def test_add_metrics_without_configs_makes_no_call():
 @pytest.mark.parametrize(
     "error, advice",
     [
-        (client_error("AccessDenied", {"Message": "not authorized"}, "GetMetricData", 403), "cloudwatch:GetMetricData"),
-        (client_error("Throttling", {"Message": "Rate exceeded"}, "GetMetricData", 400), "all 10 attempts"),
+        (
+            client_error("AccessDenied", {"Message": "not authorized"}, "GetMetricData", 403),
+            "The task needs cloudwatch:GetMetricData; grant it, or leave metrics_hours out to audit without metrics",
+        ),
+        (
+            client_error("Throttling", {"Message": "Rate exceeded"}, "GetMetricData", 400),
+            "AWS answered Throttling to all 10 attempts, retried with back-off: AWS kept throttling the requests or "
+            "failing on its side. Run the task again later",
+        ),
     ],
 )
 def test_add_metrics_errors_say_what_to_do(error, advice):
@@ -158,10 +198,9 @@ def test_add_metrics_errors_say_what_to_do(error, advice):
     cloudwatch.failures.append(error)
     with pytest.raises(EventInvokeConfigError) as raised:
         add_metrics(cloudwatch, [item("f", "$LATEST")], 3, NOW)
-    assert raised.value.message.startswith(
-        "Failed to read the CloudWatch metrics AsyncEventsDropped and DestinationDeliveryFailures"
+    assert raised.value.message == (
+        f"Failed to read the CloudWatch metrics AsyncEventsDropped and DestinationDeliveryFailures (GetMetricData). {advice}"
     )
-    assert advice in raised.value.message
     assert raised.value.exception is error
 
 
@@ -169,6 +208,9 @@ def test_add_metrics_errors_say_what_to_do(error, advice):
 
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders"
 FIFO_QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders.fifo"
+SEALED_QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:sealed"
+KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/sealed"
+FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:other-function"
 TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts"
 TARGET = parse_function_name("my-function")
 
@@ -202,7 +244,11 @@ def cannot_simulate():
 
 def checks(iam=None, queues=None):
     clients = {
-        "sqs": sqs(queues if queues is not None else {"orders": {}, "orders.fifo": {"FifoQueue": "true"}}),
+        "sqs": sqs(
+            queues
+            if queues is not None
+            else {"orders": {}, "orders.fifo": {"FifoQueue": "true"}, "sealed": {"KmsMasterKeyId": KEY}}
+        ),
         "iam": iam or simulator(),
     }
     return DestinationChecks(lambda service, region: clients[service]), clients
@@ -216,28 +262,47 @@ def lambda_client(functions=("my-function",)):
     "arn, iam, functions, state, reason",
     [
         (QUEUE, None, ("my-function",), OK, None),
-        (f"arn:aws:sqs:{REGION}:{ACCOUNT}:gone", None, ("my-function",), MISSING, "does not exist"),
-        (FIFO_QUEUE, None, ("my-function",), FIFO, "never delivers to a FIFO queue"),
-        (f"arn:aws:sqs:{REGION}:{ACCOUNT}:secret", None, ("my-function",), UNKNOWN, "could not be read"),
+        (FUNCTION, None, ("my-function", "other-function"), OK, None),
         (
-            QUEUE,
-            simulator(denied={("sqs:SendMessage", QUEUE)}),
+            f"arn:aws:sqs:{REGION}:{ACCOUNT}:gone",
+            None,
+            ("my-function",),
+            MISSING,
+            "AWS answered AWS.SimpleQueueService.NonExistentQueue: it does not exist",
+        ),
+        (FIFO_QUEUE, None, ("my-function",), FIFO, "it is FIFO, and Lambda never delivers to a FIFO queue or topic"),
+        (
+            f"arn:aws:sqs:{REGION}:{ACCOUNT}:secret",
+            None,
+            ("my-function",),
+            UNKNOWN,
+            "it could not be read (AccessDenied): the caller may not read it, or it is in another account; "
+            "it may still exist",
+        ),
+        (
+            SEALED_QUEUE,
+            simulator(denied={("sqs:SendMessage", SEALED_QUEUE), ("kms:Decrypt", KEY)}),
             ("my-function",),
             NOT_ALLOWED,
-            f"execution role {ROLE} is not allowed sqs:SendMessage on {QUEUE}: allow it",
+            f"IAM's policy simulation predicts that the execution role {ROLE} is not allowed sqs:SendMessage on "
+            f"{SEALED_QUEUE}; kms:Decrypt on {KEY}: allow it in the role's policy (the simulation does not see "
+            "resource or key policies)",
         ),
-        (QUEUE, cannot_simulate(), ("my-function",), UNKNOWN, f"whether the execution role {ROLE} may deliver"),
+        (
+            QUEUE,
+            cannot_simulate(),
+            ("my-function",),
+            UNKNOWN,
+            f"the destination exists, but IAM could not simulate whether the execution role {ROLE} may deliver to "
+            "it (the task needs iam:SimulatePrincipalPolicy)",
+        ),
         (QUEUE, None, (), UNKNOWN, "the execution role of function my-function could not be read"),
     ],
 )
 def test_destination_health_states(arn, iam, functions, state, reason):
     task_checks, _clients = checks(iam)
     health = destination_health(task_checks, lambda_client(functions), TARGET, arn)
-    assert (health["destination"], health["state"]) == (arn, state)
-    if reason is None:
-        assert health["reason"] is None
-    else:
-        assert reason in health["reason"]
+    assert health == {"destination": arn, "state": state, "reason": reason}
 
 
 def test_add_destination_health_reads_each_destination_and_role_once():
@@ -262,5 +327,5 @@ def test_add_destination_health_reads_each_destination_and_role_once():
         {"on_success": None, "on_failure": None},
     ]
     assert clients["sqs"].operations() == ["get_queue_url", "get_queue_attributes"] * 2  # orders, orders.fifo
-    assert clients["iam"].operations() == ["simulate_principal_policy"]  # the FIFO queue is not simulated
+    assert [call.params["PolicySourceArn"] for call in clients["iam"].calls] == [ROLE]  # the FIFO queue is not
     assert function.operations() == ["GetFunctionConfiguration"]
