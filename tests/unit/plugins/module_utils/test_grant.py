@@ -1,12 +1,12 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-import re
 
 import lambda_fakes
 import pytest
 from lambda_fakes import FakeIAM
 from lambda_fakes import access_denied
+from lambda_fakes import client_error
 from lambda_fakes import no_such_entity
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import grant
@@ -14,6 +14,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge imp
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationChecks
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
 
@@ -85,14 +86,20 @@ def test_no_destination_no_policy(destinations):
 
 
 def test_statements_are_sorted_and_named_after_their_resource():
-    """The order of the destinations does not matter, and names differing only by '-' or '_' get distinct Sids."""
-    queues = [f"arn:aws:sqs:{REGION}:{ACCOUNT}:my-queue", f"arn:aws:sqs:{REGION}:{ACCOUNT}:my_queue"]
-    destinations = [(queues[0], None), (queues[1], None), (BUCKET, None)]
+    """The order of the destinations does not matter, and names differing only by '-' or '_' get distinct Sids:
+    the service and the resource in words, then a hash of the resource."""
+    queues = [f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}" for name in ("my-queue", "my_queue", "Orders-DLQ")]
+    destinations = [(queue, None) for queue in queues] + [(BUCKET, None), (FUNCTION, None)]
     document = grant.policy_document(destinations)
     assert grant.policy_document(reversed(destinations)) == document
-    sids = [statement["Sid"] for statement in document["Statement"]]
-    assert sids == sorted(set(sids)) and len(sids) == 4
-    assert all(re.fullmatch(r"(SqsMyQueue|S3FailedEvents)[0-9a-f]{8}", sid) for sid in sids), sids
+    assert [statement["Sid"] for statement in document["Statement"]] == [
+        "LambdaFunctionOtherFunctionLiveb29b3dd6",
+        "S3FailedEvents38f2660b",
+        "S3FailedEventsbf968cf1",
+        "SqsMyQueue08572c15",
+        "SqsMyQueue811d0ff4",
+        "SqsOrdersDLQ40614487",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -175,23 +182,28 @@ def test_a_policy_deleted_meanwhile_is_gone_as_wanted():
     assert grant.ensure_policy(iam, ROLE, NAME, None, False) == (True, OLD, None)
 
 
+@pytest.mark.parametrize("denied", [True, False])
 @pytest.mark.parametrize(
-    "stored, document, operation, action",
+    "stored, document, operation, verb",
     [
-        (None, DOCUMENT, "GetRolePolicy", "iam:GetRolePolicy"),
-        (None, DOCUMENT, "PutRolePolicy", "iam:PutRolePolicy"),
-        (OLD, None, "DeleteRolePolicy", "iam:DeleteRolePolicy"),
+        (None, DOCUMENT, "GetRolePolicy", "read"),
+        (None, DOCUMENT, "PutRolePolicy", "write"),
+        (OLD, None, "DeleteRolePolicy", "delete"),
     ],
 )
-def test_access_denied_names_the_missing_permission(stored, document, operation, action):
+def test_a_failed_policy_call_says_what_to_do(stored, document, operation, verb, denied):
+    """Access denied names the missing permission; another error is AWS's to explain (the module adds it)."""
     iam = FakeIAM({ROLE_NAME: {NAME: stored} if stored else {}})
-    iam.failures[operation] = [access_denied(operation, action)]
+    error = access_denied(operation, f"iam:{operation}") if denied else client_error("InvalidInput", {}, operation)
+    iam.failures[operation] = [error]
     with pytest.raises(EventInvokeConfigError) as raised:
         grant.ensure_policy(iam, ROLE, NAME, document, False)
-    message = str(raised.value.message)
-    assert f"of role {ROLE}" in message
-    assert f"needs {action} on {ROLE}" in message
-    assert "or set grant_destination_permissions: false" in message
+    advice = (
+        f". The identity that runs Ansible needs iam:{operation} on {ROLE}: allow it, or set "
+        "grant_destination_permissions: false and give the role the delivery permissions yourself"
+    )
+    assert raised.value.message == f"Failed to {verb} the policy {NAME} of role {ROLE}{advice if denied else ''}"
+    assert raised.value.exception is error
 
 
 def test_a_missing_role_is_named():
@@ -212,7 +224,7 @@ def task(iam, configs):
     functions["my-function"].update(configs)
     clients = {
         "iam": iam,
-        "sns": lambda_fakes.FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {}}),
+        "sns": lambda_fakes.FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {"KmsMasterKeyId": KEY}}),
         "events": lambda_fakes.FakeService(describe_event_bus=lambda Name: {"Arn": Name}),
     }
     return lambda_fakes.FakeLambda(functions), grant.Grant(DestinationChecks(lambda service, region: clients[service]))
@@ -244,7 +256,7 @@ def test_the_grant_allows_every_qualifier_s_destinations_before_the_write(check_
         grant=granting,
     )
 
-    expected = grant.policy_document([(TOPIC, None), (BUS, None)])
+    expected = grant.policy_document([(TOPIC, KEY), (BUS, None)])
     assert outcome.error is None
     assert client.operations()[0] == "ListFunctionEventInvokeConfigs"  # every qualifier's destinations
     assert granting.policies == [
@@ -262,7 +274,45 @@ def test_the_grant_removes_the_policy_with_the_last_destination():
 
     assert (outcome.error, outcome.changed) == (None, True)
     assert iam.role_policies[FN_ROLE_NAME] == {}
-    assert [policy["after"] for policy in granting.policies] == [None]
+    assert [(policy["before"], policy["after"]) for policy in granting.policies] == [
+        (grant.policy_document([(TOPIC, None)]), None)
+    ]
+
+
+def test_the_grant_keeps_a_destination_the_task_leaves_and_the_preflight_leaves_it_the_role():
+    """Retries set on $LATEST keep its topic, whose key the policy grants too; with the grant on, the preflight
+    judges the destinations only (no simulation: the role's permissions are the grant's to give)."""
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
+    client, granting = task(iam, {"$LATEST": ON_FAILURE_TOPIC})
+    top = dict(dict.fromkeys(CONFIG_OPTIONS), state="present", destination_retry_timeout=0)
+    items = [
+        {"function_name": "my-function", "maximum_retry_attempts": 1},
+        {"function_name": "my-function", "qualifier": "1", "destination_config": {"on_success": {"destination": BUS}}},
+    ]
+    labelled = [(f"configs[{index}]", dict(dict.fromkeys(CONFIG_OPTIONS), **item)) for index, item in enumerate(items)]
+
+    outcomes = converge(client, build_requests(labelled, top, REGION), checks=granting.checks, grant=granting)
+
+    assert [(outcome.error, outcome.changed) for outcome in outcomes] == [(None, True), (None, True)]
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(TOPIC, KEY), (BUS, None)])}
+    assert [call.operation for call in iam.calls] == ["GetRolePolicy", "PutRolePolicy"]
+
+
+def test_the_grant_needs_the_function_configuration():
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
+    client, granting = task(iam, {})
+    client.failures["GetFunctionConfiguration"] = [
+        access_denied("GetFunctionConfiguration", "lambda:GetFunctionConfiguration")
+    ]
+    with pytest.raises(InvalidOptionError) as raised:
+        granting.ensure(client, parse_function_name("my-function"), [TOPIC], False)
+    assert (str(raised.value), raised.value.option) == (
+        "Cannot grant destination permissions: the configuration of function my-function could not be read "
+        "(lambda:GetFunctionConfiguration) to find its execution role. Allow that read, or set "
+        "grant_destination_permissions: false.",
+        "grant_destination_permissions",
+    )
+    assert iam.calls == []
 
 
 def test_a_refused_role_writes_nothing_of_the_function():

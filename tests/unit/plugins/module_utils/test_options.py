@@ -487,3 +487,15 @@ def test_info_argument_spec():
     )
     _params, errors = validated(info_argument_spec(), {"workers": "x", "max_requests_per_second": "y"})
     assert len(errors) == 2
+
+
+@pytest.mark.parametrize(
+    "spec, given, expected",
+    [
+        (module_argument_spec, {"validate_destinations": "yes", "grant_destination_permissions": "no"}, [True, False]),
+        (info_argument_spec, {"destination_health": "yes", "metrics_hours": "24"}, [True, 24]),
+    ],
+)
+def test_the_destination_options_convert_their_type(spec, given, expected):
+    params, errors = validated(spec(), dict(given, name="f"))
+    assert (errors, [params[option] for option in given]) == ([], expected)
