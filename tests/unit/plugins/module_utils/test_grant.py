@@ -283,7 +283,7 @@ def test_the_grant_keeps_a_destination_the_task_leaves_and_the_preflight_leaves_
     """Retries set on $LATEST keep its topic, whose key the policy grants too; with the grant on, the preflight
     judges the destinations only (no simulation: the role's permissions are the grant's to give)."""
     iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
-    client, granting = task(iam, {"$LATEST": ON_FAILURE_TOPIC})
+    client, granting = task(iam, {"$LATEST": dict(ON_FAILURE_TOPIC)})  # the Update changes the fake's dict
     top = dict(dict.fromkeys(CONFIG_OPTIONS), state="present", destination_retry_timeout=0)
     items = [
         {"function_name": "my-function", "maximum_retry_attempts": 1},
