@@ -209,7 +209,11 @@ def test_a_failed_policy_call_says_what_to_do(stored, document, operation, verb,
 def test_a_missing_role_is_named():
     with pytest.raises(EventInvokeConfigError) as raised:
         grant.ensure_policy(FakeIAM({}), ROLE, NAME, DOCUMENT, False)
-    assert raised.value.message.startswith(f"Failed to write the policy {NAME} of role {ROLE}. The role does not exist")
+    assert raised.value.message == (
+        f"Failed to write the policy {NAME} of role {ROLE}. The role does not exist: give the function an existing "
+        "execution role, or set grant_destination_permissions: false"
+    )
+    assert raised.value.exception.response["Error"]["Code"] == "NoSuchEntity"
 
 
 # --- the grant in a task: converge(grant=Grant(checks)) -------------------------------------------------------------
