@@ -12,7 +12,6 @@ from lambda_fakes import FN_ARN
 from lambda_fakes import NO_DESTINATIONS
 from lambda_fakes import QUEUE
 from lambda_fakes import REGION
-from lambda_fakes import ROLE
 from lambda_fakes import TOPIC
 from lambda_fakes import FakeLambda
 from lambda_fakes import FakeService
@@ -32,7 +31,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge imp
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationChecks
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import PredictedRefusalError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
@@ -129,20 +127,6 @@ def preflight(denied=()):
     topic = FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {}})
     clients = {"sns": topic, "iam": simulator(denied)}
     return DestinationChecks(lambda service, region: clients[service])
-
-
-@pytest.mark.parametrize("check_mode", [True, False])
-def test_a_predicted_refusal_fails_the_config_unwritten(check_mode):
-    client = FakeLambda(aws(LATEST=dict(CURRENT)))
-    request = single(destination_config=destinations(on_failure=TOPIC))
-    (outcome,) = converge(client, request, check_mode=check_mode, checks=preflight([("sns:Publish", TOPIC)]))
-    assert isinstance(outcome.error, PredictedRefusalError)
-    assert outcome.error.message.startswith(
-        "AWS would refuse the config of function my-function (qualifier $LATEST): "
-        f"the execution role {ROLE} is not allowed sns:Publish on {TOPIC}. "
-        + ("Check mode predicts this" if check_mode else "Predicted")
-    )
-    assert (outcome.changed, client.writes) == (False, [])
 
 
 def test_the_preflight_reads_only_the_destinations_a_write_sends():
