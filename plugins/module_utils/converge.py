@@ -142,7 +142,9 @@ def _converge_one(client, outcome, current_config, known_arn, *, missing, task):
         return
     function_arn = (current_config or {}).get("FunctionArn")
     if function_arn is None and task.check_mode:
-        function_arn = lambda_api.function_arn(client, request.target)
+        function_arn, configuration = lambda_api.function_arn(client, request.target)
+        if task.checks is not None:
+            task.checks.remember(request.target, configuration)
     _refuse_self_destinations(request, function_arn or known_arn)
     if task.checks is not None:
         _preflight(client, request, plan, task)

@@ -143,13 +143,19 @@ class DestinationChecks:
     # --- the execution role ----------------------------------------------------------------------------------
 
     def function_configuration(self, lambda_client, target):
-        """GetFunctionConfiguration's answer for the function of ``target`` ($LATEST), None when it cannot be read.
+        """GetFunctionConfiguration's answer for the function of ``target``, None when it cannot be read.
 
-        One read per function per task: every qualifier is judged by the execution role the function has now (a
-        version published with another role keeps that one; the prediction then speaks of the current role).
+        One answer per function per task: every qualifier is judged by one execution role, that of the first
+        answer the task has for the function (check mode reads the function, version or alias of each new
+        config; remember() keeps that answer), else $LATEST's, read here. A version published with another
+        role keeps that one; the prediction then speaks of the role it read.
         """
         function = target._replace(qualifier=None)
         return self._roles.get(function.name, lambda: self._read_function(lambda_client, function))
+
+    def remember(self, target, configuration):
+        """Keep a GetFunctionConfiguration answer the task read anyway, so that its function needs no read here."""
+        self._roles.get(target.name, lambda: configuration)
 
     def execution_role(self, lambda_client, target):
         """The ARN of the function's execution role, or None when the function cannot be read."""

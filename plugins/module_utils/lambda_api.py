@@ -129,7 +129,8 @@ def missing_function_error(target, exception=None, predicted=False, whole=False)
 
 
 def function_arn(client, target):
-    """The qualified FunctionArn AWS would give a new config of ``target`` (check mode's prediction).
+    """The qualified FunctionArn AWS would give a new config of ``target`` (check mode's prediction), and
+    GetFunctionConfiguration's answer it comes from (the execution role, for the destination checks).
 
     Raises the error a real run would give when the function, version or alias does not exist.
     """
@@ -142,7 +143,7 @@ def function_arn(client, target):
         botocore.exceptions.BotoCoreError,
     ) as e:  # pylint: disable=duplicate-except
         raise call_error(f"check that {target.describe()} exists", e) from e
-    return f"{unqualified_arn(function['FunctionArn'])}:{target.key_qualifier}"
+    return f"{unqualified_arn(function['FunctionArn'])}:{target.key_qualifier}", function
 
 
 def _is_destination_rejection(exception):

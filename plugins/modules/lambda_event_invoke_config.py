@@ -191,7 +191,7 @@ options:
       - One statement per resource, as SAM writes them, with the delivery action on the queue, topic, function
         or event bus; V(s3:PutObject) on C(bucket/*) and V(s3:ListBucket) on the bucket; V(kms:GenerateDataKey) and
         V(kms:Decrypt) on the customer-managed key of an encrypted queue or topic.
-      - The role is that of the function (its V($LATEST) configuration). A role of another account and a
+      - The role is that of the function, read once (C(GetFunctionConfiguration)). A role of another account and a
         service-linked role are refused. IAM changes take a while to reach Lambda, so the writes that follow
         retry a rejected destination for O(destination_retry_timeout) seconds.
       - Check mode and diff mode show the policy change; RV(role_policies) lists each policy.

@@ -378,3 +378,30 @@ def test_the_preflight_refuses_with_every_reason_and_what_to_do(check_mode, pred
         "delivery, set validate_destinations: false"
     )
     assert client.writes == []
+
+
+def test_check_mode_s_own_read_of_a_new_config_s_function_gives_the_role():
+    client = lambda_client()
+    task = checks(sqs=queue(), iam=simulator())
+    top = dict.fromkeys(CONFIG_OPTIONS, None)
+    top.update(state="present", destination_retry_timeout=0)
+    items = [
+        (
+            "configs[0]",
+            dict(
+                top,
+                function_name="my-function",
+                qualifier="1",
+                destination_config={"on_success": {"destination": QUEUE}},
+            ),
+        ),
+        (
+            "configs[1]",
+            dict(top, function_name="my-function", destination_config={"on_failure": {"destination": QUEUE}}),
+        ),
+    ]
+    outcomes = converge(client, build_requests(items, top, REGION), check_mode=True, checks=task)
+    assert [(outcome.error, outcome.changed) for outcome in outcomes] == [(None, True), (None, True)]
+    # One read per new config, which check mode makes anyway; the preflight adds none for the role.
+    assert client.operations().count("GetFunctionConfiguration") == 2
+    assert [call.params["PolicySourceArn"] for call in task.client("iam").client.calls] == [ROLE]

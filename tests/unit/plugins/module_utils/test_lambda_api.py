@@ -162,7 +162,8 @@ def test_get_config_failure(error):
 )
 def test_function_arn_is_the_qualified_arn_of_a_new_config(target, returned, predicted, api_params):
     client = scripted(get_function_configuration=[{"FunctionArn": returned, "FunctionName": "my-function"}])
-    assert lambda_api.function_arn(client, target) == predicted
+    answer = {"FunctionArn": returned, "FunctionName": "my-function"}
+    assert lambda_api.function_arn(client, target) == (predicted, answer)
     assert client.calls == [("GetFunctionConfiguration", True, api_params)]
 
 
