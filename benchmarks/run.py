@@ -781,6 +781,7 @@ def measure_scale(runner, resources, functions, configs):
         ("serial, unpaced (the audit before workers and pacing)", {"workers": 1, "max_requests_per_second": 0}),
         ("default (4 workers, 10 requests/s)", {}),
         ("limit lifted (4 workers)", {"max_requests_per_second": 0}),
+        ("limit lifted, 8 workers", {"max_requests_per_second": 0, "workers": 8}),
     ):
         wall, code, _result, calls = ad_hoc(runner, "lambda_event_invoke_config_info", arguments)
         rows.append(scale_row(f"audit of {functions} functions, {label}", wall, code, lambda_calls(calls)))
