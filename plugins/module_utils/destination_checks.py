@@ -86,7 +86,7 @@ class DestinationChecks:
         self._client_for = client_for
         self._clients = _Once()
         self._destinations = _Once()
-        self._roles = _Once()
+        self._functions = _Once()
         self._simulations = _Once()
 
     def client(self, service, region=None):
@@ -122,11 +122,10 @@ class DestinationChecks:
         if service == "sqs":
             sqs = self.client("sqs", region)
             url = sqs.get_queue_url(aws_retry=True, QueueName=parsed.resource, QueueOwnerAWSAccountId=parsed.account)
-            attributes = sqs.get_queue_attributes(
+            answer = sqs.get_queue_attributes(
                 aws_retry=True, QueueUrl=url["QueueUrl"], AttributeNames=["FifoQueue", "KmsMasterKeyId"]
-            ).get(
-                "Attributes", {}
-            )  # absent when the queue has none of the attributes asked for
+            )
+            attributes = answer.get("Attributes", {})  # absent when the queue has none of the attributes asked for
             return _kms_key_arn(attributes.get("KmsMasterKeyId"), parsed), attributes.get("FifoQueue") == "true"
         if service == "sns":
             answer = self.client("sns", region).get_topic_attributes(aws_retry=True, TopicArn=parsed.arn)
@@ -151,11 +150,11 @@ class DestinationChecks:
         role keeps that one; the prediction then speaks of the role it read.
         """
         function = target._replace(qualifier=None)
-        return self._roles.get(function.name, lambda: self._read_function(lambda_client, function))
+        return self._functions.get(function.name, lambda: self._read_function(lambda_client, function))
 
     def remember(self, target, configuration):
         """Keep a GetFunctionConfiguration answer the task read anyway, so that its function needs no read here."""
-        self._roles.get(target.name, lambda: configuration)
+        self._functions.get(target.name, lambda: configuration)
 
     def execution_role(self, lambda_client, target):
         """The ARN of the function's execution role, or None when the function cannot be read."""

@@ -25,6 +25,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import delivery_permissions
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import parse_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import FULL_ARN_RE
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import ACCESS_DENIED_CODES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import call_error
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
@@ -238,7 +239,7 @@ class Grant:
                 option=OPTION,
             )
         role = function.get("Role")
-        refuse_role(role, function["FunctionArn"].split(":")[4])
+        refuse_role(role, FULL_ARN_RE.match(function["FunctionArn"]).group("account"))
         document = policy_document([(arn, self._kms_key(arn)) for arn in arns])
         name = policy_name(target.name)
         changed, before, after = ensure_policy(self.checks.client("iam"), role, name, document, check_mode)

@@ -522,22 +522,24 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.results impo
 
 def granted(grant):
     """The role_policies result and the diffs of the changed policies of a task with the grant on."""
-    policies = sorted(grant.policies, key=lambda policy: policy["function_name"])
-    diffs = [
-        dict(
-            before=policy["before"] or {},
-            after=policy["after"] or {},
-            before_header=f"inline policy {policy['policy_name']} of role {policy['role_arn']}",
-            after_header=f"inline policy {policy['policy_name']} of role {policy['role_arn']}",
+    results, diffs = [], []
+    for policy in sorted(grant.policies, key=lambda policy: policy["function_name"]):
+        results.append(
+            dict(
+                {key: policy[key] for key in ("function_name", "role_arn", "policy_name", "changed")},
+                policy=policy["after"],
+            )
         )
-        for policy in policies
-        if policy["changed"]
-    ]
-    results = [
-        {key: policy[key] for key in ("function_name", "role_arn", "policy_name", "changed")}
-        | dict(policy=policy["after"])
-        for policy in policies
-    ]
+        if policy["changed"]:
+            header = f"inline policy {policy['policy_name']} of role {policy['role_arn']}"
+            diffs.append(
+                dict(
+                    before=policy["before"] or {},
+                    after=policy["after"] or {},
+                    before_header=header,
+                    after_header=header,
+                )
+            )
     return results, diffs
 
 
