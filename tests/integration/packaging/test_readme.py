@@ -2,12 +2,16 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """README.md as a new user follows it: its order, its links from the installed tarball, its commands."""
 
+import json
 import os
 import re
 import shutil
 import tarfile
 
 import pytest
+
+from tests.emulator.harness import ACCESS_KEY
+from tests.emulator.harness import SECRET_KEY
 
 SECTIONS = [
     "Included content",
@@ -29,6 +33,10 @@ def readme(tools):
 
 def bash_blocks(tools):
     return re.findall(r"```bash\n(.*?)```", readme(tools), re.DOTALL)
+
+
+def yaml_blocks(tools):
+    return re.findall(r"```yaml\n(.*?)```", readme(tools), re.DOTALL)
 
 
 def test_sections_go_from_what_it_is_to_development(tools):
@@ -59,9 +67,55 @@ def test_make_commands_are_makefile_targets(tools):
         assert completed.returncode == 0, tools.output_of(completed)
 
 
+def test_make_demo_runs_as_written(tools):
+    """The README's first command: the demo checks its own results (scripts/run_demo.py) and exits 1 otherwise."""
+    env = {key: value for key, value in tools.bare_env().items() if not key.startswith("MAKE")}
+    completed = tools.run([shutil.which("make"), "demo"], env=env)
+    assert completed.returncode == 0, tools.output_of(completed)
+    assert completed.stdout.rstrip().endswith("Demo complete."), tools.output_of(completed)
+
+
+def shims(tmp_path, **scripts):
+    """A directory of shell scripts that go first on PATH, by command name."""
+    directory = tmp_path / "shims"
+    directory.mkdir()
+    for name, body in scripts.items():
+        (directory / name).write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+        (directory / name).chmod(0o755)
+    return str(directory)
+
+
+def run_block(tools, block, cwd, shim_dir, **env):
+    """One README block, line by line in bash -e, with the shims first on PATH."""
+    env = tools.bare_env(**env)
+    env["PATH"] = f"{shim_dir}{os.pathsep}{env['PATH']}"
+    completed = tools.run([shutil.which("bash"), "-e", "-x", "-c", block], cwd=str(cwd), env=env)
+    assert completed.returncode == 0, tools.output_of(completed)
+    # pip is a shim that resolves the same arguments against what is installed (--dry-run --no-index): boto3 and
+    # botocore must be among them, already there.
+    assert "Would install" not in completed.stdout, tools.output_of(completed)
+    assert re.search(r"Requirement already satisfied: boto3>=", completed.stdout), tools.output_of(completed)
+    return completed
+
+
+def pip_shim(tools):
+    return f'exec "{tools.BIN}/python" -m pip "$@" --dry-run --no-index'
+
+
+def test_install_with_galaxy_runs_as_written(tools, tmp_path, collection_tarball):
+    """The Galaxy block with a new HOME: ansible-galaxy is a shim that installs the built tarball where Galaxy's
+    would go (amazon.aws from site-packages, as Galaxy is out of reach), so the pip line finds requirements.txt."""
+    (block,) = [block for block in bash_blocks(tools) if "collection install serverless.aws_lambda" in block]
+    galaxy = f'[ "$3" = serverless.aws_lambda ] && exec "{tools.BIN}/ansible-galaxy" "$1" "$2" --no-deps "{collection_tarball}"'
+    home = tmp_path / "home"
+    home.mkdir()
+    run_block(tools, block, home, shims(tmp_path, pip=pip_shim(tools), **{"ansible-galaxy": galaxy}), HOME=str(home))
+    installed = home / ".ansible" / "collections" / "ansible_collections" / "serverless" / "aws_lambda"
+    assert (installed / "MANIFEST.json").is_file()
+
+
 def test_install_without_galaxy_runs_as_written(tools, tmp_path):
-    """The no-Galaxy block, line by line in bash, in a copy of the repository. pip is a shim that resolves the
-    same arguments against what is installed (--dry-run --no-index): boto3 and botocore must be among them."""
+    """The no-Galaxy block in a copy of the repository."""
     (block,) = [block for block in bash_blocks(tools) if "collection build --output-path dist/" in block]
     assert "-r requirements.txt" in block
     clone = tmp_path / "clone"
@@ -71,18 +125,10 @@ def test_install_without_galaxy_runs_as_written(tools, tmp_path):
         symlinks=True,
         ignore=shutil.ignore_patterns(".git", ".venv*", ".build", "__pycache__", "*.tar.gz", "dist"),
     )
-    shims = tmp_path / "shims"
-    shims.mkdir()
-    pip = shims / "pip"
-    pip.write_text(f'#!/bin/sh\nexec "{tools.BIN}/python" -m pip "$@" --dry-run --no-index\n', encoding="utf-8")
-    pip.chmod(0o755)
     collections = tmp_path / "collections"
-    env = tools.bare_env(ANSIBLE_COLLECTIONS_PATH=str(collections))
-    env["PATH"] = f"{shims}{os.pathsep}{env['PATH']}"
-    completed = tools.run([shutil.which("bash"), "-e", "-x", "-c", block], cwd=str(clone), env=env)
-    assert completed.returncode == 0, tools.output_of(completed)
-    assert "Would install" not in completed.stdout, tools.output_of(completed)
-    assert re.search(r"Requirement already satisfied: boto3>=", completed.stdout), tools.output_of(completed)
+    completed = run_block(
+        tools, block, clone, shims(tmp_path, pip=pip_shim(tools)), ANSIBLE_COLLECTIONS_PATH=str(collections)
+    )
     assert re.search(r"serverless\.aws_lambda\s+0\.1\.0", completed.stdout), tools.output_of(completed)
     assert (collections / "ansible_collections" / "serverless" / "aws_lambda" / "MANIFEST.json").is_file()
 
@@ -91,3 +137,61 @@ def test_install_without_galaxy_runs_as_written(tools, tmp_path):
 def test_files_the_commands_name_exist(tools, path):
     assert any(path in block for block in bash_blocks(tools)), path
     assert os.path.isfile(os.path.join(tools.ROOT, path))
+
+
+def quick_start_playbook(tools):
+    """The quick start's play with the fleet task and the audit's tasks after its own, as the README adds them."""
+    (play,) = [block for block in yaml_blocks(tools) if block.startswith("- name:")]
+    tasks = [block for block in yaml_blocks(tools) if block.startswith("    - name:")]
+    assert len(tasks) == 2, tasks
+    return play + "".join(tasks)
+
+
+def test_quick_start_and_audit_run_as_written(tools, installed_collections, clean_emulator, tmp_path):
+    """The README's playbook text, unchanged, on the installed tarball against the emulator: only the endpoint
+    and the keys come from the environment (the region is the play's module_defaults). Run twice: the second
+    run changes nothing."""
+    clean_emulator.create_function("my-function", versions=1, aliases={"prod": "1"})
+    clean_emulator.create_function("orders", versions=1, aliases={"prod": "1"})
+    clean_emulator.create_function("billing", versions=1, aliases={"live": "1"})
+    queue = clean_emulator.client("sqs").create_queue(QueueName="my-function-failures")["QueueUrl"]
+    queue_arn = clean_emulator.client("sqs").get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
+    queue_arn = queue_arn["Attributes"]["QueueArn"]
+    playbook = tmp_path / "quick_start.yml"
+    playbook.write_text(quick_start_playbook(tools), encoding="utf-8")
+    env = tools.bare_env(
+        ANSIBLE_COLLECTIONS_PATH=str(installed_collections),
+        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
+        HOME=str(tmp_path),
+        AWS_URL=clean_emulator.url,
+        AWS_ACCESS_KEY_ID=ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+    )
+    runs = []
+    for _ in range(2):
+        completed = tools.run(["ansible-playbook", str(playbook)], env=env, cwd=str(tmp_path))
+        assert completed.returncode == 0, tools.output_of(completed)
+        runs.append(json.loads(completed.stdout))
+    assert [run["stats"]["localhost"]["changed"] for run in runs] == [2, 0]
+
+    lambda_client = clean_emulator.client("lambda")
+    prod = lambda_client.get_function_event_invoke_config(FunctionName="my-function", Qualifier="prod")
+    assert (prod["MaximumRetryAttempts"], prod["MaximumEventAgeInSeconds"]) == (1, 3600)
+    assert prod["DestinationConfig"]["OnFailure"] == {"Destination": queue_arn}
+    fleet = {
+        config["FunctionArn"].split(":", 6)[6]: config
+        for name in ("orders", "billing")
+        for config in lambda_client.list_function_event_invoke_configs(FunctionName=name)["FunctionEventInvokeConfigs"]
+    }
+    assert {key: config["MaximumEventAgeInSeconds"] for key, config in fleet.items()} == {
+        "orders:$LATEST": 3600,
+        "orders:prod": 3600,
+        "billing:live": 3600,
+    }
+    assert fleet["orders:$LATEST"]["MaximumRetryAttempts"] == 0
+    assert fleet["billing:live"]["MaximumRetryAttempts"] == 2
+
+    # The audit's debug task names every config that sends failures nowhere: the fleet's three.
+    (debug,) = [task for task in runs[1]["plays"][0]["tasks"] if task["task"]["name"].startswith("List configs")]
+    unsent = debug["hosts"]["localhost"]["msg"]
+    assert sorted(arn.split(":", 6)[6] for arn in unsent) == ["billing:live", "orders:$LATEST", "orders:prod"]
