@@ -1,16 +1,20 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The demo playbook run as an AWX job template runs it: ansible_runner.run() on a private data directory.
+"""The AWX example's job playbook run as its two job templates run it: ansible_runner.run() on a private data
+directory laid out as AWX writes it.
 
-The private data directory is laid out as AWX writes it: project/ (the playbook, with the collection
-installed from its tarball into project/collections as a project sync does), inventory/hosts, env/envvars
-and env/extravars. env/envvars holds only what AWX's "Amazon Web Services" credential injects
-(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SECURITY_TOKEN when the credential has a token) plus the
-endpoint (AWS_URL) and region (AWS_REGION) a user sets for a non-AWS endpoint. The job types are "Check"
-(--check) and "Run".
+project/ holds examples/event_invoke_config_job.yml (the job templates' playbook), as a project sync leaves it;
+the collection is installed from its tarball in a directory on ANSIBLE_COLLECTIONS_PATH, where the example's
+execution environment has it; inventory/hosts is the example's host;
+env/envvars holds only what AWX's "Amazon Web Services" credential injects (AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY) plus the endpoint (AWS_URL) a user sets for a non-AWS endpoint, so the region must come
+from the playbook; env/extravars holds what examples/awx_job_templates.yml gives each job template: the drift
+template's extra variables, or the apply template's extra variables and its survey's answers (the defaults, as
+AWX sends them when nobody changes them). The drift job runs with --check --diff, the apply job with --diff.
 """
 
 import os
+import re
 import shutil
 
 import ansible_runner
@@ -21,8 +25,7 @@ from tests.emulator.harness import ACCESS_KEY
 from tests.emulator.harness import SECRET_KEY
 
 MODULE = "serverless.aws_lambda.lambda_event_invoke_config"
-CONFIGURED = 3  # the demo's one configs task configures $LATEST, version 1 and the alias live
-INVENTORY = '[local]\nlocalhost ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n'
+SETUP = "examples/awx_job_templates.yml"
 
 
 def write_yaml(path, data):
@@ -30,118 +33,139 @@ def write_yaml(path, data):
         yaml.safe_dump(data, stream)
 
 
-@pytest.fixture
-def demo_resources(tools, ansible_env, tmp_path):
-    """The demo's function, versions, alias and destinations (playbooks/demo_resources.yml)."""
-    # TMPDIR: the role builds its deployment package there; keep it apart from other test processes.
-    env = dict(ansible_env, TMPDIR=str(tmp_path))
-    completed = tools.run(["ansible-playbook", os.path.join(tools.ROOT, "playbooks", "demo_resources.yml")], env=env)
-    assert completed.returncode == 0, tools.output_of(completed)
+class UnsafeTolerantLoader(yaml.SafeLoader):
+    """Reads Ansible's !unsafe tag as a plain string."""
 
 
-@pytest.fixture
-def synced_project(tools, tmp_path, collection_tarball):
-    """The project as a project sync leaves it: the playbook, and the collection installed from its tarball."""
-    project = tmp_path / "project-sync"
-    project.mkdir()
-    shutil.copy2(os.path.join(tools.ROOT, "playbooks", "demo.yml"), project / "demo.yml")
+UnsafeTolerantLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+
+
+@pytest.fixture(scope="module")
+def example(tools):
+    with open(os.path.join(tools.ROOT, SETUP), encoding="utf-8") as stream:
+        (play,) = yaml.load(stream, Loader=UnsafeTolerantLoader)
+    desired = play["vars"]["awx_desired"]
+
+    def resolve(value):
+        """The example's "{{ awx_desired.x }}" references, as its setup playbook renders them for AWX."""
+        match = re.fullmatch(r"\{\{ awx_desired\.(\w+) \}\}", value) if isinstance(value, str) else None
+        return desired[match.group(1)] if match else value
+
+    templates = {
+        task["awx.awx.job_template"]["job_type"]: task["awx.awx.job_template"]
+        for task in play["tasks"]
+        if "awx.awx.job_template" in task
+    }
+    (host,) = [task["awx.awx.host"] for task in play["tasks"] if "awx.awx.host" in task]
+    drift, apply = templates["check"], templates["run"]
+    survey = apply["survey_spec"]["spec"]
+    return dict(
+        playbook=play["vars"]["awx_playbook"],
+        host=host["variables"],
+        desired=desired,
+        drift_vars={key: resolve(value) for key, value in drift["extra_vars"].items()},
+        apply_vars=dict(
+            {key: resolve(value) for key, value in apply["extra_vars"].items()},
+            **{question["variable"]: resolve(question["default"]) for question in survey},
+        ),
+        survey={question["variable"]: question for question in survey},
+    )
+
+
+@pytest.fixture(scope="module")
+def execution_environment_collections(tools, tmp_path_factory, collection_tarball):
+    """The collection installed from its tarball, as the execution environment image has it."""
+    path = tmp_path_factory.mktemp("ee") / "collections"
     installed = tools.run(
-        [
-            "ansible-galaxy",
-            "collection",
-            "install",
-            "--no-deps",
-            "-p",
-            str(project / "collections"),
-            str(collection_tarball),
-        ],
-        env=tools.bare_env(ANSIBLE_COLLECTIONS_PATH=str(project / "collections")),
+        ["ansible-galaxy", "collection", "install", "--no-deps", "-p", str(path), str(collection_tarball)],
+        env=tools.bare_env(ANSIBLE_COLLECTIONS_PATH=str(path)),
     )
     assert installed.returncode == 0, tools.output_of(installed)
-    return project
+    return str(path)
 
 
 @pytest.fixture
-def new_job(tmp_path, synced_project, emulator):
-    """Returns a function that writes a fresh private data directory for one job, as AWX does for each job."""
-
-    def write_private_data_dir(name):
-        pdd = tmp_path / name
-        shutil.copytree(synced_project, pdd / "project", symlinks=True)
-        (pdd / "inventory").mkdir()
-        (pdd / "inventory" / "hosts").write_text(INVENTORY, encoding="utf-8")
-        (pdd / "env").mkdir()
-        # The credential's injection (its access key has no STS token, so no AWS_SECURITY_TOKEN), then the
-        # endpoint and region.
-        envvars = {"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
-        envvars.update(AWS_URL=emulator.url, AWS_REGION="us-east-1")
-        write_yaml(pdd / "env" / "envvars", envvars)
-        write_yaml(pdd / "env" / "extravars", {"demo_state": "present", "demo_function": "demo-function"})
-        return pdd
-
-    return write_private_data_dir
-
-
-@pytest.fixture
-def awx_process_env(tools, monkeypatch):
-    """ansible_runner.run() passes os.environ on: keep only what a job's process would have besides envvars."""
+def job_process(monkeypatch, tools, execution_environment_collections):
+    """ansible_runner.run() passes os.environ on: keep only what a job's process has in the execution
+    environment besides envvars."""
     for key in list(os.environ):
         if key.startswith(("AWS_", "ANSIBLE_")):
             monkeypatch.delenv(key)
     monkeypatch.setenv("PATH", tools.BIN + os.pathsep + os.environ.get("PATH", ""))
+    monkeypatch.setenv("ANSIBLE_COLLECTIONS_PATH", execution_environment_collections)
 
 
-def run_job(pdd, check=False):
-    kwargs = dict(private_data_dir=str(pdd), playbook="demo.yml", quiet=True)
-    if check:
-        kwargs["cmdline"] = "--check"
-    runner = ansible_runner.run(**kwargs)
-    assert runner.status == "successful", runner.stdout.read()[-20000:]
-    assert runner.rc == 0
-    return runner
+@pytest.fixture
+def run_job(tmp_path, clean_emulator, example, tools, job_process):  # noqa: ARG001 - job_process sets os.environ
+    """Runs one job in a fresh private data directory, as AWX does for each job; returns the module's result."""
+    jobs = []
+
+    def run(extravars, cmdline):
+        pdd = tmp_path / f"job-{len(jobs)}"
+        (pdd / "project" / os.path.dirname(example["playbook"])).mkdir(parents=True)
+        shutil.copy2(os.path.join(tools.ROOT, example["playbook"]), pdd / "project" / example["playbook"])
+        (pdd / "inventory").mkdir()
+        host = " ".join(f"{key}='{value}'" for key, value in example["host"].items())
+        (pdd / "inventory" / "hosts").write_text(f"localhost {host}\n", encoding="utf-8")
+        (pdd / "env").mkdir()
+        envvars = {"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY, "AWS_URL": clean_emulator.url}
+        write_yaml(pdd / "env" / "envvars", envvars)
+        write_yaml(pdd / "env" / "extravars", extravars)
+        runner = ansible_runner.run(
+            private_data_dir=str(pdd), playbook=example["playbook"], cmdline=cmdline, quiet=True
+        )
+        jobs.append(runner)
+        assert runner.status == "successful", runner.stdout.read()[-20000:]
+        (result,) = [
+            event["event_data"]["res"]
+            for event in runner.events
+            if event["event"] == "runner_on_ok" and event["event_data"].get("resolved_action") == MODULE
+        ]
+        return result
+
+    return run
 
 
-def module_results(runner):
-    """event_data.res of every runner_on_ok event of lambda_event_invoke_config tasks, in task order."""
-    return [
-        event["event_data"]["res"]
-        for event in runner.events
-        if event["event"] == "runner_on_ok" and event["event_data"].get("resolved_action") == MODULE
-    ]
-
-
-def failed_events(runner):
-    return [event for event in runner.events if event["event"] in ("runner_on_failed", "runner_on_unreachable")]
-
-
-@pytest.mark.usefixtures("demo_resources", "awx_process_env")
-def test_demo_as_awx_check_then_run_jobs(tools, new_job, emulator):
-    emulator.clear_calls()
-    check = run_job(new_job("check-job"), check=True)
-    (result,) = module_results(check)
-    assert result["changed"] is True
-    assert [config["changed"] for config in result["configs"]] == [True] * CONFIGURED
-    assert [config["event_invoke_config"]["last_modified"] for config in result["configs"]] == [None] * CONFIGURED
-    assert not failed_events(check)
-    assert tools.write_calls(emulator) == []
-    lambda_client = emulator.client("lambda")
-    assert (
-        lambda_client.list_function_event_invoke_configs(FunctionName="demo-function")["FunctionEventInvokeConfigs"]
-        == []
+def test_drift_then_surveyed_apply_jobs(run_job, clean_emulator, example, tools):
+    desired = example["desired"]
+    name, qualifier = desired["function_name"], desired["qualifier"]
+    clean_emulator.create_function(name, versions=1, aliases={qualifier: "1"})
+    topic = clean_emulator.client("sns", region=desired["aws_region"]).create_topic(Name="set-elsewhere")
+    sqs = clean_emulator.client("sqs", region=desired["aws_region"])
+    queue = sqs.get_queue_attributes(
+        QueueUrl=sqs.create_queue(QueueName="failures")["QueueUrl"], AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    lambda_client = clean_emulator.client("lambda", region=desired["aws_region"])
+    lambda_client.put_function_event_invoke_config(
+        FunctionName=name,
+        Qualifier=qualifier,
+        MaximumRetryAttempts=2,
+        DestinationConfig={"OnSuccess": {"Destination": topic["TopicArn"]}},
     )
+    clean_emulator.clear_calls()
 
-    emulator.clear_calls()
-    first = run_job(new_job("run-job"))
-    (result,) = module_results(first)
-    assert [config["changed"] for config in result["configs"]] == [True] * CONFIGURED
-    assert first.stats["changed"] == {"localhost": 1}
-    assert len(tools.write_calls(emulator)) == CONFIGURED
-    configs = lambda_client.list_function_event_invoke_configs(FunctionName="demo-function")
-    assert len(configs["FunctionEventInvokeConfigs"]) == CONFIGURED
+    # The drift job reports the difference and writes nothing.
+    drift = run_job(example["drift_vars"], "--check --diff")
+    assert drift["changed"] is True
+    assert drift["diff"]["before"]["maximum_retry_attempts"] == 2
+    assert drift["diff"]["after"]["maximum_retry_attempts"] == desired["maximum_retry_attempts"]
+    assert tools.write_calls(clean_emulator) == []
 
-    emulator.clear_calls()
-    second = run_job(new_job("second-run-job"))
-    (result,) = module_results(second)
-    assert [config["changed"] for config in result["configs"]] == [False] * CONFIGURED
-    assert second.stats["changed"] == {}
-    assert tools.write_calls(emulator) == []
+    # The apply job with the survey's defaults: the settings, and no destination at all, as the survey says.
+    assert "removes a success destination set elsewhere" in example["survey"]["failure_destination"][
+        "question_description"
+    ].replace("\n", " ")
+    assert run_job(example["apply_vars"], "--diff")["changed"] is True
+    config = lambda_client.get_function_event_invoke_config(FunctionName=name, Qualifier=qualifier)
+    assert config["MaximumRetryAttempts"] == desired["maximum_retry_attempts"]
+    assert config["MaximumEventAgeInSeconds"] == desired["maximum_event_age_in_seconds"]
+    assert config["DestinationConfig"] == {"OnSuccess": {}, "OnFailure": {}}
+
+    # A failure destination answered in the survey; the same answers again change nothing.
+    answers = dict(example["apply_vars"], failure_destination=queue)
+    assert run_job(answers, "--diff")["changed"] is True
+    config = lambda_client.get_function_event_invoke_config(FunctionName=name, Qualifier=qualifier)
+    assert config["DestinationConfig"]["OnFailure"] == {"Destination": queue}
+    clean_emulator.clear_calls()
+    assert run_job(answers, "--diff")["changed"] is False
+    assert tools.write_calls(clean_emulator) == []
