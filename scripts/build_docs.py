@@ -3,8 +3,8 @@
 """Build the collection's documentation site as users browse it (``make docs``).
 
 The same steps as the ``build.sh`` that ``antsibull-docs sphinx-init`` writes: sphinx-init for this
-collection, ``antsibull-docs collection`` (module pages, the user guides of docs/docsite/rst, indexes) and
-Sphinx, with warnings turned into errors. The site lands in ``.build/docs/build/html`` (or DEST/build/html).
+collection, ``antsibull-docs collection`` (module pages, the user guides of docs/docsite/rst, indexes), the
+release notes (CHANGELOG.rst) and Sphinx, with warnings turned into errors. The site lands in ``.build/docs/build/html`` (or DEST/build/html).
 
 Offline by design: the intersphinx inventory for the Ansible documentation (the module pages link to its
 "common return values" and "configuration settings" pages) is written here from the few labels the pages
@@ -61,6 +61,12 @@ destinations) per function, version and alias, for Ansible. Start with the
    :caption: Reference indexes:
 
    collections/environment_variables
+
+.. toctree::
+   :maxdepth: 1
+   :caption: Release notes:
+
+   release_notes
 """
 
 
@@ -141,6 +147,8 @@ def main():
         env,
         dest,
     )
+    # The shipped CHANGELOG.rst (antsibull-changelog's rendering of changelogs/changelog.yaml) as a page.
+    shutil.copy2(os.path.join(ROOT, "CHANGELOG.rst"), os.path.join(rst, "release_notes.rst"))
     run(
         [os.path.join(bin_dir, "sphinx-build"), "-M", "html", "rst", "build", "-c", ".", "-W", "--keep-going"],
         env,

@@ -17,6 +17,7 @@ SITE_PAGES = (
     "collections/serverless/aws_lambda/docsite/guide_event_invoke_config.html",
     "collections/serverless/aws_lambda/docsite/guide_destinations.html",
     "collections/serverless/aws_lambda/docsite/guide_execution_environments.html",
+    "release_notes.html",
 )
 
 
@@ -43,7 +44,7 @@ def test_page_exists(site, page):
 
 def test_cross_references_resolve(site):
     _completed, html = site
-    guide = (html / SITE_PAGES[-1]).read_text(encoding="utf-8")
+    guide = (html / SITE_PAGES[-2]).read_text(encoding="utf-8")
     # The installation guide links both module pages and the other guide, relative to its own page.
     assert 'href="../lambda_event_invoke_config_module.html' in guide
     assert 'href="../lambda_event_invoke_config_info_module.html' in guide
@@ -55,7 +56,10 @@ def test_cross_references_resolve(site):
     assert "docsite/guide_event_invoke_config.html" in collection
     assert "docsite/guide_execution_environments.html" in collection
     assert "docsite/guide_destinations.html" in collection
-    assert "Welcome to my Ansible collection documentation" not in (html / "index.html").read_text(encoding="utf-8")
+    index = (html / "index.html").read_text(encoding="utf-8")
+    assert "Welcome to my Ansible collection documentation" not in index
+    assert 'href="release_notes.html"' in index
+    assert "v0.1.0" in (html / SITE_PAGES[-1]).read_text(encoding="utf-8")
 
 
 def test_lint_collection_docs_with_plugin_docs(tools):
