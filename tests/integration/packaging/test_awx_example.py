@@ -128,7 +128,9 @@ ECHO_TASKS = [
 ]
 
 
-@pytest.mark.parametrize(("venv", "templated_integer"), [(".venv-core217", str), (".venv-core221", int)])
+@pytest.mark.parametrize(
+    ("venv", "templated_integer"), [(".venv-core217", str), (".venv", int), (".venv-core221", int)]
+)
 def test_survey_spec_is_what_awx_accepts(tools, tmp_path, venv, templated_integer):
     binary = os.path.join(tools.ROOT, venv, "bin", "ansible-playbook")
     if not os.path.exists(binary):
