@@ -13,6 +13,7 @@ import sys
 import types
 
 import pytest
+import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 BIN = os.path.dirname(sys.executable)
@@ -47,6 +48,19 @@ def output_of(completed):
     return "$ {0}\n{1}\n{2}".format(" ".join(completed.args), completed.stdout, completed.stderr)[-20000:]
 
 
+class AnsibleYamlLoader(yaml.SafeLoader):
+    """YAML as Ansible writes it, with its !unsafe tag read as a plain string."""
+
+
+AnsibleYamlLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+
+
+def load_yaml(path):
+    """A YAML file of the repository (path relative to its root), Ansible's !unsafe tag included."""
+    with open(os.path.join(ROOT, path), encoding="utf-8") as stream:
+        return yaml.load(stream, Loader=AnsibleYamlLoader)  # noqa: S506 - a SafeLoader with one tag more
+
+
 def write_calls(emulator):
     return [call for call in emulator.calls() if call["operation"] in WRITE_OPERATIONS]
 
@@ -62,6 +76,7 @@ def tools():
         bare_env=bare_env,
         run=run,
         output_of=output_of,
+        load_yaml=load_yaml,
         write_calls=write_calls,
     )
 

@@ -27,20 +27,8 @@ def lint_env(tools):
     return tools.bare_env(ANSIBLE_COLLECTIONS_PATH=os.path.join(tools.ROOT, ".build", "collections"))
 
 
-def load(tools, path):
-    with open(os.path.join(tools.ROOT, path), encoding="utf-8") as stream:
-        return yaml.load(stream, Loader=UnsafeTolerantLoader)
-
-
-class UnsafeTolerantLoader(yaml.SafeLoader):
-    """Reads Ansible's !unsafe tag as a plain string."""
-
-
-UnsafeTolerantLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
-
-
 def tasks_of(tools, module):
-    return [task[module] for play in load(tools, SETUP) for task in play["tasks"] if module in task]
+    return [task[module] for play in tools.load_yaml(SETUP) for task in play["tasks"] if module in task]
 
 
 def test_ansible_lint_production_profile_with_awx_specs(tools):
@@ -77,12 +65,12 @@ def test_job_templates_are_a_drift_check_and_a_surveyed_apply(tools):
     assert check["diff_mode"] is True
     assert not check.get("survey_enabled")
     assert apply["survey_enabled"] is True
-    job_vars = load(tools, JOB)[0]["vars"]
+    job_vars = tools.load_yaml(JOB)[0]["vars"]
     surveyed = {question["variable"] for question in apply["survey_spec"]["spec"]}
     # The survey sets the job playbook's settings, and only variables the playbook has.
     assert {"function_name", "qualifier", "maximum_retry_attempts", "maximum_event_age_in_seconds"} <= surveyed
     assert surveyed <= set(job_vars)
-    assert load(tools, SETUP)[0]["vars"]["awx_playbook"] == JOB
+    assert tools.load_yaml(SETUP)[0]["vars"]["awx_playbook"] == JOB
     for template in (check, apply):
         assert template["playbook"] == "{{ awx_playbook }}"
         assert template["credentials"] == [tasks_of(tools, "awx.awx.credential")[0]["name"]]
@@ -137,7 +125,7 @@ def test_survey_spec_is_what_awx_accepts(tools, tmp_path, venv, templated_intege
         if os.environ.get("VERSION_MATRIX") == "required":
             pytest.fail(f"{venv} is missing: run `make matrix-setup`")
         pytest.skip(f"{venv} is missing: run `make matrix-setup`")
-    play = load(tools, SETUP)[0]
+    play = tools.load_yaml(SETUP)[0]
     (apply,) = [t for t in tasks_of(tools, "awx.awx.job_template") if t.get("survey_enabled")]
     control = {"control": "{{ awx_desired.maximum_event_age_in_seconds }}"}
     tasks = yaml.safe_load(yaml.safe_dump(ECHO_TASKS))

@@ -33,17 +33,9 @@ def write_yaml(path, data):
         yaml.safe_dump(data, stream)
 
 
-class UnsafeTolerantLoader(yaml.SafeLoader):
-    """Reads Ansible's !unsafe tag as a plain string."""
-
-
-UnsafeTolerantLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
-
-
 @pytest.fixture(scope="module")
 def example(tools):
-    with open(os.path.join(tools.ROOT, SETUP), encoding="utf-8") as stream:
-        (play,) = yaml.load(stream, Loader=UnsafeTolerantLoader)
+    (play,) = tools.load_yaml(SETUP)
     desired = play["vars"]["awx_desired"]
 
     def resolve(value):
