@@ -168,7 +168,7 @@ def test_quick_start_and_audit_run_as_written(tools, installed_collections, clea
         AWS_SECRET_ACCESS_KEY=SECRET_KEY,
     )
     runs = []
-    for _ in range(2):
+    for _run in range(2):
         completed = tools.run(["ansible-playbook", str(playbook)], env=env, cwd=str(tmp_path))
         assert completed.returncode == 0, tools.output_of(completed)
         runs.append(json.loads(completed.stdout))
