@@ -4,7 +4,8 @@
 
 The same steps as the ``build.sh`` that ``antsibull-docs sphinx-init`` writes: sphinx-init for this
 collection, ``antsibull-docs collection`` (module pages, the user guides of docs/docsite/rst, indexes), the
-release notes (CHANGELOG.rst) and Sphinx, with warnings turned into errors. The site lands in ``.build/docs/build/html`` (or DEST/build/html).
+release notes (CHANGELOG.rst) and Sphinx, with warnings turned into errors. The site lands in
+``.build/docs/build/html`` (or DEST/build/html).
 
 Offline by design: the intersphinx inventory for the Ansible documentation (the module pages link to its
 "common return values" and "configuration settings" pages) is written here from the few labels the pages

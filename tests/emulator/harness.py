@@ -281,6 +281,12 @@ class Emulator:
             lam.create_alias(FunctionName=name, Name=alias, FunctionVersion=str(version))
         return arn
 
+    def create_queue(self, name: str, *, region: str = DEFAULT_REGION, **attributes: str) -> str:
+        """Create SQS queue ``name`` (``attributes`` such as ``FifoQueue="true"``) and return its ARN."""
+        sqs = self._client("sqs", region)
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
     def execution_role(self) -> str:
         """The ARN of the role ``create_function`` gives functions, created in IAM if this harness has not yet."""
         if self._execution_role is None:

@@ -13,6 +13,7 @@ template's extra variables, or the apply template's extra variables and its surv
 AWX sends them when nobody changes them). The drift job runs with --check --diff, the apply job with --diff.
 """
 
+import itertools
 import os
 import re
 import shutil
@@ -90,10 +91,10 @@ def job_process(monkeypatch, tools, execution_environment_collections):
 @pytest.fixture
 def run_job(tmp_path, clean_emulator, example, tools, job_process):  # noqa: ARG001 - job_process sets os.environ
     """Runs one job in a fresh private data directory, as AWX does for each job; returns the module's result."""
-    jobs = []
+    numbers = itertools.count()
 
     def run(extravars, cmdline):
-        pdd = tmp_path / f"job-{len(jobs)}"
+        pdd = tmp_path / f"job-{next(numbers)}"
         (pdd / "project" / os.path.dirname(example["playbook"])).mkdir(parents=True)
         shutil.copy2(os.path.join(tools.ROOT, example["playbook"]), pdd / "project" / example["playbook"])
         (pdd / "inventory").mkdir()
@@ -106,7 +107,6 @@ def run_job(tmp_path, clean_emulator, example, tools, job_process):  # noqa: ARG
         runner = ansible_runner.run(
             private_data_dir=str(pdd), playbook=example["playbook"], cmdline=cmdline, quiet=True
         )
-        jobs.append(runner)
         assert runner.status == "successful", runner.stdout.read()[-20000:]
         (result,) = [
             event["event_data"]["res"]
@@ -123,10 +123,7 @@ def test_drift_then_surveyed_apply_jobs(run_job, clean_emulator, example, tools)
     name, qualifier = desired["function_name"], desired["qualifier"]
     clean_emulator.create_function(name, versions=1, aliases={qualifier: "1"})
     topic = clean_emulator.client("sns", region=desired["aws_region"]).create_topic(Name="set-elsewhere")
-    sqs = clean_emulator.client("sqs", region=desired["aws_region"])
-    queue = sqs.get_queue_attributes(
-        QueueUrl=sqs.create_queue(QueueName="failures")["QueueUrl"], AttributeNames=["QueueArn"]
-    )["Attributes"]["QueueArn"]
+    queue = clean_emulator.create_queue("failures", region=desired["aws_region"])
     lambda_client = clean_emulator.client("lambda", region=desired["aws_region"])
     lambda_client.put_function_event_invoke_config(
         FunctionName=name,

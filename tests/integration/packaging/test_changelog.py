@@ -55,15 +55,18 @@ def test_first_release_lists_both_modules_a_summary_and_no_bugfixes(tools):
 def test_the_version_galaxy_builds_has_all_its_release_notes(tools):
     """A tarball ships CHANGELOG.rst: if galaxy.yml still builds a released version, no change may wait in a
     fragment (that version's notes would leave it out); after a release, a new fragment needs a newer version."""
-    with open(os.path.join(tools.ROOT, "galaxy.yml"), encoding="utf-8") as stream:
-        version = yaml.safe_load(stream)["version"]
+    version = tools.load_yaml("galaxy.yml")["version"]
     released = changes(pathlib.Path(tools.ROOT))["releases"]
     pending = sorted(path.name for path in (pathlib.Path(tools.ROOT) / "changelogs" / "fragments").glob("*.y*ml"))
     if version in released:
         assert pending == [], f"galaxy.yml builds {version}, released without the changes of {pending}"
     else:
-        newest = max(released, key=lambda name: tuple(int(part) for part in name.split(".")))
-        assert tuple(map(int, version.split("."))) > tuple(map(int, newest.split("."))), (version, newest)
+        newest = max(released, key=version_key)
+        assert version_key(version) > version_key(newest), (version, newest)
+
+
+def version_key(version):
+    return tuple(int(part) for part in version.split("."))
 
 
 def test_shipped_changelog_is_what_antsibull_changelog_generates(tools, tmp_path):

@@ -106,7 +106,8 @@ def test_install_with_galaxy_runs_as_written(tools, tmp_path, collection_tarball
     """The Galaxy block with a new HOME: ansible-galaxy is a shim that installs the built tarball where Galaxy's
     would go (amazon.aws from site-packages, as Galaxy is out of reach), so the pip line finds requirements.txt."""
     (block,) = [block for block in bash_blocks(tools) if "collection install serverless.aws_lambda" in block]
-    galaxy = f'[ "$3" = serverless.aws_lambda ] && exec "{tools.BIN}/ansible-galaxy" "$1" "$2" --no-deps "{collection_tarball}"'
+    real = f'"{tools.BIN}/ansible-galaxy"'
+    galaxy = f'[ "$3" = serverless.aws_lambda ] && exec {real} "$1" "$2" --no-deps "{collection_tarball}"'
     home = tmp_path / "home"
     home.mkdir()
     run_block(tools, block, home, shims(tmp_path, pip=pip_shim(tools), **{"ansible-galaxy": galaxy}), HOME=str(home))
@@ -154,9 +155,7 @@ def test_quick_start_and_audit_run_as_written(tools, installed_collections, clea
     clean_emulator.create_function("my-function", versions=1, aliases={"prod": "1"})
     clean_emulator.create_function("orders", versions=1, aliases={"prod": "1"})
     clean_emulator.create_function("billing", versions=1, aliases={"live": "1"})
-    queue = clean_emulator.client("sqs").create_queue(QueueName="my-function-failures")["QueueUrl"]
-    queue_arn = clean_emulator.client("sqs").get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
-    queue_arn = queue_arn["Attributes"]["QueueArn"]
+    queue_arn = clean_emulator.create_queue("my-function-failures")
     playbook = tmp_path / "quick_start.yml"
     playbook.write_text(quick_start_playbook(tools), encoding="utf-8")
     env = tools.bare_env(

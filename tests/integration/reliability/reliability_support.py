@@ -51,20 +51,14 @@ class AwsResources:
     def __init__(self, emulator):
         self.emulator = emulator
         self.lambda_client = emulator.client("lambda")
-        sqs = emulator.client("sqs")
-        self.success_queue = self._queue_arn(sqs, "reliability-success")
-        self.failure_queue = self._queue_arn(sqs, "reliability-failure")
-        self.fifo_queue = self._queue_arn(sqs, "reliability-queue.fifo", FifoQueue="true")
+        self.success_queue = emulator.create_queue("reliability-success")
+        self.failure_queue = emulator.create_queue("reliability-failure")
+        self.fifo_queue = emulator.create_queue("reliability-queue.fifo", FifoQueue="true")
         sns = emulator.client("sns")
         self.topic = sns.create_topic(Name="reliability-topic")["TopicArn"]
         self.fifo_topic = sns.create_topic(Name="reliability-topic.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
         emulator.client("s3").create_bucket(Bucket="reliability-failed-events")
         self.bucket = "arn:aws:s3:::reliability-failed-events"
-
-    @staticmethod
-    def _queue_arn(sqs, name, **attributes):
-        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
-        return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 
     def functions(self, count, prefix="reliability-fn"):
         """Create ``count`` functions with their versions and aliases; returns their names."""
