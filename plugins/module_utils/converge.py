@@ -14,6 +14,11 @@ the same path.
 from collections import namedtuple
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import REFUSED
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import STRICT
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import STRICT_ADVICE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNDELIVERABLE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import refusal_message
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import refuse_self_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import ConfigGoneError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
@@ -81,23 +86,20 @@ def _refuse_self_destinations(request, function_arn):
 
 
 def _preflight(client, request, plan, task):
-    """Raise PredictedRefusalError when the task's checks predict that AWS refuses the write of ``plan``.
+    """The judgements of the destinations the write of ``plan`` sends, in the order sent.
 
-    With the grant on, the role's permissions are the grant's to give: only the destinations are judged.
+    In strict mode (validate_destinations: true) a destination predicted refused or undeliverable raises
+    PredictedRefusalError: nothing of the config is written. With the grant on, the role's permissions are the
+    grant's to give: only the destinations are judged.
     """
-    arns = sent_destinations(plan)
-    reasons = task.checks.predict(client, request.target, arns, permissions=task.grant is None) if arns else []
-    if reasons:
-        raise PredictedRefusalError(
-            message=(
-                f"AWS would refuse the config of {request.target.describe()}: {'; '.join(reasons)}. "
-                f"{'Check mode predicts this' if task.check_mode else 'Predicted'} from reads of the destinations and "
-                "an IAM policy simulation of the execution role, which cannot see the destination's resource "
-                "policy or a KMS key policy; nothing was written. Create the destination or allow the role "
-                "those actions (grant_destination_permissions: true writes that policy), or, when a resource "
-                "policy allows the delivery, set validate_destinations: false"
-            )
-        )
+    judgements = [
+        task.checks.judge(client, request.target, arn, permissions=task.grant is None)
+        for arn in sent_destinations(plan)
+    ]
+    bad = [judgement for judgement in judgements if judgement.prediction in (REFUSED, UNDELIVERABLE)]
+    if bad and task.preflight == STRICT:
+        raise PredictedRefusalError(message=f"{refusal_message(request.target.describe(), bad)}. {STRICT_ADVICE}")
+    return judgements
 
 
 def _write(client, request, plan, windows):
@@ -146,8 +148,8 @@ def _converge_one(client, outcome, current_config, known_arn, *, missing, task):
         if task.checks is not None:
             task.checks.remember(request.target, configuration)
     _refuse_self_destinations(request, function_arn or known_arn)
-    if task.checks is not None:
-        _preflight(client, request, plan, task)
+    if task.preflight:
+        outcome.judgements = _preflight(client, request, plan, task)
     if task.check_mode:
         outcome.after = plan.after
         outcome.config = result_view(plan.after, function_arn)
@@ -159,18 +161,18 @@ def _converge_one(client, outcome, current_config, known_arn, *, missing, task):
 
 
 # What every unit of a task shares: check mode or not, purge_configs, the destinations' retry windows
-# (lambda_api.DestinationWindows), the DestinationChecks of the preflight (None: no preflight) and the
-# grant.Grant of grant_destination_permissions (None: no grant).
-Task = namedtuple("Task", "check_mode purge windows checks grant")
+# (lambda_api.DestinationWindows), the DestinationChecks whose reads the preflight, the grant and a rejected write
+# share, the preflight (None: off, WARN or STRICT) and the grant.Grant of grant_destination_permissions (None: off).
+Task = namedtuple("Task", "check_mode purge windows checks preflight grant")
 
 
-def _grant(client, requests, outcomes, configs, task):
+def _widen(client, requests, outcomes, configs, task):
     """Before any write of a function: its policy allows every destination its configs keep after the task."""
     afters = {qualifier: settings_from_api(config) for qualifier, config in configs.items()}
     for outcome in outcomes:
         qualifier = outcome.request.target.key_qualifier
         afters[qualifier] = plan_request(outcome.request, afters.get(qualifier)).after
-    task.grant.ensure(client, requests[0].target, destinations_after(afters.values()), task.check_mode)
+    return task.grant.widen(client, requests[0].target, destinations_after(afters.values()), task.check_mode)
 
 
 def _converge_function(client, requests, task):
@@ -187,9 +189,10 @@ def _converge_function(client, requests, task):
         for qualifier in purge_qualifiers(configs, requests):
             target = template.target._replace(qualifier=qualifier)
             outcomes.append(Outcome(template._replace(target=target, state=ABSENT), purged=True))
+    grant = None
     if task.grant is not None and missing is None:
         try:
-            _grant(client, requests, outcomes, configs, task)
+            grant = _widen(client, requests, outcomes, configs, task)
         except (EventInvokeConfigError, InvalidOptionError) as e:
             for outcome in outcomes:
                 outcome.error = e  # nothing of the function is written without its permissions
@@ -202,20 +205,29 @@ def _converge_function(client, requests, task):
             _converge_one(client, outcome, current_config, known_arn, missing=missing, task=task)
         except (EventInvokeConfigError, InvalidOptionError) as e:
             outcome.error = e
+    if grant is not None:
+        failed = any(outcome.error is not None for outcome in outcomes)
+        try:
+            task.grant.narrow(grant, failed, task.check_mode)
+        except (EventInvokeConfigError, InvalidOptionError) as e:
+            for outcome in outcomes:
+                outcome.error = outcome.error or e
     return outcomes
 
 
-def converge(client, requests, *, check_mode=False, purge=False, workers=1, checks=None, grant=None):
+def converge(client, requests, *, checks=None, check_mode=False, purge=False, workers=1, preflight=None, grant=None):
     """Bring every request's config to its desired state; returns the Outcomes.
 
     One Outcome per request in the order of ``requests``, then one per purged config, by function in
     order of first appearance and by qualifier. A failure is kept in its Outcome and never stops the
-    other requests. Check mode makes reads only. ``checks`` (destination_checks.DestinationChecks) turns
-    the destination preflight on: a write whose destinations it predicts AWS refuses fails unsent. ``grant``
-    (grant.Grant) writes each function's destination policy before its configs.
+    other requests. Check mode makes reads only. ``checks`` (destination_checks.DestinationChecks) makes the
+    reads about destinations (None: no reads, no preflight); ``preflight`` WARN judges the destinations of every write (Outcome.judgements),
+    STRICT also fails a write whose destinations it predicts AWS refuses or cannot deliver to. ``grant``
+    (grant.Grant) widens each function's destination policy before its configs and narrows it after.
     """
     groups = list(group_by_function(requests).values())
-    task = Task(check_mode, purge, lambda_api.DestinationWindows(), checks, grant)
+    windows = lambda_api.DestinationWindows(checks.missing_here if checks is not None else None)
+    task = Task(check_mode, purge, windows, checks, preflight, grant)
 
     def unit(unit_client, indexes):
         return _converge_function(unit_client, [requests[index] for index in indexes], task)

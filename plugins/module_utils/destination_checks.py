@@ -3,43 +3,74 @@
 """What AWS will make of a config's destinations, read before any write: does each destination exist, and may
 the function's execution role deliver to it.
 
-Lambda refuses a Put or Update whose destination the execution role may not use, with a generic message; the
-check-mode preflight, the opt-in preflight of real runs and the info module's health audit predict that from
-reads: the destination's own read (SQS GetQueueUrl and GetQueueAttributes, SNS GetTopicAttributes, Lambda
-GetFunction, EventBridge DescribeEventBus, S3 HeadBucket), the execution role (GetFunctionConfiguration) and
-iam:SimulatePrincipalPolicy for the actions of destinations.DELIVERY_PERMISSIONS. Each read is made once per
+Lambda refuses a Put or Update whose destination does not exist or whose delivery action the execution role may
+not use, with a generic message. The check-mode preflight, the opt-in preflight of real runs and the info module's
+health audit predict that from reads: the destination's own read (SQS GetQueueUrl and GetQueueAttributes, SNS
+GetTopicAttributes, Lambda GetFunction, EventBridge DescribeEventBus, S3 HeadBucket), the execution role
+(GetFunctionConfiguration), the KMS key an encrypted queue or topic names by alias (kms:DescribeKey) and
+iam:SimulatePrincipalPolicy for the actions of destinations.DELIVERY_PERMISSIONS. What the simulation denies is
+then looked up in the destination's resource policy (read with the destination for queues, topics and buses; with
+lambda:GetPolicy or s3:GetBucketPolicy, on that path only, for functions and buckets). Each read is made once per
 task, however many configs share it, and threads asking for the same read wait for the first.
 
-A prediction, never a verdict: the simulation sees the role's identity policies, not the destination's resource
-policy, the KMS key policy or an organization's SCPs, so AWS may refuse what passes here, or (rarely) accept
-what is predicted to fail.
+A prediction, never a verdict, and it says which: ``unknown`` where it cannot know (another account's destination,
+a read or a simulation the caller may not make, a condition the simulation cannot decide); and the caller's
+missing permissions are collected (blind_spots()) so the task can say once what it did not check. An
+organization's SCPs and KMS key policies stay unseen.
 """
 
+import json
+import re
 import threading
 from collections import namedtuple
 
 try:
-    import botocore
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
 except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore.
+    BotoCoreError = ClientError = None  # AnsibleAWSModule reports a missing botocore.
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import delivery_permissions
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import parse_destination
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import put_checked
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import Pacer
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import pace
 
+# Destination states (the audit's destination_health.state).
 OK = "ok"
 MISSING = "missing"
 UNKNOWN = "unknown"
 FIFO = "fifo"
 NOT_ALLOWED = "role not allowed (predicted)"
 
-# ``state`` is OK, MISSING, UNKNOWN or FIFO; ``kms_key`` the ARN of the customer-managed KMS key of an
-# encrypted queue or topic (None otherwise); ``reason`` says why a destination is not OK, in words.
-DestinationState = namedtuple("DestinationState", "arn state kms_key reason")
+# What a state means for a config (the preflight's destination_checks[].prediction).
+REFUSED = "refused"  # Lambda's Put or Update refuses the config
+UNDELIVERABLE = "undeliverable"  # Lambda accepts the config; deliveries to the destination fail
 
-# Error codes that mean "no such destination", per service.
+# The preflight's modes: WARN (check mode's default) predicts and says so; STRICT (validate_destinations: true)
+# also fails a config whose destinations it predicts refused or undeliverable, before any write of it.
+WARN = "warn"
+STRICT = "strict"
+STRICT_ADVICE = (
+    "Predicted from reads of the destinations and their resource policies and an IAM policy simulation of the "
+    "execution role (blind to an organization's SCPs and to KMS key policies); nothing was written because "
+    "validate_destinations is true. Create the destination or allow the role those actions "
+    "(grant_destination_permissions: true writes that policy), or set validate_destinations: false"
+)
+
+# ``state`` is OK, MISSING, UNKNOWN or FIFO; ``kms_key`` the exact ARN of the customer-managed KMS key of an
+# encrypted queue or topic (None otherwise); ``kms_problem`` says why a key the destination names could not be
+# made an exact key ARN (None when there is no such problem); ``policy`` the destination's resource policy as a
+# dict when its read returns one; ``reason`` says why a destination is not OK, in words.
+DestinationState = namedtuple("DestinationState", "arn state kms_key kms_problem policy reason")
+
+# The judgement of one destination for one config: ``state`` (the audit's vocabulary), ``prediction`` (OK,
+# REFUSED, UNDELIVERABLE or UNKNOWN) and ``reason`` (None when OK and nothing needs saying).
+Judgement = namedtuple("Judgement", "destination state prediction reason")
+
+# Error codes that mean "no such destination", per service (for another account's destination, also "you may
+# not read it": SQS answers NonExistentQueue for both).
 _MISSING_CODES = {
     "sqs": ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"),
     "sns": ("NotFound", "NotFoundException"),
@@ -47,6 +78,23 @@ _MISSING_CODES = {
     "events": ("ResourceNotFoundException",),
     "s3": ("404", "NoSuchBucket", "NotFound"),
 }
+# The permission each destination read needs, as the task's warning names it.
+_READ_PERMISSIONS = {
+    "sqs": "sqs:GetQueueAttributes",
+    "sns": "sns:GetTopicAttributes",
+    "lambda": "lambda:GetFunction",
+    "events": "events:DescribeEventBus",
+    "s3": "s3:ListBucket",
+}
+_POLICY_READS = {"lambda": "lambda:GetPolicy", "s3": "s3:GetBucketPolicy"}
+_NO_POLICY_CODES = ("ResourceNotFoundException", "NoSuchBucketPolicy")
+_CLIENT_ERRORS = (ClientError, BotoCoreError)
+
+KEY_ARN_RE = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):key/[A-Za-z0-9-]{1,128}\Z"
+)
+_KEY_ID_RE = re.compile(r"^[A-Za-z0-9-]{1,128}\Z")
+_ALIAS_ARN_RE = re.compile(r"^arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):\d{12}:alias/.+\Z")
 
 
 class _Once:
@@ -66,20 +114,71 @@ class _Once:
             return self._values[key]
 
 
-def _kms_key_arn(key, parsed):
-    """The ARN of a queue's or topic's KMS key as IAM policies name it; None for no key or an AWS-managed key."""
-    if not key or key.startswith("alias/aws/"):
-        return None  # AWS-managed keys allow every principal of the account that may use the service
-    if key.startswith("arn:"):
-        return key
-    return f"arn:{parsed.partition}:kms:{parsed.region}:{parsed.account}:{key if key.startswith('alias/') else 'key/' + key}"
+def _aws_managed(key):
+    return key.startswith("alias/aws/") or ":alias/aws/" in key
+
+
+def _listed(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _matches(pattern, value, ignore_case=False):
+    """IAM's wildcards: ``*`` any run, ``?`` one character."""
+    regex = "".join(".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern)
+    return re.fullmatch(regex, value, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL) is not None
+
+
+def _principal_matches(principal, role_arn):
+    """Whether a resource policy's Principal names the role, its account or everyone."""
+    if principal == "*":
+        return True
+    account = role_arn.split(":")[4]
+    names = _listed(principal.get("AWS")) if isinstance(principal, dict) else []
+    return any(name in ("*", role_arn, account, f"arn:{role_arn.split(':')[1]}:iam::{account}:root") for name in names)
+
+
+def resource_policy_allows(policy, role_arn, action, resource):
+    """What the destination's resource ``policy`` says of ``role_arn`` doing ``action`` on ``resource``.
+
+    "allowed" (a statement without a condition allows it, none denies it), "conditional" (only a statement with a
+    Condition would allow it, which a prediction cannot decide) or None (the policy does not allow it).
+    """
+    verdict = None
+    for statement in _listed((policy or {}).get("Statement")):
+        if "Principal" not in statement or not _principal_matches(statement["Principal"], role_arn):
+            continue
+        actions = _listed(statement.get("Action"))
+        resources = _listed(statement.get("Resource")) or ["*"]
+        if not any(_matches(pattern, action, ignore_case=True) for pattern in actions):
+            continue
+        if not any(_matches(pattern, resource) for pattern in resources):
+            continue
+        if statement.get("Effect") == "Deny":
+            return None
+        if statement.get("Condition"):
+            verdict = verdict or "conditional"
+        else:
+            verdict = "allowed"
+    return verdict
+
+
+def _policy(text):
+    """A resource policy as AWS returns it (JSON text), as a dict; None when there is none or it is unreadable."""
+    try:
+        document = json.loads(text) if isinstance(text, str) else text
+    except ValueError:
+        return None
+    return document if isinstance(document, dict) else None
 
 
 class DestinationChecks:
     """Reads about destinations and execution roles, each made once per task; thread-safe.
 
-    ``client_for(service, region)`` returns the boto3 client of a service other than Lambda (``region`` None:
-    the task's region), paced by the task's second Pacer; Lambda reads use the caller's Lambda client.
+    ``client_for(service, region)`` returns the boto3 client of a service (``region`` None: the task's region),
+    paced by the task's second Pacer; Lambda reads of a function's own configuration use the caller's Lambda
+    client, Lambda reads of a destination function a client of the destination's region.
     """
 
     def __init__(self, client_for):
@@ -88,56 +187,176 @@ class DestinationChecks:
         self._destinations = _Once()
         self._functions = _Once()
         self._simulations = _Once()
+        self._keys = _Once()
+        self._caller = _Once()
+        self._policies = _Once()
+        self._blind = {}
+        self._blind_lock = threading.Lock()
 
     def client(self, service, region=None):
-        """The paced client of ``service`` (other than Lambda), with retry state of its own."""
+        """The paced client of ``service``, with retry state of its own."""
         return lambda_api.retrying(self._clients.get((service, region), lambda: self._client_for(service, region)))
+
+    # --- what the task could not check ------------------------------------------------------------------------
+
+    def _not_checked(self, permission, exception, subject):
+        code = lambda_api.error_code(exception) or type(exception).__name__
+        with self._blind_lock:
+            self._blind.setdefault((permission, code), set()).add(subject)
+
+    def blind_spots(self):
+        """What the task could not check: ``(permission, AWS's answer, sorted subjects)``, sorted."""
+        with self._blind_lock:
+            return sorted((permission, code, sorted(subjects)) for (permission, code), subjects in self._blind.items())
 
     # --- existence ------------------------------------------------------------------------------------------
 
-    def destination(self, lambda_client, arn):
-        """The DestinationState of ``arn``: one read per destination per task."""
-        return self._destinations.get(arn, lambda: self._read_destination(lambda_client, arn))
+    def missing_here(self, arn):
+        """Whether ``arn`` does not exist in the caller's account (one read per destination per task)."""
+        return self.destination(arn).state == MISSING
 
-    def _read_destination(self, lambda_client, arn):
+    def destination(self, arn):
+        """The DestinationState of ``arn``: one read per destination per task."""
+        return self._destinations.get(arn, lambda: self._read_destination(arn))
+
+    def caller_account(self):
+        """The account of the identity that runs the task (one sts:GetCallerIdentity per task); None if unknown."""
+        return self._caller.get("account", self._read_caller)
+
+    def _read_caller(self):
+        try:
+            return self.client("sts").get_caller_identity(aws_retry=True)["Account"]
+        except _CLIENT_ERRORS as e:
+            self._not_checked("sts:GetCallerIdentity", e, "the caller's account")
+            return None
+
+    def _read_destination(self, arn):
         parsed = parse_destination(arn)
         try:
-            kms_key, fifo = self._describe(lambda_client, parsed)
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            code = lambda_api.error_code(e)
-            if code in _MISSING_CODES[parsed.service]:
-                return DestinationState(arn, MISSING, None, f"AWS answered {code}: it does not exist")
-            return DestinationState(
-                arn, UNKNOWN, None, f"it could not be read ({code or e}): {_unknown_advice(parsed)}"
-            )
+            kms_key, fifo, policy = self._describe(parsed)
+        except _CLIENT_ERRORS as e:
+            return self._unread(parsed, e)
+        key_arn, kms_problem = self._kms_key(kms_key, parsed)
         if fifo:
             return DestinationState(
-                arn, FIFO, kms_key, "it is FIFO, and Lambda never delivers to a FIFO queue or topic"
+                arn,
+                FIFO,
+                key_arn,
+                kms_problem,
+                policy,
+                "it is FIFO, and Lambda never delivers to a FIFO queue or topic",
             )
-        return DestinationState(arn, OK, kms_key, None)
+        return DestinationState(arn, OK, key_arn, kms_problem, policy, None)
 
-    def _describe(self, lambda_client, parsed):
-        """(KMS key ARN or None, FIFO or not) of an existing destination; raises the read's botocore error."""
+    def _unread(self, parsed, exception):
+        code = lambda_api.error_code(exception)
+        arn = parsed.arn
+        if code in _MISSING_CODES[parsed.service]:
+            caller = self.caller_account() if parsed.account else None
+            if parsed.account and parsed.account != caller:
+                return DestinationState(
+                    arn,
+                    UNKNOWN,
+                    None,
+                    None,
+                    None,
+                    f"it is in account {parsed.account}, not in the caller's account{f' {caller}' if caller else ''}, "
+                    f"and AWS answers {code} both for a destination that does not exist and for one the caller may "
+                    "not read; whether it exists and accepts deliveries is for its owner's policy to say",
+                )
+            return DestinationState(arn, MISSING, None, None, None, f"AWS answered {code}: it does not exist")
+        self._not_checked(_READ_PERMISSIONS[parsed.service], exception, arn)
+        return DestinationState(
+            arn, UNKNOWN, None, None, None, f"it could not be read ({code or exception}): {_unknown_advice(parsed)}"
+        )
+
+    def _describe(self, parsed):
+        """(KMS key as the destination names it or None, FIFO or not, resource policy or None) of an existing
+        destination; raises the read's botocore error."""
         service, region = parsed.service, parsed.region
         if service == "sqs":
             sqs = self.client("sqs", region)
             url = sqs.get_queue_url(aws_retry=True, QueueName=parsed.resource, QueueOwnerAWSAccountId=parsed.account)
             answer = sqs.get_queue_attributes(
-                aws_retry=True, QueueUrl=url["QueueUrl"], AttributeNames=["FifoQueue", "KmsMasterKeyId"]
+                aws_retry=True, QueueUrl=url["QueueUrl"], AttributeNames=["FifoQueue", "KmsMasterKeyId", "Policy"]
             )
             attributes = answer.get("Attributes", {})  # absent when the queue has none of the attributes asked for
-            return _kms_key_arn(attributes.get("KmsMasterKeyId"), parsed), attributes.get("FifoQueue") == "true"
+            return (
+                attributes.get("KmsMasterKeyId"),
+                attributes.get("FifoQueue") == "true",
+                _policy(attributes.get("Policy")),
+            )
         if service == "sns":
             answer = self.client("sns", region).get_topic_attributes(aws_retry=True, TopicArn=parsed.arn)
             attributes = answer["Attributes"]  # every topic has some (TopicArn, Owner, Policy)
-            return _kms_key_arn(attributes.get("KmsMasterKeyId"), parsed), attributes.get("FifoTopic") == "true"
+            return (
+                attributes.get("KmsMasterKeyId"),
+                attributes.get("FifoTopic") == "true",
+                _policy(attributes.get("Policy")),
+            )
         if service == "lambda":
-            lambda_api.retrying(lambda_client).get_function(aws_retry=True, FunctionName=parsed.arn)
-        elif service == "events":
-            self.client("events", region).describe_event_bus(aws_retry=True, Name=parsed.arn)
+            self.client("lambda", region).get_function(aws_retry=True, FunctionName=parsed.arn)
+            return None, False, None
+        if service == "events":
+            answer = self.client("events", region).describe_event_bus(aws_retry=True, Name=parsed.arn)
+            return None, False, _policy(answer.get("Policy"))
+        self.client("s3").head_bucket(aws_retry=True, Bucket=parsed.resource)
+        return None, False, None
+
+    def _kms_key(self, key, parsed):
+        """(exact key ARN or None, problem or None) for the KMS key a queue or topic names.
+
+        A key id becomes the key ARN of the destination's region and account; an alias (name or ARN) is resolved
+        with kms:DescribeKey, once per key per task; AWS-managed keys need nothing of the role. Anything that does
+        not end as an exact key ARN of the destination's partition (a wildcard, another partition) is a problem:
+        the grant never writes it, and the prediction says it cannot judge the key.
+        """
+        if not key or _aws_managed(key):
+            return None, None
+        if _KEY_ID_RE.match(key):
+            candidate = f"arn:{parsed.partition}:kms:{parsed.region}:{parsed.account}:key/{key}"
+        elif key.startswith("alias/") or _ALIAS_ARN_RE.match(key):
+            alias_region = _ALIAS_ARN_RE.match(key).group("region") if key.startswith("arn:") else parsed.region
+            candidate, problem = self._keys.get((alias_region, key), lambda: self._describe_key(alias_region, key))
+            if problem:
+                return None, problem
         else:
-            self.client("s3").head_bucket(aws_retry=True, Bucket=parsed.resource)
-        return None, False
+            candidate = key
+        match = KEY_ARN_RE.match(candidate)
+        if match is None or match.group("partition") != parsed.partition:
+            return None, (
+                f"its KMS key {key!r} is not an exact KMS key ARN of partition {parsed.partition}: no key policy "
+                "statement can be written or judged for it"
+            )
+        return candidate, None
+
+    def _describe_key(self, region, key):
+        try:
+            answer = self.client("kms", region).describe_key(aws_retry=True, KeyId=key)
+        except _CLIENT_ERRORS as e:
+            self._not_checked("kms:DescribeKey", e, key)
+            code = lambda_api.error_code(e) or e
+            return None, f"its KMS key alias {key} could not be resolved to a key (kms:DescribeKey answered {code})"
+        return answer["KeyMetadata"]["Arn"], None
+
+    def _resource_policy(self, state):
+        """The destination's resource policy: read with the destination, or (functions, buckets) read here once."""
+        parsed = parse_destination(state.arn)
+        if parsed.service not in _POLICY_READS:
+            return state.policy
+        return self._policies.get(state.arn, lambda: self._read_policy(parsed))
+
+    def _read_policy(self, parsed):
+        try:
+            if parsed.service == "lambda":
+                answer = self.client("lambda", parsed.region).get_policy(aws_retry=True, FunctionName=parsed.arn)
+            else:
+                answer = self.client("s3").get_bucket_policy(aws_retry=True, Bucket=parsed.resource)
+        except _CLIENT_ERRORS as e:
+            if lambda_api.error_code(e) not in _NO_POLICY_CODES:
+                self._not_checked(_POLICY_READS[parsed.service], e, parsed.arn)
+            return None
+        return _policy(answer.get("Policy"))
 
     # --- the execution role ----------------------------------------------------------------------------------
 
@@ -160,24 +379,24 @@ class DestinationChecks:
         """The ARN of the function's execution role, or None when the function cannot be read."""
         return (self.function_configuration(lambda_client, target) or {}).get("Role")
 
-    @staticmethod
-    def _read_function(lambda_client, function):
+    def _read_function(self, lambda_client, function):
         try:
             return lambda_api.retrying(lambda_client).get_function_configuration(
                 aws_retry=True, **function.api_params()
             )
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError):
-            return None  # a missing function is the converge's to report; the prediction stays silent
+        except _CLIENT_ERRORS as e:
+            if lambda_api.error_code(e) != "ResourceNotFoundException":  # a missing function is the converge's
+                self._not_checked("lambda:GetFunctionConfiguration", e, f"the execution role of {function.name}")
+            return None
 
     # --- the simulation --------------------------------------------------------------------------------------
 
-    def denied(self, role_arn, state):
-        """The (action, resource) pairs the role may not use to deliver to ``state``'s destination.
-
-        [] when all are allowed; None when the simulation could not run (no iam:SimulatePrincipalPolicy, say).
-        One iam:SimulatePrincipalPolicy per (role, destination) per task.
+    def simulation(self, role_arn, state):
+        """What IAM's simulator says of the role and ``state``'s destination: a dict from each (action, resource)
+        pair to "allowed", "denied" or "unknown" (a decision that needs context values the simulation lacks); None
+        when the simulation could not run. One iam:SimulatePrincipalPolicy per (role, destination) per task.
         """
-        return self._simulations.get((role_arn, state.arn), lambda: self._simulate(role_arn, state))
+        return self._simulations.get((role_arn, state.arn, state.kms_key), lambda: self._simulate(role_arn, state))
 
     def _simulate(self, role_arn, state):
         pairs = delivery_permissions(state.arn, state.kms_key)
@@ -188,41 +407,156 @@ class DestinationChecks:
                 ActionNames=sorted({action for action, _resource in pairs}),
                 ResourceArns=sorted({resource for _action, resource in pairs}),
             )
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError):
+        except _CLIENT_ERRORS as e:
+            self._not_checked("iam:SimulatePrincipalPolicy", e, role_arn)
             return None
-        allowed = {
-            (result["EvalActionName"].lower(), result.get("EvalResourceName"))
-            for result in answer["EvaluationResults"]
-            if result["EvalDecision"] == "allowed"
-        }
-        return [(action, resource) for action, resource in pairs if (action.lower(), resource) not in allowed]
+        decisions = {}
+        for result in answer["EvaluationResults"]:
+            key = (result["EvalActionName"].lower(), result.get("EvalResourceName"))
+            if result["EvalDecision"] == "allowed":
+                decisions[key] = "allowed"
+            elif result.get("MissingContextValues") and result["EvalDecision"] != "explicitDeny":
+                decisions[key] = "unknown"
+            else:
+                decisions[key] = "denied"
+        return {(action, resource): decisions.get((action.lower(), resource), "denied") for action, resource in pairs}
 
-    # --- the prediction --------------------------------------------------------------------------------------
+    def denied(self, role_arn, state):
+        """The (action, resource) pairs the simulation denies the role for ``state``'s destination; None when it could
+        not run."""
+        decisions = self.simulation(role_arn, state)
+        if decisions is None:
+            return None
+        return [pair for pair, decision in decisions.items() if decision == "denied"]
 
-    def predict(self, lambda_client, target, arns, permissions=True):
-        """Why AWS would refuse a config of ``target`` with the destinations ``arns``: a list of reasons, [] if none.
+    # --- the judgement ---------------------------------------------------------------------------------------
+
+    def judge(self, lambda_client, target, arn, permissions=True):
+        """The Judgement of destination ``arn`` for a config of ``target``.
 
         ``permissions`` False leaves out the role's permissions (the task grants them itself).
         """
-        reasons = []
-        role = self.execution_role(lambda_client, target) if permissions else None
-        for arn in arns:
-            state = self.destination(lambda_client, arn)
-            if state.state in (MISSING, FIFO):
-                reasons.append(f"the destination {arn} cannot receive records: {state.reason}")
-            elif role is not None:
-                denied = self.denied(role, state)
-                if denied:
-                    needs = ", ".join(f"{action} on {resource}" for action, resource in denied)
-                    reasons.append(f"the execution role {role} is not allowed {needs}")
-        return reasons
+        state = self.destination(arn)
+        if state.state == MISSING:
+            return Judgement(arn, MISSING, REFUSED, f"the destination {arn} does not exist ({state.reason})")
+        if state.state == UNKNOWN:
+            return Judgement(arn, UNKNOWN, UNKNOWN, f"the destination {arn} was not checked: {state.reason}")
+        if state.state == FIFO:
+            return Judgement(arn, FIFO, UNDELIVERABLE, f"the destination {arn} {state.reason}")
+        if not permissions:
+            return Judgement(arn, OK, OK, None)
+        role = self.execution_role(lambda_client, target)
+        if role is None:
+            return Judgement(
+                arn,
+                UNKNOWN,
+                UNKNOWN,
+                f"the execution role of function {target.name} could not be read, so whether it "
+                f"may deliver to {arn} was not checked",
+            )
+        return self._judge_role(role, state)
+
+    def _judge_role(self, role, state):
+        arn = state.arn
+        decisions = self.simulation(role, state)
+        if decisions is None:
+            return Judgement(
+                arn,
+                UNKNOWN,
+                UNKNOWN,
+                f"whether the execution role {role} may deliver to {arn} was not checked: IAM's "
+                "policy simulation could not run (the task needs iam:SimulatePrincipalPolicy)",
+            )
+        denied, undecided = [], []
+        policy = None
+        for (action, resource), decision in decisions.items():
+            if decision == "allowed":
+                continue
+            by_policy = None
+            if not action.startswith("kms:"):  # a key policy is not read
+                policy = policy if policy is not None else (self._resource_policy(state) or {})
+                by_policy = resource_policy_allows(policy, role, action, resource)
+            if by_policy == "allowed":
+                continue
+            undecided_here = decision == "unknown" or by_policy == "conditional"
+            (undecided if undecided_here else denied).append((action, resource))
+        if denied:
+            needs = ", ".join(f"{action} on {resource}" for action, resource in denied)
+            refused = any(put_checked(action, arn) for action, _resource in denied)
+            return Judgement(
+                arn,
+                NOT_ALLOWED,
+                REFUSED if refused else UNDELIVERABLE,
+                f"the execution role {role} is not allowed {needs} (IAM's policy simulation, and no resource policy "
+                "of the destination allows it)",
+            )
+        if state.kms_problem:
+            return Judgement(arn, UNKNOWN, UNKNOWN, f"the destination {arn} was not fully checked: {state.kms_problem}")
+        if undecided:
+            needs = ", ".join(f"{action} on {resource}" for action, resource in undecided)
+            return Judgement(
+                arn,
+                UNKNOWN,
+                UNKNOWN,
+                f"whether the execution role {role} may do {needs} depends on a condition the "
+                "prediction cannot evaluate",
+            )
+        if policy:
+            return Judgement(arn, OK, OK, "allowed by the destination's resource policy, not simulated")
+        return Judgement(arn, OK, OK, None)
+
+
+def _effect(judgements):
+    if any(judgement.prediction == REFUSED for judgement in judgements):
+        return "AWS would refuse"
+    return "Lambda would accept, but deliveries would fail for"
+
+
+def refusal_message(described, judgements):
+    """Why the configs ``described`` (words) are predicted to fail, from their REFUSED or UNDELIVERABLE
+    ``judgements``: refused only for what Lambda's Put checks (the destination exists, the delivery action)."""
+    reasons = "; ".join(judgement.reason for judgement in judgements)
+    return f"{_effect(judgements)} the config of {described}: {reasons}"
+
+
+def prediction_warnings(judged, blind_spots, check_mode):
+    """The task's warnings about its predictions, each said once.
+
+    ``judged`` holds (config described in words, Judgement) pairs; the configs that share a destination and a
+    reason are listed in one warning. ``blind_spots`` (DestinationChecks.blind_spots()) become one warning that
+    says what was not checked and which permission the caller lacked.
+    """
+    groups = {}
+    for described, judgement in judged:
+        if judgement.prediction != OK:
+            groups.setdefault((judgement.prediction, judgement.reason), []).append(described)
+    when = "check mode" if check_mode else "before the writes"
+    warnings = []
+    for (prediction, reason), configs in groups.items():
+        many = len(configs) > 1
+        which = f"{'configs' if many else 'config'} of {', '.join(configs)}"
+        if prediction == UNKNOWN:
+            warnings.append(f"Predicted ({when}): not known for the {which}: {reason}.")
+        else:
+            head = "AWS would refuse" if prediction == REFUSED else "Lambda would accept, but deliveries would fail for"
+            warnings.append(f"Predicted ({when}): {head} the {which}: {reason}.")
+    if blind_spots:
+        gaps = "; ".join(
+            f"{permission} ({code}) for {', '.join(subjects)}" for permission, code, subjects in blind_spots
+        )
+        warnings.append(
+            f"The destination checks could not read or simulate everything, so part of the prediction is unknown: "
+            f"{gaps}. Allow those actions to the identity that runs Ansible for a complete prediction."
+        )
+    return warnings
 
 
 def module_checks(module):
     """The DestinationChecks of a module's task: its clients share one Pacer at ``max_requests_per_second``.
 
-    These reads do not count against Lambda's quota, which the task's Lambda client is paced for; they get a
-    Pacer of their own at the same rate, so that no IAM, SQS, SNS, S3 or EventBridge read is unbounded either.
+    These reads do not count against Lambda's event-invoke-config quota, which the task's Lambda client is paced
+    for; they get a Pacer of their own at the same rate, so that no IAM, SQS, SNS, S3, KMS, STS or EventBridge read
+    is unbounded either.
     """
     pacer = Pacer(module.params["max_requests_per_second"])
 

@@ -2,10 +2,9 @@
 
 """The destination health audit of lambda_event_invoke_config_info: destination states and delivery metrics.
 
-States: each destination of a config is read once per task (destination_checks), and one that exists is judged
-against the function's execution role (the role of $LATEST) by IAM's policy simulator: ok, missing, unknown, fifo,
-or "role not allowed (predicted)". The simulator sees the role's identity policies, not the destination's resource
-policy or a KMS key policy, so "ok" is a prediction too.
+States: each destination of a config is read once per task and judged against the function's execution role
+(destination_checks.DestinationChecks.judge, the preflight's judgement): ok, missing, unknown, fifo, or "role not
+allowed (predicted)". Nothing sees an organization's SCPs or a KMS key policy, so "ok" is a prediction too.
 
 Metrics: Lambda publishes ``AsyncEventsDropped`` and ``DestinationDeliveryFailures`` in the CloudWatch namespace
 ``AWS/Lambda`` under two dimension sets (Lambda developer guide, "Using CloudWatch metrics with Lambda"):
@@ -24,9 +23,6 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore.
 
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import NOT_ALLOWED
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import OK
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import LATEST
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import ACCESS_DENIED_CODES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import call_error
@@ -129,35 +125,10 @@ def add_metrics(client, items, hours, now=None):
         item["metrics"] = metrics
 
 
-def _health(arn, state, reason=None):
-    return {"destination": arn, "state": state, "reason": reason}
-
-
 def destination_health(checks, lambda_client, target, arn):
     """The ``{destination, state, reason}`` of one destination of a config of the function ``target``."""
-    found = checks.destination(lambda_client, arn)
-    if found.state != OK:
-        return _health(arn, found.state, found.reason)
-    role = checks.execution_role(lambda_client, target)
-    if role is None:
-        return _health(arn, UNKNOWN, f"the execution role of function {target.name} could not be read")
-    denied = checks.denied(role, found)
-    if denied is None:
-        return _health(
-            arn,
-            UNKNOWN,
-            f"the destination exists, but IAM could not simulate whether the execution role {role} may deliver to it "
-            "(the task needs iam:SimulatePrincipalPolicy)",
-        )
-    if denied:
-        missing = "; ".join(f"{action} on {resource}" for action, resource in denied)
-        return _health(
-            arn,
-            NOT_ALLOWED,
-            f"IAM's policy simulation predicts that the execution role {role} is not allowed {missing}: allow it in "
-            "the role's policy (the simulation does not see resource or key policies)",
-        )
-    return _health(arn, OK)
+    judgement = checks.judge(lambda_client, target, arn)
+    return {"destination": arn, "state": judgement.state, "reason": judgement.reason}
 
 
 def add_destination_health(checks, lambda_client, target, items):

@@ -43,7 +43,9 @@ ALLOWED_DESTINATIONS = (
 
 # What the function's execution role must be allowed to do for Lambda to deliver to each destination service:
 # (action, resource) pairs, the resource a template over the destination ARN. The one home of this table: the
-# messages, the check-mode preflight, the grant's policy and the guide's IAM table all read it.
+# messages, the check-mode preflight, the grant's policy and the guide's IAM table all read it. The first pair is
+# the delivery action, which Lambda's Put and Update check ("The function's execution role does not have
+# permissions to call SendMessage on ..."); the others, like the KMS actions, are needed by deliveries only.
 DELIVERY_PERMISSIONS = {
     "sqs": (("sqs:SendMessage", "{arn}"),),
     "sns": (("sns:Publish", "{arn}"),),
@@ -75,6 +77,13 @@ def delivery_permissions(arn, kms_key=None):
         return []
     pairs = [(action, resource.format(arn=arn)) for action, resource in DELIVERY_PERMISSIONS[parsed.service]]
     return pairs + [(action, kms_key) for action in KMS_ACTIONS] if kms_key else pairs
+
+
+def put_checked(action, arn):
+    """Whether Lambda's Put and Update refuse a config whose execution role may not do ``action`` for ``arn``."""
+    parsed = parse_destination(arn)
+    pairs = DELIVERY_PERMISSIONS.get(parsed.service) if parsed else None
+    return bool(pairs) and pairs[0][0] == action
 
 
 def required_permission(arn):

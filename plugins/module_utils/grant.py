@@ -4,7 +4,14 @@
 
 The policy allows exactly what the destinations need (``destinations.delivery_permissions()``), one statement
 per resource, in a deterministic order, so that an unchanged set of destinations gives the same document and
-no write. Its name carries the function's name and says who owns it.
+no write. Its name carries the function's region and name; every statement's Sid carries the module's mark, so a
+policy the module did not write is never changed.
+
+The policy follows the configs in two steps around a function's config writes: before them it only widens (the
+statements already there, plus those the configs need after the task), so no write ever meets a role that lost
+a permission it still uses; after them, once every write of the function succeeded and every destination could be
+judged, it shrinks to exactly what the configs need. A write that failed, or a queue or topic whose KMS key could
+not be read, keeps the wider policy (the result says so), and the next clean run shrinks it.
 """
 
 import hashlib
@@ -12,13 +19,15 @@ import json
 import re
 import threading
 import urllib.parse
+from collections import namedtuple
 
 try:
-    import botocore
+    from botocore.exceptions import BotoCoreError
+    from botocore.exceptions import ClientError
 except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore.
+    BotoCoreError = ClientError = None  # AnsibleAWSModule reports a missing botocore.
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import KMS_ACTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
@@ -32,56 +41,49 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api i
 
 OPTION = "grant_destination_permissions"
 POLICY_PREFIX = "serverless-aws-lambda-destinations-"
+# Every statement the grant writes has a Sid that starts with this mark: a policy of the grant's name whose
+# statements lack it was written by someone else, and is left alone.
+SID_MARK = "LambdaDestination"
 POLICY_VERSION = "2012-10-17"
 SERVICE_LINKED_PATH = "/aws-service-role/"
+# IAM's quota on the inline policies of one role, together, whitespace not counted.
+INLINE_POLICY_QUOTA = 10240
 # arn:PARTITION:iam::ACCOUNT:role/PATH/NAME
 ROLE_ARN_RE = re.compile(r"^arn:[a-z0-9-]+:iam::(?P<account>\d{12}):role(?P<path>/(?:[^/]+/)*)(?P<name>[^/]+)\Z")
+_CLIENT_ERRORS = (ClientError, BotoCoreError)
 
 
-def policy_name(function_name):
-    """The name of the inline policy the grant keeps on the execution role of ``function_name`` (a bare name)."""
-    return POLICY_PREFIX + function_name
+def policy_name(function_name, region):
+    """The name of the inline policy the grant keeps for ``function_name`` (a bare name) of ``region``: a function
+    name may be used in several regions with one role, and each needs a policy of its own."""
+    return f"{POLICY_PREFIX}{region}-{function_name}"
 
 
 def _sid(text):
-    """A statement id from a resource: its service and name in words (readable), then a hash (unique; IAM's Sid
-    takes letters and digits only, so 'my-queue' and 'my_queue' would otherwise meet)."""
+    """A statement id from a resource: the mark, the resource's service and name in words (readable), then a hash
+    (unique; IAM's Sid takes letters and digits only, so 'my-queue' and 'my_queue' would otherwise meet)."""
     parts = text.split(":", 5)
     words = re.findall(r"[A-Za-z0-9]+", f"{parts[2]} {parts[-1]}")
     readable = "".join(word[:1].upper() + word[1:] for word in words)
-    return readable + hashlib.sha256(text.encode()).hexdigest()[:8]
+    return SID_MARK + readable + hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
-def _kms_grant(kms_key):
-    """(resource, alias) for the KMS actions on the key ARN of an encrypted queue or topic; None without one.
-
-    A queue or topic may name its key by an alias ARN, which cannot be a policy's Resource (IAM would allow
-    nothing): it becomes every key of the alias's account, on the condition that the key carries that alias.
-    """
-    if not kms_key:
-        return None
-    prefix, _sep, resource = kms_key.rpartition(":")
-    if resource.startswith("alias/"):
-        return f"{prefix}:key/*", resource
-    return kms_key, None
-
-
-def _statement(resource, alias, actions):
-    statement = {
-        "Sid": _sid(f"{resource}{alias or ''}"),
-        "Effect": "Allow",
-        "Action": sorted(actions),
-        "Resource": resource,
-    }
-    if alias:
-        statement["Condition"] = {"ForAnyValue:StringEquals": {"kms:ResourceAliases": alias}}
-    return statement
+def _exact(resource, arn):
+    """Refuse a statement resource with a wildcard, other than the objects of an S3 destination bucket."""
+    exact = arn if resource == f"{arn}/*" and parse_destination(arn).service == "s3" else resource
+    if "*" in exact or "?" in exact:
+        raise InvalidOptionError(
+            f"Cannot grant destination permissions: {resource!r} (for the destination {arn}) is not an exact resource, "
+            f"and the grant never writes a wildcard. Fix the destination, or set {OPTION}: false.",
+            option=OPTION,
+        )
+    return resource
 
 
 def policy_document(destinations):
     """The least-privilege policy document for ``destinations``, (arn, kms_key) pairs; None when there is none.
 
-    ``kms_key`` is the ARN of the customer-managed key of an encrypted queue or topic (a key or an alias ARN, as
+    ``kms_key`` is the exact ARN of the customer-managed key of an encrypted queue or topic (as
     destination_checks.DestinationState carries it), else None.
 
     One statement per resource (a destination, an S3 bucket and its objects, a KMS key), holding every action
@@ -91,14 +93,41 @@ def policy_document(destinations):
     grants = {}
     for arn, kms_key in destinations:
         for action, resource in delivery_permissions(arn):
-            grants.setdefault((resource, None), set()).add(action)
-        kms = _kms_grant(kms_key)
-        if kms:
-            grants.setdefault(kms, set()).update(KMS_ACTIONS)
+            grants.setdefault(_exact(resource, arn), set()).add(action)
+        if kms_key:
+            grants.setdefault(_exact(kms_key, arn), set()).update(KMS_ACTIONS)
     if not grants:
         return None
-    statements = [_statement(resource, alias, actions) for (resource, alias), actions in grants.items()]
+    return _document(_statement(resource, actions) for resource, actions in grants.items())
+
+
+def _statement(resource, actions):
+    return {"Sid": _sid(resource), "Effect": "Allow", "Action": sorted(actions), "Resource": resource}
+
+
+def _document(statements):
     return {"Version": POLICY_VERSION, "Statement": sorted(statements, key=lambda statement: statement["Sid"])}
+
+
+def _listed(value):
+    return value if isinstance(value, list) else [value]
+
+
+def widened(before, needed):
+    """``before`` with every statement of ``needed`` added (actions of a statement both have: their union)."""
+    if before is None or needed is None:
+        return needed if before is None else before
+    statements = {statement["Sid"]: statement for statement in before["Statement"]}
+    for statement in needed["Statement"]:
+        old = statements.get(statement["Sid"], {"Action": []})
+        actions = sorted(set(_listed(old["Action"])) | set(statement["Action"]))
+        statements[statement["Sid"]] = dict(statement, Action=actions)
+    return _document(statements.values())
+
+
+def policy_size(document):
+    """The characters IAM counts for ``document`` against its quota (whitespace is not counted)."""
+    return len(re.sub(r"\s", "", json.dumps(document))) if document else 0
 
 
 def _role(role_arn):
@@ -153,58 +182,56 @@ def _grant_error(what, action, role_arn, exception):
             exception,
             f"The role does not exist: give the function an existing execution role, or set {OPTION}: false",
         )
+    if code == "LimitExceeded":
+        return call_error(
+            what,
+            exception,
+            f"IAM allows {INLINE_POLICY_QUOTA} characters of inline policy per role in all: remove other inline "
+            f"policies of the role, give the function fewer destinations, or set {OPTION}: false and attach a managed "
+            "policy",
+        )
     return call_error(what, exception)
 
 
-def _read_policy(iam_client, role_arn, role_name, name):
-    try:
-        answer = iam_client.get_role_policy(aws_retry=True, RoleName=role_name, PolicyName=name)
-    except is_boto3_error_code("NoSuchEntity"):
-        return None
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        raise _grant_error(f"read the policy {name} of role {role_arn}", "iam:GetRolePolicy", role_arn, e) from e
-    return _parse_document(answer["PolicyDocument"])
-
-
-def _put_policy(iam_client, role_arn, role_name, name, document):
-    try:
-        iam_client.put_role_policy(
-            aws_retry=True, RoleName=role_name, PolicyName=name, PolicyDocument=json.dumps(document)
+def _refuse_foreign(document, role_arn, name):
+    """Refuse a policy of the grant's name that the grant did not write (a statement without the mark)."""
+    if any(not str(statement.get("Sid", "")).startswith(SID_MARK) for statement in _listed(document["Statement"])):
+        raise InvalidOptionError(
+            f"Cannot grant destination permissions: the inline policy {name} of role {role_arn} was not written by this "
+            f"module (a statement's Sid does not start with {SID_MARK}), and it is never changed or deleted. Rename "
+            f"or remove that policy, or set {OPTION}: false.",
+            option=OPTION,
         )
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        raise _grant_error(f"write the policy {name} of role {role_arn}", "iam:PutRolePolicy", role_arn, e) from e
 
 
-def _delete_policy(iam_client, role_arn, role_name, name):
+def _read_policy(iam_client, role_arn, name):
     try:
-        iam_client.delete_role_policy(aws_retry=True, RoleName=role_name, PolicyName=name)
-    except is_boto3_error_code("NoSuchEntity"):
-        pass  # deleted since it was read: the wanted end
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        raise _grant_error(f"delete the policy {name} of role {role_arn}", "iam:DeleteRolePolicy", role_arn, e) from e
+        answer = iam_client.get_role_policy(aws_retry=True, RoleName=_role(role_arn).group("name"), PolicyName=name)
+    except _CLIENT_ERRORS as e:
+        if error_code(e) == "NoSuchEntity":
+            return None
+        raise _grant_error(f"read the policy {name} of role {role_arn}", "iam:GetRolePolicy", role_arn, e) from e
+    document = _parse_document(answer["PolicyDocument"])
+    _refuse_foreign(document, role_arn, name)
+    return document
 
 
-def ensure_policy(iam_client, role_arn, name, document, check_mode):
-    """Make the inline policy ``name`` of ``role_arn`` hold ``document``, or remove it when ``document`` is None.
-
-    Returns ``(changed, before, after)``, the documents as dicts (None: no policy). The documents are compared
-    parsed, so AWS's encoding and whitespace never cause a write; check mode reports the change and writes nothing.
-    """
+def _write_policy(iam_client, role_arn, name, document):
+    """Put ``document`` as the inline policy ``name`` of ``role_arn``, or delete the policy when it is None."""
     role_name = _role(role_arn).group("name")
-    before = _read_policy(iam_client, role_arn, role_name, name)
-    changed = before != document
-    if changed and not check_mode:
+    try:
         if document is None:
-            _delete_policy(iam_client, role_arn, role_name, name)
+            iam_client.delete_role_policy(aws_retry=True, RoleName=role_name, PolicyName=name)
         else:
-            _put_policy(iam_client, role_arn, role_name, name, document)
-    return changed, before, document
+            iam_client.put_role_policy(
+                aws_retry=True, RoleName=role_name, PolicyName=name, PolicyDocument=json.dumps(document)
+            )
+    except _CLIENT_ERRORS as e:
+        if document is None and error_code(e) == "NoSuchEntity":
+            return  # deleted since it was read: the wanted end
+        action = "iam:DeleteRolePolicy" if document is None else "iam:PutRolePolicy"
+        verb = "delete" if document is None else "write"
+        raise _grant_error(f"{verb} the policy {name} of role {role_arn}", action, role_arn, e) from e
 
 
 def destinations_after(afters):
@@ -214,22 +241,27 @@ def destinations_after(afters):
 
 _ENCRYPTED_SERVICES = ("sqs", "sns")  # the destinations that may have a customer-managed KMS key
 
+# One function's grant between its two steps: the role and policy, the document before the task, the one its
+# configs need, the one written before the writes (``widened``), and why it may not shrink (None: it may).
+FunctionGrant = namedtuple("FunctionGrant", "function_name role_arn policy_name before needed widened keep_reason")
+
 
 class Grant:
     """The task's grant: per function, the inline policy on its execution role for every destination it keeps.
 
     ``checks`` (destination_checks.DestinationChecks) gives the role, the function's account and each queue's
     or topic's KMS key, and the paced IAM client; ``policies`` collects what was (or would be) done, for the
-    task's result and diff.
+    task's result and diff, and ``warnings`` what the task should say.
     """
 
     def __init__(self, checks):
         self.checks = checks
         self.policies = []
+        self.warnings = []
         self._lock = threading.Lock()
 
-    def ensure(self, lambda_client, target, arns, check_mode):
-        """Make the policy of ``target``'s function allow exactly ``arns`` (remove it when there is none)."""
+    def widen(self, lambda_client, target, arns, check_mode):
+        """Step one, before the writes of ``target``'s function: the policy allows what it allowed, and ``arns``."""
         function = self.checks.function_configuration(lambda_client, target)
         if function is None:
             raise InvalidOptionError(
@@ -239,21 +271,76 @@ class Grant:
                 option=OPTION,
             )
         role = function.get("Role")
-        refuse_role(role, FULL_ARN_RE.match(function["FunctionArn"]).group("account"))
-        document = policy_document([(arn, self._kms_key(arn)) for arn in arns])
-        name = policy_name(target.name)
-        changed, before, after = ensure_policy(self.checks.client("iam"), role, name, document, check_mode)
+        identity = FULL_ARN_RE.match(function["FunctionArn"])
+        refuse_role(role, identity.group("account"))
+        name = policy_name(target.name, identity.group("region"))
+        pairs, unknown = [], []
+        for arn in arns:
+            kms_key, problem = self._kms_key(arn)
+            unknown.extend([problem] if problem else [])
+            pairs.append((arn, kms_key))
+        needed = policy_document(pairs)
+        if policy_size(needed) > INLINE_POLICY_QUOTA:
+            raise InvalidOptionError(
+                f"Cannot grant destination permissions: function {target.name} needs a policy of "
+                f"{policy_size(needed)} characters for its {len(arns)} destinations, and IAM allows "
+                f"{INLINE_POLICY_QUOTA} characters of inline policy per role in all. Give the function fewer "
+                f"destinations, or set {OPTION}: false and attach a managed policy to the role.",
+                option=OPTION,
+            )
+        iam = self.checks.client("iam")
+        before = _read_policy(iam, role, name)
+        wide = widened(before, needed)
+        if wide != before and not check_mode:
+            _write_policy(iam, role, name, wide)
+        keep = "; ".join(unknown) or None
+        return FunctionGrant(target.name, role, name, before, needed, wide, keep)
+
+    def narrow(self, grant, writes_failed, check_mode):
+        """Step two, after the writes: shrink to exactly what the configs need, unless that cannot be known."""
+        keep = grant.keep_reason or (
+            "a config write of the function failed, so the statements its old destinations may still need are kept"
+            if writes_failed
+            else None
+        )
+        after = grant.widened if keep else grant.needed
+        if keep and grant.widened != grant.needed:
+            self._warn(
+                f"The inline policy {grant.policy_name} of role {grant.role_arn} keeps statements its configs may no "
+                f"longer need: {keep}. Run the task again once that is resolved to remove them."
+            )
+        if after != grant.widened and not check_mode:
+            _write_policy(self.checks.client("iam"), grant.role_arn, grant.policy_name, after)
         self._record(
             dict(
-                function_name=target.name, role_arn=role, policy_name=name, changed=changed, before=before, after=after
+                function_name=grant.function_name,
+                role_arn=grant.role_arn,
+                policy_name=grant.policy_name,
+                changed=grant.before != after,
+                before=grant.before,
+                after=after,
             )
         )
 
     def _kms_key(self, arn):
-        """The KMS key of a queue or topic (read once per task); None for any other destination."""
+        """(exact KMS key ARN or None, why its statements cannot be judged or None) of a queue or topic."""
         if parse_destination(arn).service not in _ENCRYPTED_SERVICES:
-            return None
-        return self.checks.destination(None, arn).kms_key  # a queue's or topic's read needs no Lambda client
+            return None, None
+        state = self.checks.destination(arn)
+        if state.kms_problem:
+            raise InvalidOptionError(
+                f"Cannot grant destination permissions for {arn}: {state.kms_problem}. The grant writes only exact key "
+                f"ARNs: point the destination at a key by id, key ARN or alias, or set {OPTION}: false and allow the key "
+                "yourself.",
+                option=OPTION,
+            )
+        if state.state == UNKNOWN:
+            return None, f"the destination {arn} could not be read to learn its KMS key ({state.reason})"
+        return state.kms_key, None
+
+    def _warn(self, message):
+        with self._lock:
+            self.warnings.append(message)
 
     def _record(self, policy):
         with self._lock:

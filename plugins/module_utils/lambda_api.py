@@ -176,17 +176,27 @@ def _destination_advice(destinations, attempts, waited, shared):
     )
 
 
+def _missing_advice(destinations):
+    return (
+        f"The destination {' and '.join(destinations)} does not exist in this account (read after AWS rejected it), "
+        "so waiting for IAM changes would not help: create it first, or fix the destination ARN"
+    )
+
+
 class DestinationWindows:
     """The retry window of each rejected destination, shared by every write of a task.
 
     IAM propagation is per destination: the first rejection of a destination opens its window
     (destination_retry_timeout long), and every write rejected for that destination retries only until
-    that window ends, instead of waiting a whole window of its own.
+    that window ends, instead of waiting a whole window of its own. ``missing(arn)`` tells whether a rejected
+    destination does not exist in the caller's account (a read, made once per destination): no permission
+    can propagate to it, so its writes fail at once.
     """
 
-    def __init__(self):
+    def __init__(self, missing=None):
         self._ends = {}
         self._lock = threading.Lock()
+        self.missing = missing or (lambda arn: False)
 
     def end(self, rejected, now, timeout):
         """When the window of the ``rejected`` destinations ends; opens the window of each not yet rejected.
@@ -252,6 +262,10 @@ def write_config(
             now = clock()
             first = now if first is None else first
             rejected = _rejected(e, destinations)
+            gone = [arn for arn in rejected if windows.missing(arn)]
+            if gone:
+                windows.close(rejected, now)
+                _fail(action, target, e, _missing_advice(gone))
             end = windows.end(rejected, first, retry_timeout)
             if first + paused + delay > end:
                 windows.close(rejected, now)

@@ -78,6 +78,7 @@ class Outcome:
         self.config = {}
         self.error = None
         self.warnings = []
+        self.judgements = None  # the preflight's destination_checks.Judgement of each destination sent, when it ran
 
     def describe(self):
         return self.request.target.describe()
@@ -89,6 +90,10 @@ class Outcome:
         if self.error.exception is not None:
             return f"{self.error.message}: {self.error.exception}"
         return self.error.message
+
+    def destination_checks(self):
+        """The ``destination_checks`` return value: what the preflight predicts of each destination sent."""
+        return [judgement._asdict() for judgement in self.judgements or []]
 
     def diff(self):
         return dict(before=options_view(self.before), after=options_view(self.after))
@@ -104,6 +109,8 @@ class Outcome:
         )
         if self.purged:
             result["purged"] = True
+        if self.judgements is not None:
+            result["destination_checks"] = self.destination_checks()
         if self.error is not None:
             result.update(failed=True, msg=self.message())
         return result

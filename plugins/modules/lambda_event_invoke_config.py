@@ -506,9 +506,14 @@ diff:
                "destination_config": {"on_success": null, "on_failure": null}}
 """
 
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import converge
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import STRICT
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import WARN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import module_checks
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import prediction_warnings
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.grant import Grant
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.modules import AnsibleLambdaModule
@@ -543,9 +548,21 @@ def granted(grant):
     return results, diffs
 
 
-def report(module, outcomes, fleet, grant):
-    """The task's result: one config's, or with configs one entry per item in the task's order, then the purged
-    configs; with the grant, its role policies."""
+def failure(outcomes, fleet, check_mode):
+    """The keys a failed task adds to its result: the msg, and for one config the option or AWS's error."""
+    failed = [outcome for outcome in outcomes if outcome.error is not None]
+    if fleet:
+        return dict(msg=failure_message(outcomes, check_mode))
+    error = failed[0].error
+    if isinstance(error, InvalidOptionError):
+        return dict(msg=failed[0].message(), option=error.option)
+    response = getattr(error.exception, "response", None)
+    return dict(camel_dict_to_snake_dict(response) if response else {}, msg=failed[0].message())
+
+
+def report(module, outcomes, fleet, grant, checks):
+    """The task's result, failed or not: one config's, or with configs one entry per item in the task's order, then
+    the purged configs; with the grant, its role policies; changed and the diff always."""
     changed = any(outcome.changed for outcome in outcomes)
     if fleet:
         result = dict(configs=[outcome.result() for outcome in outcomes])
@@ -557,6 +574,8 @@ def report(module, outcomes, fleet, grant):
     else:
         (outcome,) = outcomes
         result = dict(event_invoke_config=outcome.config)
+        if outcome.judgements is not None:
+            result["destination_checks"] = outcome.destination_checks()
         diffs = outcome.diff()
     if grant is not None:
         result["role_policies"], policy_diffs = granted(grant)
@@ -564,14 +583,22 @@ def report(module, outcomes, fleet, grant):
         diffs = (diffs if fleet else [diffs]) + policy_diffs
     if module._diff:
         result["diff"] = diffs
-    if not fleet and outcomes[0].error is not None:
-        error = outcomes[0].error
-        if isinstance(error, InvalidOptionError):
-            module.fail_json(msg=outcomes[0].message(), option=error.option, changed=changed, **result)
-        module.fail_json_aws_error(error)
+    for warning in task_warnings(outcomes, fleet, grant, checks, module.check_mode):
+        module.warn(warning)
     if any(outcome.error is not None for outcome in outcomes):
-        module.fail_json(msg=failure_message(outcomes, module.check_mode), changed=changed, **result)
+        module.fail_json(changed=changed, **dict(result, **failure(outcomes, fleet, module.check_mode)))
     module.exit_json(changed=changed, **result)
+
+
+def task_warnings(outcomes, fleet, grant, checks, check_mode):
+    """Every warning of the task, each said once: unmanaged destinations, predictions, what the grant kept."""
+    warnings = [
+        f"{outcome.describe()}: {warning}" if fleet else warning for outcome in outcomes for warning in outcome.warnings
+    ]
+    judged = [(outcome.describe(), judgement) for outcome in outcomes for judgement in outcome.judgements or []]
+    if any(outcome.judgements is not None for outcome in outcomes):
+        warnings.extend(prediction_warnings(judged, checks.blind_spots(), check_mode))
+    return warnings + (grant.warnings if grant is not None else [])
 
 
 def main():
@@ -598,23 +625,22 @@ def main():
 
     client = module.client("lambda", retry_decorator=lambda_api.retry_decorator())
     pace(client, Pacer(params["max_requests_per_second"]))
-    # The preflight runs in check mode unless validate_destinations says otherwise; the grant reads as it does.
-    preflight = module.check_mode if params["validate_destinations"] is None else params["validate_destinations"]
-    checks = module_checks(module) if preflight or params["grant_destination_permissions"] else None
+    # Check mode predicts and warns unless validate_destinations says otherwise; true also fails what it predicts.
+    validate = params["validate_destinations"]
+    preflight = STRICT if validate else (WARN if validate is None and module.check_mode else None)
+    checks = module_checks(module)  # its clients are made on first use: a task that reads nothing makes none
     grant = Grant(checks) if params["grant_destination_permissions"] else None
     outcomes = converge(
         client,
         requests,
+        checks=checks,
         check_mode=module.check_mode,
         purge=params["purge_configs"],
         workers=params["workers"],
-        checks=checks if preflight else None,
+        preflight=preflight,
         grant=grant,
     )
-    for outcome in outcomes:
-        for warning in outcome.warnings:
-            module.warn(f"{outcome.describe()}: {warning}" if fleet else warning)
-    report(module, outcomes, fleet, grant)
+    report(module, outcomes, fleet, grant, checks)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ _SNAKE = {
     "get_function_configuration": "GetFunctionConfiguration",
     "get_function": "GetFunction",
     "list_functions": "ListFunctions",
+    "get_policy": "GetPolicy",
 }
 
 _MODEL = object()  # _record's answer when no scripted answer is due: the model answers
@@ -231,6 +232,7 @@ class FakeLambda:
         self.page_failures = {}
         self.on_call = None
         self.roles = {}  # function name -> its execution role, when not ROLE
+        self.policies = {}  # function name -> its resource policy (a dict), when it has one
         self._lock = threading.Lock()
 
     # --- what the collection calls ---------------------------------------------------------------------------
@@ -289,6 +291,13 @@ class FakeLambda:
     @_operation("GetFunction")
     def get_function(self, params):
         return {"Configuration": self._configuration("GetFunction", params)}
+
+    @_operation("GetPolicy")
+    def get_policy(self, params):
+        name, _qualifier = self._existing("GetPolicy", params)
+        if name not in self.policies:
+            raise client_error("ResourceNotFoundException", {"Message": "No policy is found"}, "GetPolicy", 404)
+        return {"Policy": json.dumps(self.policies[name])}
 
     @_operation("ListFunctions")
     def list_functions(self, params):

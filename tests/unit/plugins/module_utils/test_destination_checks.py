@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """DestinationChecks: the reads of each destination type, the simulation, and each read made once per task."""
 
+import json
 import threading
 import types
 from concurrent.futures import ThreadPoolExecutor
@@ -9,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import boto3
 import pytest
 from lambda_fakes import ACCOUNT
+from lambda_fakes import FN_ARN
 from lambda_fakes import REGION
 from lambda_fakes import ROLE
 from lambda_fakes import FakeLambda
@@ -22,11 +24,19 @@ from ansible_collections.amazon.aws.plugins.module_utils import cloud
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import converge
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import FIFO
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import MISSING
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import NOT_ALLOWED
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import OK
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import REFUSED
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import STRICT
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import STRICT_ADVICE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNDELIVERABLE
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import WARN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationChecks
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationState
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import Judgement
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import module_checks
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import prediction_warnings
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
@@ -67,6 +77,9 @@ def queue(attributes=None, missing=False):
 
 
 def checks(**clients):
+    """DestinationChecks over fake clients; Lambda reads of destination functions use ``lambda`` (a FakeLambda)."""
+    clients.setdefault("lambda", lambda_client())
+    clients.setdefault("sts", FakeService(get_caller_identity=lambda: {"Account": ACCOUNT}))
     return DestinationChecks(lambda service, region: clients[service])
 
 
@@ -77,6 +90,27 @@ def lambda_client():
 TARGET = parse_function_name("my-function", "1")
 
 
+def existing(arn, kms_key=None, policy=None):
+    """The DestinationState of a destination that exists."""
+    return DestinationState(arn, OK, kms_key, None, policy, None)
+
+
+def bucket():
+    """An S3 client with one bucket, without a bucket policy."""
+    return FakeService(head_bucket=lambda Bucket: {}, get_bucket_policy=raises(error("NoSuchBucketPolicy", 404)))
+
+
+def key_aliases(aliases):
+    """A KMS client whose DescribeKey knows ``aliases`` (alias name or ARN -> key ARN)."""
+
+    def describe_key(KeyId):
+        if KeyId not in aliases:
+            raise error("NotFoundException", 400)
+        return {"KeyMetadata": {"Arn": aliases[KeyId]}}
+
+    return FakeService(describe_key=describe_key)
+
+
 @pytest.mark.parametrize(
     "clients, arn, state, kms_key",
     [
@@ -84,10 +118,10 @@ TARGET = parse_function_name("my-function", "1")
         (dict(sqs=queue({"KmsMasterKeyId": KEY_ID})), QUEUE, OK, KEY),
         (dict(sqs=queue({"KmsMasterKeyId": "alias/aws/sqs"})), QUEUE, OK, None),
         (
-            dict(sqs=queue({"KmsMasterKeyId": "alias/orders"})),
+            dict(sqs=queue({"KmsMasterKeyId": "alias/orders"}), kms=key_aliases({"alias/orders": KEY})),
             QUEUE,
             OK,
-            f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/orders",
+            KEY,
         ),
         (dict(sqs=queue({"FifoQueue": "true", "KmsMasterKeyId": KEY_ID})), QUEUE, FIFO, KEY),
         (dict(sqs=queue(missing=True)), QUEUE, MISSING, None),
@@ -114,7 +148,7 @@ TARGET = parse_function_name("my-function", "1")
         (dict(sns=FakeService(get_topic_attributes=raises(error("AuthorizationError", 403)))), TOPIC, UNKNOWN, None),
         (dict(events=FakeService(describe_event_bus=lambda Name: {"Arn": Name})), BUS, OK, None),
         (dict(events=FakeService(describe_event_bus=raises(error("ResourceNotFoundException")))), BUS, MISSING, None),
-        (dict(s3=FakeService(head_bucket=lambda Bucket: {})), BUCKET, OK, None),
+        (dict(s3=bucket()), BUCKET, OK, None),
         (dict(s3=FakeService(head_bucket=raises(error("404", 404)))), BUCKET, MISSING, None),
         (dict(s3=FakeService(head_bucket=raises(error("403", 403)))), BUCKET, UNKNOWN, None),
         ({}, OTHER_FUNCTION, OK, None),
@@ -122,8 +156,8 @@ TARGET = parse_function_name("my-function", "1")
     ],
 )
 def test_destination_state_per_service(clients, arn, state, kms_key):
-    found = checks(**clients).destination(lambda_client(), arn)
-    assert (found.arn, found.state, found.kms_key) == (arn, state, kms_key)
+    found = checks(**clients).destination(arn)
+    assert (found.arn, found.state, found.kms_key, found.kms_problem) == (arn, state, kms_key, None)
     assert (found.reason is None) == (state == OK)
 
 
@@ -152,7 +186,7 @@ def test_destination_state_per_service(clients, arn, state, kms_key):
 def test_a_destination_that_is_not_ok_says_why(clients, arn, reason):
     lambda_ = lambda_client()
     lambda_.failures["GetFunction"] = [error("AccessDeniedException", 403)]
-    assert checks(**clients).destination(lambda_, arn).reason == reason
+    assert checks(**dict(clients, **{"lambda": lambda_})).destination(arn).reason == reason
 
 
 @pytest.fixture
@@ -174,6 +208,7 @@ def throttled_once(answer):
 
 EU_QUEUE, EU_TOPIC = f"arn:aws:sqs:eu-west-1:{ACCOUNT}:orders", f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts"
 EU_BUS = f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/default"
+EU_FUNCTION = function_arn("other-function").replace(REGION, "eu-west-1")
 ORDERS_URL = f"https://sqs/{ACCOUNT}/orders"
 
 
@@ -188,13 +223,14 @@ ORDERS_URL = f"https://sqs/{ACCOUNT}/orders"
                 ("get_queue_url", {"QueueName": "orders", "QueueOwnerAWSAccountId": ACCOUNT}, {"QueueUrl": ORDERS_URL}),
                 (
                     "get_queue_attributes",
-                    {"QueueUrl": ORDERS_URL, "AttributeNames": ["FifoQueue", "KmsMasterKeyId"]},
+                    {"QueueUrl": ORDERS_URL, "AttributeNames": ["FifoQueue", "KmsMasterKeyId", "Policy"]},
                     {},
                 ),
             ],
         ),
         (EU_TOPIC, "sns", "eu-west-1", [("get_topic_attributes", {"TopicArn": EU_TOPIC}, {"Attributes": {}})]),
         (EU_BUS, "events", "eu-west-1", [("describe_event_bus", {"Name": EU_BUS}, {"Arn": EU_BUS})]),
+        (EU_FUNCTION, "lambda", "eu-west-1", [("get_function", {"FunctionName": EU_FUNCTION}, {})]),
         (BUCKET, "s3", None, [("head_bucket", {"Bucket": "failed-events"}, {})]),
     ],
 )
@@ -202,7 +238,7 @@ def test_each_destination_read_is_retried_in_the_destination_region(no_back_off,
     client = FakeService(**{name: throttled_once(answer) for name, _params, answer in reads})
     asked = []
     task = DestinationChecks(lambda service, region: asked.append((service, region)) or client)
-    assert task.destination(lambda_client(), arn) == DestinationState(arn, OK, None, None)
+    assert task.destination(arn) == DestinationState(arn, OK, None, None, None, None)
     assert asked == [(service, region)]
     assert [(call.operation, call.params) for call in client.calls] == [
         (name, params) for name, params, _answer in reads for _attempt in (1, 2)
@@ -217,8 +253,8 @@ def test_the_function_role_and_simulation_reads_are_retried(no_back_off):
             {"EvalActionName": "lambda:InvokeFunction", "EvalResourceName": OTHER_FUNCTION, "EvalDecision": "allowed"}
         ]
     }
-    task = checks(iam=FakeService(simulate_principal_policy=throttled_once(allowed)))
-    state = task.destination(lambda_, OTHER_FUNCTION)
+    task = checks(iam=FakeService(simulate_principal_policy=throttled_once(allowed)), **{"lambda": lambda_})
+    state = task.destination(OTHER_FUNCTION)
     assert (state.state, task.execution_role(lambda_, TARGET), task.denied(ROLE, state)) == (OK, ROLE, [])
     assert lambda_.operations() == ["GetFunction"] * 2 + ["GetFunctionConfiguration"] * 2
 
@@ -246,10 +282,10 @@ def test_module_checks_pace_every_client_at_the_task_rate():
 
 def test_a_queue_is_read_by_name_and_owner():
     sqs = queue()
-    checks(sqs=sqs).destination(lambda_client(), QUEUE)
+    checks(sqs=sqs).destination(QUEUE)
     assert [call.params for call in sqs.calls] == [
         {"QueueName": "orders", "QueueOwnerAWSAccountId": ACCOUNT},
-        {"QueueUrl": f"https://sqs/{ACCOUNT}/orders", "AttributeNames": ["FifoQueue", "KmsMasterKeyId"]},
+        {"QueueUrl": f"https://sqs/{ACCOUNT}/orders", "AttributeNames": ["FifoQueue", "KmsMasterKeyId", "Policy"]},
     ]
 
 
@@ -263,7 +299,7 @@ def test_a_queue_is_read_by_name_and_owner():
 )
 def test_one_simulation_asks_every_action_and_resource(arn, kms_key, asked):
     iam = simulator()
-    assert checks(iam=iam).denied(ROLE, DestinationState(arn, OK, kms_key, None)) == []
+    assert checks(iam=iam).denied(ROLE, existing(arn, kms_key=kms_key)) == []
     (call,) = iam.calls
     assert (call.params["PolicySourceArn"], call.params["ActionNames"], call.params["ResourceArns"]) == (ROLE, *asked)
 
@@ -278,7 +314,7 @@ def test_one_simulation_asks_every_action_and_resource(arn, kms_key, asked):
 )
 def test_denied_pairs_are_those_of_the_destination_only(denied):
     iam = simulator(denied=denied)
-    assert checks(iam=iam).denied(ROLE, DestinationState(BUCKET, OK, None, None)) == denied
+    assert checks(iam=iam).denied(ROLE, existing(BUCKET)) == denied
 
 
 def test_an_explicit_deny_is_denied_and_a_failed_simulation_is_no_answer():
@@ -289,46 +325,292 @@ def test_an_explicit_deny_is_denied_and_a_failed_simulation_is_no_answer():
             ]
         }
     )
-    assert checks(iam=deny).denied(ROLE, DestinationState(QUEUE, OK, None, None)) == [("sqs:SendMessage", QUEUE)]
+    assert checks(iam=deny).denied(ROLE, existing(QUEUE)) == [("sqs:SendMessage", QUEUE)]
     no_access = FakeService(simulate_principal_policy=raises(error("AccessDenied", 403)))
-    assert checks(iam=no_access).denied(ROLE, DestinationState(QUEUE, OK, None, None)) is None
+    task = checks(iam=no_access)
+    assert task.denied(ROLE, existing(QUEUE)) is None
+    assert task.blind_spots() == [("iam:SimulatePrincipalPolicy", "AccessDenied", [ROLE])]
 
 
-def test_predict_names_a_missing_destination_and_each_denied_action():
+def judged(task, arn, target=TARGET, permissions=True):
+    judgement = task.judge(lambda_client(), target, arn, permissions=permissions)
+    assert judgement.destination == arn
+    return judgement.state, judgement.prediction, judgement.reason
+
+
+OTHER_ACCOUNT_QUEUE = QUEUE.replace(ACCOUNT, "210987654321")
+
+
+def simulated(decision, missing_context=()):
+    """An IAM client whose simulation answers ``decision`` for every pair, with ``missing_context`` keys."""
+
+    def simulate_principal_policy(PolicySourceArn, ActionNames, ResourceArns):
+        return {
+            "EvaluationResults": [
+                {
+                    "EvalActionName": action,
+                    "EvalResourceName": resource,
+                    "EvalDecision": decision,
+                    "MissingContextValues": list(missing_context),
+                }
+                for action in ActionNames
+                for resource in ResourceArns
+            ]
+        }
+
+    return FakeService(simulate_principal_policy=simulate_principal_policy)
+
+
+def queue_policy(principal, action="sqs:SendMessage", condition=None, effect="Allow"):
+    statement = {"Effect": effect, "Principal": principal, "Action": action, "Resource": QUEUE}
+    if condition:
+        statement["Condition"] = condition
+    return {"Policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})}
+
+
+@pytest.mark.parametrize(
+    "clients, arn, expected",
+    [
+        # Put checks existence and the delivery action: those are refusals.
+        (
+            dict(sqs=queue(missing=True)),
+            QUEUE,
+            (
+                MISSING,
+                REFUSED,
+                f"the destination {QUEUE} does not exist (AWS answered AWS.SimpleQueueService.NonExistentQueue: it "
+                "does not exist)",
+            ),
+        ),
+        (
+            dict(
+                sns=FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {}}),
+                iam=simulator([("sns:Publish", TOPIC)]),
+            ),
+            TOPIC,
+            (
+                NOT_ALLOWED,
+                REFUSED,
+                f"the execution role {ROLE} is not allowed sns:Publish on {TOPIC} (IAM's policy simulation, and no "
+                "resource policy of the destination allows it)",
+            ),
+        ),
+        # What only deliveries need: Lambda accepts the config.
+        (
+            dict(s3=bucket(), iam=simulator([("s3:ListBucket", BUCKET)])),
+            BUCKET,
+            (
+                NOT_ALLOWED,
+                UNDELIVERABLE,
+                f"the execution role {ROLE} is not allowed s3:ListBucket on {BUCKET} (IAM's policy simulation, and no "
+                "resource policy of the destination allows it)",
+            ),
+        ),
+        (
+            dict(sqs=queue({"KmsMasterKeyId": KEY_ID}), iam=simulator([("kms:Decrypt", KEY)])),
+            QUEUE,
+            (
+                NOT_ALLOWED,
+                UNDELIVERABLE,
+                f"the execution role {ROLE} is not allowed kms:Decrypt on {KEY} (IAM's policy simulation, and no "
+                "resource policy of the destination allows it)",
+            ),
+        ),
+        # Another account's queue answers "does not exist" for one the caller may not read: unknown.
+        (
+            dict(sqs=queue(missing=True)),
+            OTHER_ACCOUNT_QUEUE,
+            (
+                UNKNOWN,
+                UNKNOWN,
+                f"the destination {OTHER_ACCOUNT_QUEUE} was not checked: it is in account 210987654321, not in the "
+                f"caller's account {ACCOUNT}, and AWS answers AWS.SimpleQueueService.NonExistentQueue both for a "
+                "destination that does not exist and for one the caller may not read; whether it exists and accepts "
+                "deliveries is for its owner's policy to say",
+            ),
+        ),
+        # A resource policy that allows the role, its account or everyone: no refusal predicted.
+        *[
+            (
+                dict(sqs=queue(queue_policy(principal)), iam=simulator([("sqs:SendMessage", QUEUE)])),
+                QUEUE,
+                (OK, OK, "allowed by the destination's resource policy, not simulated"),
+            )
+            for principal in ({"AWS": ROLE}, {"AWS": ACCOUNT}, {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "*")
+        ],
+        (
+            dict(
+                sqs=queue(queue_policy({"AWS": "arn:aws:iam::210987654321:root"})),
+                iam=simulator([("sqs:SendMessage", QUEUE)]),
+            ),
+            QUEUE,
+            (
+                NOT_ALLOWED,
+                REFUSED,
+                f"the execution role {ROLE} is not allowed sqs:SendMessage on {QUEUE} (IAM's policy simulation, and "
+                "no resource policy of the destination allows it)",
+            ),
+        ),
+        # A condition decides: unknown, in the resource policy or in the simulation.
+        (
+            dict(
+                sqs=queue(queue_policy("*", condition={"ArnEquals": {"aws:SourceArn": FN_ARN}})),
+                iam=simulator([("sqs:SendMessage", QUEUE)]),
+            ),
+            QUEUE,
+            (
+                UNKNOWN,
+                UNKNOWN,
+                f"whether the execution role {ROLE} may do sqs:SendMessage on {QUEUE} depends on a condition the "
+                "prediction cannot evaluate",
+            ),
+        ),
+        (
+            dict(sqs=queue(), iam=simulated("implicitDeny", ["aws:SourceVpc"])),
+            QUEUE,
+            (
+                UNKNOWN,
+                UNKNOWN,
+                f"whether the execution role {ROLE} may do sqs:SendMessage on {QUEUE} depends on a condition the "
+                "prediction cannot evaluate",
+            ),
+        ),
+        # A key the queue names by an alias that cannot be resolved: the key part is unknown.
+        (
+            dict(sqs=queue({"KmsMasterKeyId": "alias/gone"}), kms=key_aliases({}), iam=simulator()),
+            QUEUE,
+            (
+                UNKNOWN,
+                UNKNOWN,
+                f"the destination {QUEUE} was not fully checked: its KMS key alias alias/gone could not be resolved to "
+                "a key (kms:DescribeKey answered NotFoundException)",
+            ),
+        ),
+    ],
+)
+def test_judgement_of_a_destination(clients, arn, expected):
+    assert judged(checks(**clients), arn) == expected
+
+
+def test_a_lambda_destination_s_resource_policy_is_read_only_when_the_simulation_denies():
+    lambda_ = lambda_client()
+    lambda_.policies["other-function"] = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": ROLE},
+                "Action": "lambda:InvokeFunction",
+                "Resource": OTHER_FUNCTION,
+            }
+        ]
+    }
+    allowed = checks(iam=simulator(), **{"lambda": lambda_})
+    assert judged(allowed, OTHER_FUNCTION) == (OK, OK, None)
+    assert "GetPolicy" not in lambda_.operations()
+    denied = checks(iam=simulator([("lambda:InvokeFunction", OTHER_FUNCTION)]), **{"lambda": lambda_})
+    assert judged(denied, OTHER_FUNCTION) == (OK, OK, "allowed by the destination's resource policy, not simulated")
+    assert lambda_.operations().count("GetPolicy") == 1
+
+
+def test_with_the_grant_only_the_destination_is_judged():
+    iam = simulator([("sns:Publish", TOPIC)])
+    task = checks(sns=FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {}}), iam=iam)
+    assert judged(task, TOPIC, permissions=False) == (OK, OK, None)
+    assert iam.calls == []
+
+
+def test_an_unreadable_role_or_destination_is_unknown_and_said_once():
+    lambda_ = lambda_client()
+    lambda_.failures["GetFunctionConfiguration"] = [error("AccessDeniedException", 403)]
     task = checks(
-        sqs=queue(missing=True),
+        sqs=FakeService(get_queue_url=raises(error("AccessDenied", 403))),
         sns=FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {}}),
-        iam=simulator(denied=[("sns:Publish", TOPIC)]),
+        iam=simulator(),
     )
-    reasons = task.predict(lambda_client(), TARGET, [QUEUE, TOPIC])
-    assert reasons == [
-        f"the destination {QUEUE} cannot receive records: AWS answered AWS.SimpleQueueService.NonExistentQueue: "
-        "it does not exist",
-        f"the execution role {ROLE} is not allowed sns:Publish on {TOPIC}",
+    assert [task.judge(lambda_, TARGET, arn).prediction for arn in (QUEUE, TOPIC)] == [UNKNOWN, UNKNOWN]
+    assert task.blind_spots() == [
+        ("lambda:GetFunctionConfiguration", "AccessDeniedException", ["the execution role of my-function"]),
+        ("sqs:GetQueueAttributes", "AccessDenied", [QUEUE]),
     ]
-    assert task.predict(lambda_client(), TARGET, [TOPIC], permissions=False) == []
 
 
-def test_an_unknown_destination_or_role_is_not_held_against_the_config():
-    task = checks(sqs=FakeService(get_queue_url=raises(error("AccessDenied", 403))), iam=simulator(denied=[]))
-    assert task.predict(lambda_client(), TARGET, [QUEUE]) == []
-    gone = checks(sqs=queue(), iam=simulator(denied=[("sqs:SendMessage", QUEUE)]))
-    assert gone.predict(lambda_client(), parse_function_name("gone-function"), [QUEUE]) == []
+@pytest.mark.parametrize(
+    "key, kms, kms_key, problem",
+    [
+        (
+            f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/orders",
+            {f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/orders": KEY},
+            KEY,
+            None,
+        ),
+        ("alias/aws/sqs", {}, None, None),
+        (
+            "arn:aws:kms:*:*:*",
+            {},
+            None,
+            "its KMS key 'arn:aws:kms:*:*:*' is not an exact KMS key ARN of partition aws: no key policy statement can be "
+            "written or judged for it",
+        ),
+        (
+            KEY.replace("arn:aws:", "arn:aws-cn:"),
+            {},
+            None,
+            f"its KMS key '{KEY.replace('arn:aws:', 'arn:aws-cn:')}' is not an exact KMS key ARN of partition aws: no "
+            "key policy statement can be written or judged for it",
+        ),
+        (
+            "alias/orders",
+            {"alias/orders": "arn:aws:kms:*:*:key/*"},
+            None,
+            "its KMS key 'alias/orders' is not an exact KMS key ARN of partition aws: no key policy statement can be written or judged for it",
+        ),
+    ],
+)
+def test_a_kms_key_is_an_exact_key_arn_or_a_problem(key, kms, kms_key, problem):
+    found = checks(sqs=queue({"KmsMasterKeyId": key}), kms=key_aliases(kms)).destination(QUEUE)
+    assert (found.state, found.kms_key, found.kms_problem) == (OK, kms_key, problem)
+
+
+def test_one_describe_key_per_alias_per_task():
+    kms = key_aliases({"alias/orders": KEY})
+    task = checks(sqs=queue({"KmsMasterKeyId": "alias/orders"}), kms=kms)
+    assert [task.destination(arn).kms_key for arn in (QUEUE, f"{QUEUE}-dlq")] == [KEY, KEY]
+    assert kms.operations() == ["describe_key"]
+
+
+def test_the_caller_s_account_is_read_once_and_only_for_an_answer_of_missing():
+    sts = FakeService(get_caller_identity=lambda: {"Account": ACCOUNT})
+    task = checks(sqs=queue(missing=True), sts=sts)
+    assert [task.destination(arn).state for arn in (QUEUE, OTHER_ACCOUNT_QUEUE)] == [MISSING, UNKNOWN]
+    assert sts.operations() == ["get_caller_identity"]
+    assert (task.missing_here(QUEUE), task.missing_here(OTHER_ACCOUNT_QUEUE)) == (True, False)
+    found = checks(sqs=queue()).destination(QUEUE)
+    assert found.state == OK
+
+
+def test_an_unknown_caller_makes_a_missing_answer_unknown():
+    task = checks(sqs=queue(missing=True), sts=FakeService(get_caller_identity=raises(error("AccessDenied", 403))))
+    assert task.destination(QUEUE).state == UNKNOWN
+    assert task.blind_spots() == [("sts:GetCallerIdentity", "AccessDenied", ["the caller's account"])]
 
 
 def test_each_read_once_per_task_across_threads():
     lambda_ = lambda_client()
     lambda_.roles["other-function"] = f"arn:aws:iam::{ACCOUNT}:role/other-role"
     sqs, iam = queue(), simulator()
-    task = checks(sqs=sqs, iam=iam)
+    task = checks(sqs=sqs, iam=iam, **{"lambda": lambda_})
     targets = [
         parse_function_name(name, qualifier)
         for name in ("my-function", "other-function")
         for qualifier in ("$LATEST", "1")
     ]
+
+    def predictions(target):
+        return [task.judge(lambda_, target, arn).prediction for arn in (QUEUE, OTHER_FUNCTION)]
+
     with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = list(pool.map(lambda target: task.predict(lambda_, target, [QUEUE, OTHER_FUNCTION]), targets * 10))
-    assert answers == [[]] * 40
+        answers = list(pool.map(predictions, targets * 10))
+    assert answers == [[OK, OK]] * 40
     assert lambda_.operations().count("GetFunctionConfiguration") == 2  # one per function
     assert lambda_.operations().count("GetFunction") == 1
     assert sqs.operations() == ["get_queue_url", "get_queue_attributes"]
@@ -347,37 +629,93 @@ def test_reads_of_different_destinations_run_at_once():
 
     task = checks(sqs=FakeService(get_queue_url=get_queue_url, get_queue_attributes=lambda **params: {}))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        states = pool.map(lambda arn: task.destination(lambda_client(), arn).state, [QUEUE, f"{QUEUE}-dlq"])
+        states = pool.map(lambda arn: task.destination(arn).state, [QUEUE, f"{QUEUE}-dlq"])
         assert list(states) == [OK, OK]
 
 
-@pytest.mark.parametrize("check_mode, predicted", [(True, "Check mode predicts this"), (False, "Predicted")])
-def test_the_preflight_refuses_with_every_reason_and_what_to_do(check_mode, predicted):
-    client = lambda_client()
-    task = checks(
-        sqs=queue(missing=True),
-        s3=FakeService(head_bucket=lambda Bucket: {}),
-        iam=simulator(denied=[("s3:PutObject", f"{BUCKET}/*"), ("s3:ListBucket", BUCKET)]),
-    )
+def single_params(destination_config):
     params = dict.fromkeys(CONFIG_OPTIONS)
     params.update(
         function_name="my-function",
         qualifier="1",
         state="present",
         destination_retry_timeout=0,
-        destination_config={"on_success": {"destination": QUEUE}, "on_failure": {"destination": BUCKET}},
+        destination_config=destination_config,
     )
-    (outcome,) = converge(client, build_requests([(None, params)], params, REGION), check_mode=check_mode, checks=task)
+    return params
+
+
+MISSING_QUEUE_REASON = (
+    f"the destination {QUEUE} does not exist (AWS answered AWS.SimpleQueueService.NonExistentQueue: it does not exist)"
+)
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_strict_preflight_refuses_with_every_reason_and_what_to_do(check_mode):
+    client = lambda_client()
+    task = checks(
+        sqs=queue(missing=True),
+        s3=bucket(),
+        iam=simulator(denied=[("s3:PutObject", f"{BUCKET}/*"), ("s3:ListBucket", BUCKET)]),
+    )
+    params = single_params({"on_success": {"destination": QUEUE}, "on_failure": {"destination": BUCKET}})
+    requests = build_requests([(None, params)], params, REGION)
+    (outcome,) = converge(client, requests, check_mode=check_mode, checks=task, preflight=STRICT)
     assert outcome.error.message == (
-        f"AWS would refuse the config of function my-function (qualifier 1): the destination {QUEUE} cannot receive "
-        "records: AWS answered AWS.SimpleQueueService.NonExistentQueue: it does not exist; the execution role "
-        f"{ROLE} is not allowed s3:PutObject on {BUCKET}/*, s3:ListBucket on {BUCKET}. {predicted} from reads of "
-        "the destinations and an IAM policy simulation of the execution role, which cannot see the destination's "
-        "resource policy or a KMS key policy; nothing was written. Create the destination or allow the role those "
-        "actions (grant_destination_permissions: true writes that policy), or, when a resource policy allows the "
-        "delivery, set validate_destinations: false"
+        f"AWS would refuse the config of function my-function (qualifier 1): {MISSING_QUEUE_REASON}; the execution "
+        f"role {ROLE} is not allowed s3:PutObject on {BUCKET}/*, s3:ListBucket on {BUCKET} (IAM's policy simulation, "
+        f"and no resource policy of the destination allows it). {STRICT_ADVICE}"
     )
     assert client.writes == []
+
+
+def test_strict_preflight_says_when_lambda_accepts_and_deliveries_fail():
+    task = checks(s3=bucket(), iam=simulator(denied=[("s3:ListBucket", BUCKET)]))
+    params = single_params({"on_failure": {"destination": BUCKET}})
+    requests = build_requests([(None, params)], params, REGION)
+    (outcome,) = converge(lambda_client(), requests, checks=task, preflight=STRICT)
+    assert outcome.error.message.startswith(
+        "Lambda would accept, but deliveries would fail for the config of function my-function (qualifier 1): the "
+        f"execution role {ROLE} is not allowed s3:ListBucket on {BUCKET}"
+    )
+
+
+def test_check_mode_predicts_and_plans_without_failing():
+    client = lambda_client()
+    task = checks(sqs=queue(missing=True), iam=simulator())
+    params = single_params({"on_success": {"destination": QUEUE}})
+    requests = build_requests([(None, params)], params, REGION)
+    (outcome,) = converge(client, requests, check_mode=True, checks=task, preflight=WARN)
+    assert (outcome.error, outcome.changed, outcome.after["on_success"]) == (None, True, QUEUE)
+    assert outcome.result()["destination_checks"] == [
+        {"destination": QUEUE, "state": MISSING, "prediction": REFUSED, "reason": MISSING_QUEUE_REASON}
+    ]
+    assert client.writes == []
+
+
+def test_prediction_warnings_list_each_destination_and_reason_once():
+    missing = Judgement(QUEUE, MISSING, REFUSED, "the destination Q does not exist")
+    slow = Judgement(BUCKET, NOT_ALLOWED, UNDELIVERABLE, "the role may not s3:ListBucket")
+    unknown = Judgement(TOPIC, UNKNOWN, UNKNOWN, "the role could not be read")
+    fine = Judgement(QUEUE, OK, OK, None)
+    judged_configs = [(f"function f{index}", missing) for index in range(100)] + [
+        ("function g", slow),
+        ("function h", unknown),
+        ("function i", fine),
+    ]
+    warnings = prediction_warnings(judged_configs, [("iam:SimulatePrincipalPolicy", "AccessDenied", [ROLE])], True)
+    assert warnings == [
+        "Predicted (check mode): AWS would refuse the configs of "
+        + ", ".join(f"function f{index}" for index in range(100))
+        + ": the destination Q does not exist.",
+        "Predicted (check mode): Lambda would accept, but deliveries would fail for the config of function g: the "
+        "role may not s3:ListBucket.",
+        "Predicted (check mode): not known for the config of function h: the role could not be read.",
+        "The destination checks could not read or simulate everything, so part of the prediction is unknown: "
+        f"iam:SimulatePrincipalPolicy (AccessDenied) for {ROLE}. Allow those actions to the identity that runs "
+        "Ansible for a complete prediction.",
+    ]
+    assert prediction_warnings([("function i", fine)], [], False) == []
 
 
 def test_check_mode_s_own_read_of_a_new_config_s_function_gives_the_role():
@@ -400,7 +738,7 @@ def test_check_mode_s_own_read_of_a_new_config_s_function_gives_the_role():
             dict(top, function_name="my-function", destination_config={"on_failure": {"destination": QUEUE}}),
         ),
     ]
-    outcomes = converge(client, build_requests(items, top, REGION), check_mode=True, checks=task)
+    outcomes = converge(client, build_requests(items, top, REGION), check_mode=True, checks=task, preflight=WARN)
     assert [(outcome.error, outcome.changed) for outcome in outcomes] == [(None, True), (None, True)]
     # One read per new config, which check mode makes anyway; the preflight adds none for the role.
     assert client.operations().count("GetFunctionConfiguration") == 2

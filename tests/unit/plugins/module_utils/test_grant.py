@@ -4,13 +4,13 @@
 
 import lambda_fakes
 import pytest
-from lambda_fakes import FakeIAM
 from lambda_fakes import access_denied
 from lambda_fakes import client_error
 from lambda_fakes import no_such_entity
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import grant
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import converge
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import STRICT
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationChecks
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
@@ -29,19 +29,18 @@ KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 KMS = ["kms:Decrypt", "kms:GenerateDataKey"]
 ROLE_NAME = "my-function-role"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/{ROLE_NAME}"
-NAME = "serverless-aws-lambda-destinations-my-function"
+NAME = f"serverless-aws-lambda-destinations-{REGION}-my-function"
 
 
 def grants(document):
-    """The document's statements as (actions, resource[, condition]), sorted: what the policy allows."""
-    return sorted(
-        (statement["Action"], statement["Resource"], *([statement["Condition"]] if "Condition" in statement else []))
-        for statement in document["Statement"]
-    )
+    """The document's statements as (actions, resource), sorted: what the policy allows."""
+    return sorted((statement["Action"], statement["Resource"]) for statement in document["Statement"])
 
 
-def test_policy_name_says_who_owns_it():
-    assert grant.policy_name("my-function") == NAME
+def test_policy_name_is_per_function_and_region_within_iam_s_limit():
+    assert grant.policy_name("my-function", REGION) == NAME
+    assert grant.policy_name("my-function", "eu-west-1") != NAME
+    assert len(grant.policy_name("f" * 64, "ap-southeast-4")) <= 128
 
 
 @pytest.mark.parametrize(
@@ -54,18 +53,6 @@ def test_policy_name_says_who_owns_it():
         ([(BUCKET, None)], [(["s3:ListBucket"], BUCKET), (["s3:PutObject"], BUCKET + "/*")]),
         ([(QUEUE, KEY)], [(KMS, KEY), (["sqs:SendMessage"], QUEUE)]),
         ([(TOPIC, KEY)], [(KMS, KEY), (["sns:Publish"], TOPIC)]),
-        # An alias cannot be a Resource: it becomes a condition on the keys of its account.
-        (
-            [(QUEUE, f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/orders")],
-            [
-                (
-                    KMS,
-                    f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*",
-                    {"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/orders"}},
-                ),
-                (["sqs:SendMessage"], QUEUE),
-            ],
-        ),
         # A destination of several configs, and a key of several queues, are granted once.
         (
             [(QUEUE, KEY), (TOPIC, KEY), (QUEUE, KEY), (BUS, None)],
@@ -80,26 +67,60 @@ def test_policy_allows_exactly_what_each_destination_needs(destinations, expecte
     assert grants(document) == sorted(expected)
 
 
+@pytest.mark.parametrize("key", ["arn:aws:kms:*:*:*", f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*", "arn:aws:kms:?"])
+def test_the_policy_never_holds_a_wildcard(key):
+    with pytest.raises(InvalidOptionError) as raised:
+        grant.policy_document([(QUEUE, key)])
+    assert str(raised.value) == (
+        f"Cannot grant destination permissions: {key!r} (for the destination {QUEUE}) is not an exact resource, and "
+        "the grant never writes a wildcard. Fix the destination, or set grant_destination_permissions: false."
+    )
+
+
 @pytest.mark.parametrize("destinations", [[], iter([])])
 def test_no_destination_no_policy(destinations):
     assert grant.policy_document(destinations) is None
 
 
-def test_statements_are_sorted_and_named_after_their_resource():
+def test_statements_are_sorted_marked_and_named_after_their_resource():
     """The order of the destinations does not matter, and names differing only by '-' or '_' get distinct Sids:
-    the service and the resource in words, then a hash of the resource."""
+    the grant's mark, the service and the resource in words, then a hash of the resource."""
     queues = [f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}" for name in ("my-queue", "my_queue", "Orders-DLQ")]
     destinations = [(queue, None) for queue in queues] + [(BUCKET, None), (FUNCTION, None)]
     document = grant.policy_document(destinations)
     assert grant.policy_document(reversed(destinations)) == document
     assert [statement["Sid"] for statement in document["Statement"]] == [
-        "LambdaFunctionOtherFunctionLiveb29b3dd6",
-        "S3FailedEvents38f2660b",
-        "S3FailedEventsbf968cf1",
-        "SqsMyQueue08572c15",
-        "SqsMyQueue811d0ff4",
-        "SqsOrdersDLQ40614487",
+        "LambdaDestinationLambdaFunctionOtherFunctionLiveb29b3dd6",
+        "LambdaDestinationS3FailedEvents38f2660b",
+        "LambdaDestinationS3FailedEventsbf968cf1",
+        "LambdaDestinationSqsMyQueue08572c15",
+        "LambdaDestinationSqsMyQueue811d0ff4",
+        "LambdaDestinationSqsOrdersDLQ40614487",
     ]
+
+
+@pytest.mark.parametrize(
+    "before, needed, expected",
+    [
+        (None, None, None),
+        (None, [(QUEUE, None)], [(QUEUE, None)]),
+        ([(TOPIC, None)], None, [(TOPIC, None)]),
+        ([(TOPIC, KEY)], [(QUEUE, None)], [(TOPIC, KEY), (QUEUE, None)]),
+        ([(TOPIC, KEY)], [(TOPIC, KEY)], [(TOPIC, KEY)]),
+    ],
+)
+def test_widened_keeps_every_statement_and_adds_the_needed(before, needed, expected):
+    def document(pairs):
+        return grant.policy_document(pairs) if pairs else None
+
+    assert grant.widened(document(before), document(needed)) == document(expected)
+
+
+def test_widened_joins_the_actions_of_one_resource():
+    before = grant.policy_document([(QUEUE, None)])
+    before["Statement"][0]["Action"] = "sqs:GetQueueUrl"
+    (statement,) = grant.widened(before, grant.policy_document([(QUEUE, None)]))["Statement"]
+    assert statement["Action"] == ["sqs:GetQueueUrl", "sqs:SendMessage"]
 
 
 @pytest.mark.parametrize(
@@ -130,105 +151,30 @@ def test_accepts_a_role_of_the_function_account(role):
     assert grant.refuse_role(role, ACCOUNT) is None
 
 
-DOCUMENT = grant.policy_document([(QUEUE, None)])
-OLD = grant.policy_document([(TOPIC, None)])
-OTHER = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
-
-
-@pytest.mark.parametrize("encoded", [False, True])
-@pytest.mark.parametrize(
-    "stored, document, write",
-    [
-        (None, DOCUMENT, "PutRolePolicy"),
-        (OLD, DOCUMENT, "PutRolePolicy"),
-        (DOCUMENT, DOCUMENT, None),
-        (OLD, None, "DeleteRolePolicy"),
-        (None, None, None),
-    ],
-)
-@pytest.mark.parametrize("check_mode", [False, True])
-def test_ensure_policy(encoded, stored, document, write, check_mode):
-    """A write is due when the stored document differs (changed, in check mode too); only a real run makes it."""
-    changed = write is not None
-    policies = {"other": OTHER, **({NAME: stored} if stored else {})}
-    iam = FakeIAM({ROLE_NAME: dict(policies)}, encoded=encoded)
-    assert grant.ensure_policy(iam, ROLE, NAME, document, check_mode) == (changed, stored, document)
-    writes = [call.operation for call in iam.writes]
-    if check_mode or not write:
-        assert writes == []
-        assert iam.role_policies[ROLE_NAME] == policies
-    else:
-        assert writes == [write]
-        assert iam.role_policies[ROLE_NAME] == {"other": OTHER, **({NAME: document} if document else {})}
-    assert [call.params["RoleName"] for call in iam.calls] == [ROLE_NAME] * len(iam.calls)
-    assert all(call.aws_retry for call in iam.calls)
-
-
-def test_a_written_policy_reads_back_unchanged():
-    iam = FakeIAM({ROLE_NAME: {}}, encoded=True)
-    document = grant.policy_document(
-        [(BUCKET, None), (QUEUE, KEY), (TOPIC, f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/orders")]
-    )
-    assert grant.ensure_policy(iam, ROLE, NAME, document, False)[0] is True
-    assert grant.ensure_policy(iam, ROLE, NAME, document, False) == (False, document, document)
-    assert len(iam.writes) == 1
-
-
-def test_a_policy_deleted_meanwhile_is_gone_as_wanted():
-    iam = FakeIAM({ROLE_NAME: {NAME: OLD}})
-    iam.failures["DeleteRolePolicy"] = [
-        no_such_entity(f"The role policy with name {NAME} cannot be found.", "DeleteRolePolicy")
-    ]
-    assert grant.ensure_policy(iam, ROLE, NAME, None, False) == (True, OLD, None)
-
-
-@pytest.mark.parametrize("denied", [True, False])
-@pytest.mark.parametrize(
-    "stored, document, operation, verb",
-    [
-        (None, DOCUMENT, "GetRolePolicy", "read"),
-        (None, DOCUMENT, "PutRolePolicy", "write"),
-        (OLD, None, "DeleteRolePolicy", "delete"),
-    ],
-)
-def test_a_failed_policy_call_says_what_to_do(stored, document, operation, verb, denied):
-    """Access denied names the missing permission; another error is AWS's to explain (the module adds it)."""
-    iam = FakeIAM({ROLE_NAME: {NAME: stored} if stored else {}})
-    error = access_denied(operation, f"iam:{operation}") if denied else client_error("InvalidInput", {}, operation)
-    iam.failures[operation] = [error]
-    with pytest.raises(EventInvokeConfigError) as raised:
-        grant.ensure_policy(iam, ROLE, NAME, document, False)
-    advice = (
-        f". The identity that runs Ansible needs iam:{operation} on {ROLE}: allow it, or set "
-        "grant_destination_permissions: false and give the role the delivery permissions yourself"
-    )
-    assert raised.value.message == f"Failed to {verb} the policy {NAME} of role {ROLE}{advice if denied else ''}"
-    assert raised.value.exception is error
-
-
-def test_a_missing_role_is_named():
-    with pytest.raises(EventInvokeConfigError) as raised:
-        grant.ensure_policy(FakeIAM({}), ROLE, NAME, DOCUMENT, False)
-    assert raised.value.message == (
-        f"Failed to write the policy {NAME} of role {ROLE}. The role does not exist: give the function an existing "
-        "execution role, or set grant_destination_permissions: false"
-    )
-    assert raised.value.exception.response["Error"]["Code"] == "NoSuchEntity"
-
-
 # --- the grant in a task: converge(grant=Grant(checks)) -------------------------------------------------------------
 
 FN_ROLE = lambda_fakes.ROLE  # the execution role FakeLambda gives my-function
 FN_ROLE_NAME = FN_ROLE.rsplit("/", 1)[1]
+OTHER = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
 
 
-def task(iam, configs):
-    """(Lambda client, Grant) over my-function with ``configs`` by qualifier, a topic and the default bus."""
+def topic_reader(attributes=None, failure=None):
+    def get_topic_attributes(TopicArn):
+        if failure is not None:
+            raise failure
+        return {"Attributes": {"KmsMasterKeyId": KEY} if attributes is None else attributes}
+
+    return lambda_fakes.FakeService(get_topic_attributes=get_topic_attributes)
+
+
+def task(iam, configs, sns=None):
+    """(Lambda client, Grant) over my-function with ``configs`` by qualifier, a topic (encrypted with KEY unless
+    ``sns`` says otherwise) and the default bus."""
     functions = {"my-function": {"$LATEST": None, "1": None}}
     functions["my-function"].update(configs)
     clients = {
         "iam": iam,
-        "sns": lambda_fakes.FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {"KmsMasterKeyId": KEY}}),
+        "sns": sns or topic_reader(),
         "events": lambda_fakes.FakeService(describe_event_bus=lambda Name: {"Arn": Name}),
     }
     return lambda_fakes.FakeLambda(functions), grant.Grant(DestinationChecks(lambda service, region: clients[service]))
@@ -242,16 +188,23 @@ def request(**options):
 
 
 ON_FAILURE_TOPIC = {"DestinationConfig": {"OnSuccess": {}, "OnFailure": {"Destination": TOPIC}}}
+TO_BUS = {"on_failure": {"destination": BUS}}
+
+
+def record_policies(client, iam):
+    """The role's inline policies at each config write of ``client``."""
+    seen = []
+    client.on_call = lambda call: (
+        seen.append(dict(iam.role_policies[FN_ROLE_NAME])) if call.operation.startswith(("Put", "Update")) else None
+    )
+    return seen
 
 
 @pytest.mark.parametrize("check_mode", [False, True])
 def test_the_grant_allows_every_qualifier_s_destinations_before_the_write(check_mode):
-    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {"other": OTHER}})
     client, granting = task(iam, {"$LATEST": ON_FAILURE_TOPIC})
-    written_with = []
-    client.on_call = lambda call: (
-        written_with.append(dict(iam.role_policies[FN_ROLE_NAME])) if call.operation.startswith("Put") else None
-    )
+    written_with = record_policies(client, iam)
 
     (outcome,) = converge(
         client,
@@ -266,21 +219,180 @@ def test_the_grant_allows_every_qualifier_s_destinations_before_the_write(check_
     assert granting.policies == [
         dict(function_name="my-function", role_arn=FN_ROLE, policy_name=NAME, changed=True, before=None, after=expected)
     ]
-    assert iam.role_policies[FN_ROLE_NAME] == ({} if check_mode else {NAME: expected})
-    assert written_with == ([] if check_mode else [{NAME: expected}])
+    assert iam.role_policies[FN_ROLE_NAME] == ({"other": OTHER} if check_mode else {"other": OTHER, NAME: expected})
+    assert written_with == ([] if check_mode else [{"other": OTHER, NAME: expected}])
+    assert all(call.params["RoleName"] == FN_ROLE_NAME for call in iam.calls)
 
 
-def test_the_grant_removes_the_policy_with_the_last_destination():
+def test_switching_a_destination_widens_before_the_write_and_narrows_after():
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: grant.policy_document([(TOPIC, KEY)])}})
+    client, granting = task(iam, {"$LATEST": dict(ON_FAILURE_TOPIC)})
+    written_with = record_policies(client, iam)
+
+    (outcome,) = converge(client, request(destination_config=TO_BUS), grant=granting)
+
+    assert outcome.error is None
+    assert written_with == [{NAME: grant.policy_document([(TOPIC, KEY), (BUS, None)])}]  # both, while the Put runs
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(BUS, None)])}
+    assert [call.operation for call in iam.calls] == ["GetRolePolicy", "PutRolePolicy", "PutRolePolicy"]
+    assert [(policy["before"], policy["after"]) for policy in granting.policies] == [
+        (grant.policy_document([(TOPIC, KEY)]), grant.policy_document([(BUS, None)]))
+    ]
+    assert granting.warnings == []
+
+
+def test_a_failed_write_keeps_the_wider_policy_and_says_so():
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: grant.policy_document([(TOPIC, KEY)])}})
+    client, granting = task(iam, {"$LATEST": dict(ON_FAILURE_TOPIC)})
+    client.failures["UpdateFunctionEventInvokeConfig"] = [client_error("InvalidParameterValueException", {}, "Update")]
+
+    (outcome,) = converge(client, request(destination_config=TO_BUS), grant=granting)
+
+    wide = grant.policy_document([(TOPIC, KEY), (BUS, None)])
+    assert isinstance(outcome.error, EventInvokeConfigError)
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: wide}
+    assert [(policy["changed"], policy["after"]) for policy in granting.policies] == [(True, wide)]
+    assert granting.warnings == [
+        f"The inline policy {NAME} of role {FN_ROLE} keeps statements its configs may no longer need: a config write "
+        "of the function failed, so the statements its old destinations may still need are kept. Run the task again "
+        "once that is resolved to remove them."
+    ]
+
+
+def test_the_grant_removes_the_policy_after_the_last_config():
     iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: grant.policy_document([(TOPIC, None)])}})
     client, granting = task(iam, {"$LATEST": ON_FAILURE_TOPIC})
+    deleted_with = []
+    client.on_call = lambda call: deleted_with.append(dict(iam.role_policies[FN_ROLE_NAME]))
 
     (outcome,) = converge(client, request(state="absent"), grant=granting)
 
     assert (outcome.error, outcome.changed) == (None, True)
+    assert deleted_with[-1] == {NAME: grant.policy_document([(TOPIC, None)])}  # still there at the Delete
     assert iam.role_policies[FN_ROLE_NAME] == {}
     assert [(policy["before"], policy["after"]) for policy in granting.policies] == [
         (grant.policy_document([(TOPIC, None)]), None)
     ]
+
+
+def test_a_topic_that_cannot_be_read_keeps_its_key_statement():
+    """The key of an unreadable topic is unknown: the statements are kept, and the task says why."""
+    stored = grant.policy_document([(TOPIC, KEY)])
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: stored}})
+    denied = access_denied("GetTopicAttributes", "sns:GetTopicAttributes")
+    client, granting = task(iam, {"$LATEST": dict(ON_FAILURE_TOPIC)}, sns=topic_reader(failure=denied))
+
+    (outcome,) = converge(client, request(maximum_retry_attempts=1), grant=granting)
+
+    assert outcome.error is None
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: stored}
+    assert iam.writes == []
+    assert len(granting.warnings) == 1
+    assert f"the destination {TOPIC} could not be read to learn its KMS key" in granting.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "key, granted",
+    [
+        ("1234abcd-12ab-34cd-56ef-1234567890ab", KEY),
+        ("arn:aws:kms:*:*:*", None),
+    ],
+)
+def test_a_key_is_granted_by_its_exact_arn_or_not_at_all(key, granted):
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
+    client, granting = task(iam, {}, sns=topic_reader({"KmsMasterKeyId": key}))
+
+    (outcome,) = converge(client, request(destination_config={"on_failure": {"destination": TOPIC}}), grant=granting)
+
+    if granted:
+        assert outcome.error is None
+        assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(TOPIC, granted)])}
+    else:
+        assert str(outcome.error) == (
+            f"Cannot grant destination permissions for {TOPIC}: its KMS key {key!r} is not an exact KMS key ARN of "
+            "partition aws: no key policy statement can be written or judged for it. The grant writes only exact key "
+            "ARNs: point the destination at a key by id, key ARN or alias, or set grant_destination_permissions: "
+            "false and allow the key yourself."
+        )
+        assert (iam.writes, client.writes) == ([], [])
+
+
+def test_a_policy_of_the_grant_s_name_it_did_not_write_is_never_touched():
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: OTHER}})
+    client, granting = task(iam, {"$LATEST": ON_FAILURE_TOPIC})
+
+    (outcome,) = converge(client, request(maximum_retry_attempts=1), grant=granting)
+
+    assert str(outcome.error) == (
+        f"Cannot grant destination permissions: the inline policy {NAME} of role {FN_ROLE} was not written by this "
+        "module (a statement's Sid does not start with LambdaDestination), and it is never changed or deleted. "
+        "Rename or remove that policy, or set grant_destination_permissions: false."
+    )
+    assert (iam.role_policies[FN_ROLE_NAME], iam.writes, client.writes) == ({NAME: OTHER}, [], [])
+
+
+def test_a_policy_over_iam_s_quota_is_refused_before_any_call():
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
+    client, granting = task(iam, {})
+    functions = [f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:destination-{index:03d}" for index in range(80)]
+    size = grant.policy_size(grant.policy_document([(function, None) for function in functions]))
+    with pytest.raises(InvalidOptionError) as raised:
+        granting.widen(client, parse_function_name("my-function"), functions, False)
+    assert str(raised.value) == (
+        f"Cannot grant destination permissions: function my-function needs a policy of {size} characters for its 80 "
+        "destinations, and IAM allows 10240 characters of inline policy per role in all. Give the function fewer "
+        "destinations, or set grant_destination_permissions: false and attach a managed policy to the role."
+    )
+    assert size > 10240
+    assert iam.calls == []
+
+
+@pytest.mark.parametrize("denied", [True, False])
+@pytest.mark.parametrize(
+    "stored, options, operation, verb",
+    [
+        (None, dict(destination_config=TO_BUS), "GetRolePolicy", "read"),
+        (None, dict(destination_config=TO_BUS), "PutRolePolicy", "write"),
+        (grant.policy_document([(BUS, None)]), dict(state="absent"), "DeleteRolePolicy", "delete"),
+    ],
+)
+def test_a_failed_policy_call_says_what_to_do(stored, options, operation, verb, denied):
+    """Access denied names the missing permission; another error is AWS's to explain (the module adds it)."""
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: stored} if stored else {}})
+    client, granting = task(
+        iam, {"$LATEST": {"DestinationConfig": {"OnSuccess": {}, "OnFailure": {"Destination": BUS}}}}
+    )
+    error = access_denied(operation, f"iam:{operation}") if denied else client_error("InvalidInput", {}, operation)
+    iam.failures[operation] = [error]
+
+    (outcome,) = converge(client, request(**options), grant=granting)
+
+    advice = (
+        f". The identity that runs Ansible needs iam:{operation} on {FN_ROLE}: allow it, or set "
+        "grant_destination_permissions: false and give the role the delivery permissions yourself"
+    )
+    assert outcome.error.message == f"Failed to {verb} the policy {NAME} of role {FN_ROLE}{advice if denied else ''}"
+    assert outcome.error.exception is error
+
+
+def test_a_missing_role_is_named():
+    client, granting = task(lambda_fakes.FakeIAM({}), {})
+    (outcome,) = converge(client, request(destination_config=TO_BUS), grant=granting)
+    assert outcome.error.message == (
+        f"Failed to write the policy {NAME} of role {FN_ROLE}. The role does not exist: give the function an existing "
+        "execution role, or set grant_destination_permissions: false"
+    )
+
+
+def test_a_policy_deleted_meanwhile_is_gone_as_wanted():
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: grant.policy_document([(TOPIC, None)])}}, encoded=True)
+    client, granting = task(iam, {"$LATEST": ON_FAILURE_TOPIC})
+    iam.failures["DeleteRolePolicy"] = [
+        no_such_entity(f"The role policy with name {NAME} cannot be found.", "DeleteRolePolicy")
+    ]
+    (outcome,) = converge(client, request(state="absent"), grant=granting)
+    assert outcome.error is None
+    assert granting.policies[0]["after"] is None
 
 
 def test_the_grant_keeps_a_destination_the_task_leaves_and_the_preflight_leaves_it_the_role():
@@ -295,7 +407,9 @@ def test_the_grant_keeps_a_destination_the_task_leaves_and_the_preflight_leaves_
     ]
     labelled = [(f"configs[{index}]", dict(dict.fromkeys(CONFIG_OPTIONS), **item)) for index, item in enumerate(items)]
 
-    outcomes = converge(client, build_requests(labelled, top, REGION), checks=granting.checks, grant=granting)
+    outcomes = converge(
+        client, build_requests(labelled, top, REGION), checks=granting.checks, preflight=STRICT, grant=granting
+    )
 
     assert [(outcome.error, outcome.changed) for outcome in outcomes] == [(None, True), (None, True)]
     assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(TOPIC, KEY), (BUS, None)])}
@@ -309,7 +423,7 @@ def test_the_grant_needs_the_function_configuration():
         access_denied("GetFunctionConfiguration", "lambda:GetFunctionConfiguration")
     ]
     with pytest.raises(InvalidOptionError) as raised:
-        granting.ensure(client, parse_function_name("my-function"), [TOPIC], False)
+        granting.widen(client, parse_function_name("my-function"), [TOPIC], False)
     assert (str(raised.value), raised.value.option) == (
         "Cannot grant destination permissions: the configuration of function my-function could not be read "
         "(lambda:GetFunctionConfiguration) to find its execution role. Allow that read, or set "
