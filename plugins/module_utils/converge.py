@@ -167,12 +167,14 @@ Task = namedtuple("Task", "check_mode purge windows checks preflight grant")
 
 
 def _widen(client, requests, outcomes, configs, task):
-    """Before any write of a function: its policy allows every destination its configs keep after the task."""
+    """Before any write of a function: the policy of each role of its qualifiers allows every destination its
+    configs keep after the task. Returns the grant.FunctionGrant of each role, for narrow() after the writes."""
     afters = {qualifier: settings_from_api(config) for qualifier, config in configs.items()}
     for outcome in outcomes:
         qualifier = outcome.request.target.key_qualifier
         afters[qualifier] = plan_request(outcome.request, afters.get(qualifier)).after
-    return task.grant.widen(client, requests[0].target, destinations_after(afters.values()), task.check_mode)
+    destinations = {qualifier: destinations_after([after]) for qualifier, after in afters.items()}
+    return task.grant.widen(client, requests[0].target, destinations, task.check_mode)
 
 
 def _converge_function(client, requests, task):
@@ -189,10 +191,10 @@ def _converge_function(client, requests, task):
         for qualifier in purge_qualifiers(configs, requests):
             target = template.target._replace(qualifier=qualifier)
             outcomes.append(Outcome(template._replace(target=target, state=ABSENT), purged=True))
-    grant = None
+    grants = []
     if task.grant is not None and missing is None:
         try:
-            grant = _widen(client, requests, outcomes, configs, task)
+            grants = _widen(client, requests, outcomes, configs, task)
         except (EventInvokeConfigError, InvalidOptionError) as e:
             for outcome in outcomes:
                 outcome.error = e  # nothing of the function is written without its permissions
@@ -205,8 +207,8 @@ def _converge_function(client, requests, task):
             _converge_one(client, outcome, current_config, known_arn, missing=missing, task=task)
         except (EventInvokeConfigError, InvalidOptionError) as e:
             outcome.error = e
-    if grant is not None:
-        failed = any(outcome.error is not None for outcome in outcomes)
+    failed = any(outcome.error is not None for outcome in outcomes)
+    for grant in grants:
         try:
             task.grant.narrow(grant, failed, task.check_mode)
         except (EventInvokeConfigError, InvalidOptionError) as e:

@@ -7,7 +7,7 @@ Lambda refuses a Put or Update whose destination does not exist or whose deliver
 not use, with a generic message. The check-mode preflight, the opt-in preflight of real runs and the info module's
 health audit predict that from reads: the destination's own read (SQS GetQueueUrl and GetQueueAttributes, SNS
 GetTopicAttributes, Lambda GetFunction, EventBridge DescribeEventBus, S3 HeadBucket), the execution role
-(GetFunctionConfiguration), the KMS key an encrypted queue or topic names by alias (kms:DescribeKey) and
+(GetFunctionConfiguration of each qualifier: a version keeps the role it was published with), the KMS key an encrypted queue or topic names by alias (kms:DescribeKey) and
 iam:SimulatePrincipalPolicy for the actions of destinations.DELIVERY_PERMISSIONS. What the simulation denies is
 then looked up in the destination's resource policy (read with the destination for queues, topics and buses; with
 lambda:GetPolicy or s3:GetBucketPolicy, on that path only, for functions and buckets). Each read is made once per
@@ -361,32 +361,30 @@ class DestinationChecks:
     # --- the execution role ----------------------------------------------------------------------------------
 
     def function_configuration(self, lambda_client, target):
-        """GetFunctionConfiguration's answer for the function of ``target``, None when it cannot be read.
+        """GetFunctionConfiguration's answer for the function, version or alias of ``target``; None when it cannot be
+        read.
 
-        One answer per function per task: every qualifier is judged by one execution role, that of the first
-        answer the task has for the function (check mode reads the function, version or alias of each new
-        config; remember() keeps that answer), else $LATEST's, read here. A version published with another
-        role keeps that one; the prediction then speaks of the role it read.
+        A version keeps the role it was published with, and an alias answers for its version, so every qualifier is
+        judged by its own role: one read per qualifier per task, none where the task read it anyway (check mode
+        reads the function, version or alias of each new config; remember() keeps that answer).
         """
-        function = target._replace(qualifier=None)
-        return self._functions.get(function.name, lambda: self._read_function(lambda_client, function))
+        key = (target.name, target.key_qualifier)
+        return self._functions.get(key, lambda: self._read_function(lambda_client, target))
 
     def remember(self, target, configuration):
-        """Keep a GetFunctionConfiguration answer the task read anyway, so that its function needs no read here."""
-        self._functions.get(target.name, lambda: configuration)
+        """Keep a GetFunctionConfiguration answer the task read anyway, so that its qualifier needs no read here."""
+        self._functions.get((target.name, target.key_qualifier), lambda: configuration)
 
     def execution_role(self, lambda_client, target):
         """The ARN of the function's execution role, or None when the function cannot be read."""
         return (self.function_configuration(lambda_client, target) or {}).get("Role")
 
-    def _read_function(self, lambda_client, function):
+    def _read_function(self, lambda_client, target):
         try:
-            return lambda_api.retrying(lambda_client).get_function_configuration(
-                aws_retry=True, **function.api_params()
-            )
+            return lambda_api.retrying(lambda_client).get_function_configuration(aws_retry=True, **target.api_params())
         except _CLIENT_ERRORS as e:
             if lambda_api.error_code(e) != "ResourceNotFoundException":  # a missing function is the converge's
-                self._not_checked("lambda:GetFunctionConfiguration", e, f"the execution role of {function.name}")
+                self._not_checked("lambda:GetFunctionConfiguration", e, f"the execution role of {target.describe()}")
             return None
 
     # --- the simulation --------------------------------------------------------------------------------------

@@ -260,30 +260,45 @@ class Grant:
         self.warnings = []
         self._lock = threading.Lock()
 
-    def widen(self, lambda_client, target, arns, check_mode):
-        """Step one, before the writes of ``target``'s function: the policy allows what it allowed, and ``arns``."""
-        function = self.checks.function_configuration(lambda_client, target)
-        if function is None:
-            raise InvalidOptionError(
-                f"Cannot grant destination permissions: the configuration of function {target.name} could not be "
-                f"read (lambda:GetFunctionConfiguration) to find its execution role. Allow that read, or set "
-                f"{OPTION}: false.",
-                option=OPTION,
-            )
-        role = function.get("Role")
-        identity = FULL_ARN_RE.match(function["FunctionArn"])
-        refuse_role(role, identity.group("account"))
-        name = policy_name(target.name, identity.group("region"))
+    def widen(self, lambda_client, target, destinations, check_mode):
+        """Step one, before the writes of ``target``'s function: on the role of each of its qualifiers, the policy
+        allows what it allowed, and the destinations of that role's qualifiers after the task.
+
+        ``destinations`` maps each qualifier that has a config before or after the task to its destinations after
+        it. A version keeps the role it was published with, so the qualifiers of one function may use several roles;
+        each role's policy holds the destinations of its own qualifiers. Returns one FunctionGrant per role.
+        """
+        by_role = {}
+        identity = None
+        for qualifier in sorted(destinations):
+            function = self.checks.function_configuration(lambda_client, target._replace(qualifier=qualifier))
+            if function is None:
+                raise InvalidOptionError(
+                    f"Cannot grant destination permissions: the configuration of "
+                    f"{target._replace(qualifier=qualifier).describe()} could not be read "
+                    f"(lambda:GetFunctionConfiguration) to find its execution role. Allow that read, or set "
+                    f"{OPTION}: false.",
+                    option=OPTION,
+                )
+            identity = FULL_ARN_RE.match(function["FunctionArn"])
+            refuse_role(function.get("Role"), identity.group("account"))
+            by_role.setdefault(function["Role"], set()).update(destinations[qualifier])
+        return [
+            self._widen_role(role, policy_name(target.name, identity.group("region")), target.name, arns, check_mode)
+            for role, arns in sorted(by_role.items())
+        ]
+
+    def _widen_role(self, role, name, function_name, arns, check_mode):
         pairs, unknown = [], []
-        for arn in arns:
+        for arn in sorted(arns):
             kms_key, problem = self._kms_key(arn)
             unknown.extend([problem] if problem else [])
             pairs.append((arn, kms_key))
         needed = policy_document(pairs)
         if policy_size(needed) > INLINE_POLICY_QUOTA:
             raise InvalidOptionError(
-                f"Cannot grant destination permissions: function {target.name} needs a policy of "
-                f"{policy_size(needed)} characters for its {len(arns)} destinations, and IAM allows "
+                f"Cannot grant destination permissions: function {function_name} needs a policy of "
+                f"{policy_size(needed)} characters on role {role} for its {len(arns)} destinations, and IAM allows "
                 f"{INLINE_POLICY_QUOTA} characters of inline policy per role in all. Give the function fewer "
                 f"destinations, or set {OPTION}: false and attach a managed policy to the role.",
                 option=OPTION,
@@ -293,8 +308,7 @@ class Grant:
         wide = widened(before, needed)
         if wide != before and not check_mode:
             _write_policy(iam, role, name, wide)
-        keep = "; ".join(unknown) or None
-        return FunctionGrant(target.name, role, name, before, needed, wide, keep)
+        return FunctionGrant(function_name, role, name, before, needed, wide, "; ".join(unknown) or None)
 
     def narrow(self, grant, writes_failed, check_mode):
         """Step two, after the writes: shrink to exactly what the configs need, unless that cannot be known."""

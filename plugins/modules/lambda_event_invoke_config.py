@@ -164,37 +164,56 @@ options:
     default: false
   validate_destinations:
     description:
-      - Before a write that sets destinations, predict whether AWS will refuse them, and fail that config
-        without writing when it would.
-      - The preflight reads each destination (it must exist, and a queue or topic must not be FIFO), reads
-        the function's execution role (C(GetFunctionConfiguration), once per function) and asks
-        C(iam:SimulatePrincipalPolicy) whether the role may deliver there (once per role and destination),
-        including the KMS key of an encrypted queue or topic.
-      - A prediction, never a verdict. The simulation sees the role's identity policies only, not the
-        destination's resource policy, a KMS key policy or an organization's SCPs, so AWS can still refuse
-        a config that passes, and a delivery that only a resource policy allows is predicted to fail. A
-        destination the caller cannot read (another account) is unknown and not held against the config;
-        so is a role that cannot be simulated.
-      - When not set, the preflight runs in check mode only. V(true) also runs it before the writes of a
-        real run; V(false) never runs it.
-      - Needs the read permissions listed in the guide's IAM table (C(iam:SimulatePrincipalPolicy),
-        C(lambda:GetFunctionConfiguration) and the destinations' reads).
+      - Whether to predict what AWS will make of the destinations a write sends, before the write.
+      - When not set, check mode predicts and warns, and real runs do not predict. A predicted refusal is a
+        warning that names the destination, the reason and every config it concerns (once), and each config's
+        RV(configs[].destination_checks) (RV(destination_checks) for one config) holds the judgement, so a CI play
+        can assert on it; the task does not fail, and the diffs of the other configs still show. A whole-playbook
+        dry run whose earlier tasks create the queue or the role's permission therefore passes with a warning.
+      - V(true) predicts in check mode and in real runs, and fails every config it predicts AWS refuses, or whose
+        deliveries would fail, without writing it. V(false) never predicts.
+      - AWS refuses a config whose destination does not exist or whose delivery action (V(sqs:SendMessage),
+        V(sns:Publish), V(lambda:InvokeFunction), V(events:PutEvents), V(s3:PutObject)) the execution role may not
+        use; what only deliveries need (V(s3:ListBucket), the KMS key of an encrypted queue or topic) is predicted as
+        "Lambda would accept, but deliveries would fail".
+      - The prediction reads each destination (in its own region), its resource policy (queues, topics and buses with
+        the destination's read; V(lambda:GetPolicy) or V(s3:GetBucketPolicy) only when the role's policies deny),
+        the KMS key an encrypted queue or topic names by alias (V(kms:DescribeKey)), the function's execution role
+        (C(GetFunctionConfiguration), once per function), and asks C(iam:SimulatePrincipalPolicy) whether the role may
+        deliver there (once per role and destination). A resource policy that allows the role, its account or
+        everyone the delivery action without a condition counts as allowed.
+      - It says V(unknown), never a refusal, for what it cannot know - a destination of another account whose read AWS
+        answers "does not exist" (for SQS also the answer to a queue the caller may not read), a read or a simulation
+        the caller may not make, a decision that depends on a condition - and says once per task which permissions the
+        caller lacked. An organization's SCPs and KMS key policies stay unseen.
+      - In a real run, a destination AWS rejects is read once; when it does not exist in the caller's account, every
+        config that uses it fails at once instead of waiting O(destination_retry_timeout) for IAM changes.
     type: bool
     version_added: 0.2.0
   grant_destination_permissions:
     description:
-      - Before writing a function's configs, make one inline policy on the function's execution role allow exactly
-        what its destinations need, and nothing else; see the guide's section on the grant for the policy.
-      - The policy is named C(serverless-aws-lambda-destinations-<function name>). It covers the destinations of
-        every config of the function that remains after the task (all qualifiers, so the function's configs are
-        read with one C(ListFunctionEventInvokeConfigs)); when none remains, the policy is deleted.
+      - Make one inline policy on the function's execution role allow what its destinations need, and nothing
+        else; see the guide's section on the grant for the policy.
+      - The policy is named C(serverless-aws-lambda-destinations-<region>-<function name>), one per function and
+        region. It covers the destinations of every config of the function that remains after the task (all
+        qualifiers, so the function's configs are read with one C(ListFunctionEventInvokeConfigs)).
+      - Before the function's config writes, the policy only widens (what it allowed, plus what the configs need);
+        after them, when every write of the function succeeded, it narrows to exactly what the configs need, and is
+        deleted when none remains. A failed write, or a queue or topic whose KMS key could not be read, keeps the
+        wider policy and says so in a warning; the next run narrows it.
       - One statement per resource, as SAM writes them, with the delivery action on the queue, topic, function
         or event bus; V(s3:PutObject) on C(bucket/*) and V(s3:ListBucket) on the bucket; V(kms:GenerateDataKey) and
-        V(kms:Decrypt) on the customer-managed key of an encrypted queue or topic.
+        V(kms:Decrypt) on the exact key ARN of the customer-managed key of an encrypted queue or topic (a key id or
+        alias is resolved; a key that cannot be resolved to an exact key ARN of the destination's partition is
+        refused). No statement holds a wildcard, other than the objects of an S3 bucket.
+      - Every statement's Sid starts with C(LambdaDestination); a policy of that name whose statements lack the mark
+        was not written by the module and is never changed (the task fails and says so).
       - The role is that of the function, read once (C(GetFunctionConfiguration)). A role of another account and a
-        service-linked role are refused. IAM changes take a while to reach Lambda, so the writes that follow
-        retry a rejected destination for O(destination_retry_timeout) seconds.
-      - Check mode and diff mode show the policy change; RV(role_policies) lists each policy.
+        service-linked role are refused, as is a policy larger than IAM's 10,240-character quota for inline policies.
+        IAM changes take a while to reach Lambda, so the writes that follow retry a rejected destination for
+        O(destination_retry_timeout) seconds.
+      - Check mode and diff mode show the policy change; RV(role_policies) lists each policy, also when the task
+        fails after writing it.
       - Needs C(iam:GetRolePolicy), C(iam:PutRolePolicy) and C(iam:DeleteRolePolicy) on the role.
     type: bool
     default: false
@@ -343,10 +362,24 @@ EXAMPLES = r"""
         destination: arn:aws:sqs:us-east-1:123456789012:my-failure-queue
     grant_destination_permissions: true
 
-- name: Hold back any write whose destination AWS is predicted to refuse (check mode always predicts)
+- name: Hold back any write whose destination AWS is predicted to refuse (check mode predicts and warns anyway)
   serverless.aws_lambda.lambda_event_invoke_config:
     configs: "{{ async_configs }}"
     validate_destinations: true
+
+- name: A CI dry run that fails only on a predicted refusal, after the plays that create the destinations
+  serverless.aws_lambda.lambda_event_invoke_config:
+    configs: "{{ async_configs }}"
+  check_mode: true
+  register: dry_run
+
+- name: Stop when AWS would refuse a config
+  ansible.builtin.assert:
+    that: refused | length == 0
+    fail_msg: "{{ refused }}"
+  vars:
+    refused: "{{ dry_run.configs | map(attribute='destination_checks', default=[]) | flatten
+                 | selectattr('prediction', 'equalto', 'refused') | list }}"
 """
 
 RETURN = r"""
@@ -401,6 +434,40 @@ event_invoke_config:
           type: dict
           returned: when present
           sample: {"destination": "arn:aws:sns:us-east-1:123456789012:my-failure-topic"}
+destination_checks:
+  description:
+    - What the destination prediction says of each destination the write of the config sends (see
+      O(validate_destinations)); an empty list when the write sends none.
+  returned: when O(function_name) is given and the prediction ran (check mode, or O(validate_destinations=true))
+  type: list
+  elements: dict
+  contains:
+    destination:
+      description: The destination ARN.
+      type: str
+      returned: always
+      sample: arn:aws:sqs:us-east-1:123456789012:my-failure-queue
+    state:
+      description:
+        - V(ok), V(missing), V(unknown), V(fifo) or V(role not allowed (predicted)), as the info module's
+          destination_health says it.
+      type: str
+      returned: always
+      sample: missing
+    prediction:
+      description:
+        - V(ok); V(refused) when AWS would refuse the config (the destination does not exist, or the role may not
+          use its delivery action); V(undeliverable) when Lambda would accept it but deliveries would fail;
+          V(unknown) when it could not be checked.
+      type: str
+      returned: always
+      sample: refused
+    reason:
+      description: Why, in words; V(null) when there is nothing to say.
+      type: str
+      returned: always
+      sample: "the destination arn:aws:sqs:us-east-1:123456789012:my-failure-queue does not exist (AWS answered
+               AWS.SimpleQueueService.NonExistentQueue: it does not exist)"
 configs:
   description:
     - With O(configs), one entry per item in the task's order, then one per config deleted by
@@ -449,6 +516,14 @@ configs:
       type: str
       returned: on failure
       sample: "Cannot configure function my-function (qualifier 7): the function or its version/alias 7 does not exist"
+    destination_checks:
+      description: What the destination prediction says of the destinations the config's write sends, as
+        RV(destination_checks) says it for one config.
+      type: list
+      elements: dict
+      returned: when the prediction ran for the config
+      sample: [{"destination": "arn:aws:sqs:us-east-1:123456789012:my-failure-queue", "state": "ok",
+                "prediction": "ok", "reason": null}]
 role_policies:
   description:
     - With O(grant_destination_permissions), one entry per function whose configs the task manages.
@@ -470,7 +545,7 @@ role_policies:
       description: The name of the inline policy.
       type: str
       returned: always
-      sample: serverless-aws-lambda-destinations-my-function
+      sample: serverless-aws-lambda-destinations-us-east-1-my-function
     changed:
       description: Whether the policy changed (in check mode, would change).
       type: bool
@@ -480,7 +555,7 @@ role_policies:
       description: The policy document after the task; V(null) when the function has no destination left.
       type: dict
       returned: always
-      sample: {"Version": "2012-10-17", "Statement": [{"Sid": "SqsMySuccessQueue1a2b3c4d", "Effect": "Allow",
+      sample: {"Version": "2012-10-17", "Statement": [{"Sid": "LambdaDestinationSqsMySuccessQueue1a2b3c4d", "Effect": "Allow",
                "Action": ["sqs:SendMessage"], "Resource": "arn:aws:sqs:us-east-1:123456789012:my-success-queue"}]}
 diff:
   description:

@@ -231,7 +231,7 @@ class FakeLambda:
         self.failures = {}
         self.page_failures = {}
         self.on_call = None
-        self.roles = {}  # function name -> its execution role, when not ROLE
+        self.roles = {}  # function name, or (name, qualifier) for one version or alias -> its role, when not ROLE
         self.policies = {}  # function name -> its resource policy (a dict), when it has one
         self._lock = threading.Lock()
 
@@ -341,7 +341,11 @@ class FakeLambda:
     def _configuration(self, operation, params):
         name, qualifier = self._existing(operation, params)
         arn = function_arn(name) if qualifier == "$LATEST" else f"{function_arn(name)}:{qualifier}"
-        return {"FunctionName": name, "FunctionArn": arn, "Role": self.roles.get(name, ROLE)}
+        return {
+            "FunctionName": name,
+            "FunctionArn": arn,
+            "Role": self.roles.get((name, qualifier), self.roles.get(name, ROLE)),
+        }
 
     def _existing(self, operation, params):
         name, qualifier = self._address(params)

@@ -529,7 +529,11 @@ def test_an_unreadable_role_or_destination_is_unknown_and_said_once():
     )
     assert [task.judge(lambda_, TARGET, arn).prediction for arn in (QUEUE, TOPIC)] == [UNKNOWN, UNKNOWN]
     assert task.blind_spots() == [
-        ("lambda:GetFunctionConfiguration", "AccessDeniedException", ["the execution role of my-function"]),
+        (
+            "lambda:GetFunctionConfiguration",
+            "AccessDeniedException",
+            ["the execution role of function my-function (qualifier 1)"],
+        ),
         ("sqs:GetQueueAttributes", "AccessDenied", [QUEUE]),
     ]
 
@@ -596,6 +600,7 @@ def test_an_unknown_caller_makes_a_missing_answer_unknown():
 
 def test_each_read_once_per_task_across_threads():
     lambda_ = lambda_client()
+    lambda_.functions["other-function"]["1"] = None
     lambda_.roles["other-function"] = f"arn:aws:iam::{ACCOUNT}:role/other-role"
     sqs, iam = queue(), simulator()
     task = checks(sqs=sqs, iam=iam, **{"lambda": lambda_})
@@ -611,12 +616,34 @@ def test_each_read_once_per_task_across_threads():
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(predictions, targets * 10))
     assert answers == [[OK, OK]] * 40
-    assert lambda_.operations().count("GetFunctionConfiguration") == 2  # one per function
+    assert lambda_.operations().count("GetFunctionConfiguration") == 4  # one per qualifier
     assert lambda_.operations().count("GetFunction") == 1
     assert sqs.operations() == ["get_queue_url", "get_queue_attributes"]
     assert sorted((c.params["PolicySourceArn"], c.params["ResourceArns"][0]) for c in iam.calls) == sorted(
         (role, arn) for role in (ROLE, f"arn:aws:iam::{ACCOUNT}:role/other-role") for arn in (QUEUE, OTHER_FUNCTION)
     )
+
+
+def test_each_qualifier_is_judged_by_its_own_role_in_any_order():
+    """Version 1 was published with a role that may not send to the queue; $LATEST's role may."""
+    old_role = f"arn:aws:iam::{ACCOUNT}:role/old-role"
+
+    def simulate_principal_policy(PolicySourceArn, ActionNames, ResourceArns):
+        decision = "implicitDeny" if PolicySourceArn == old_role else "allowed"
+        results = [
+            {"EvalActionName": a, "EvalResourceName": r, "EvalDecision": decision}
+            for a in ActionNames
+            for r in ResourceArns
+        ]
+        return {"EvaluationResults": results}
+
+    latest, version = parse_function_name("my-function"), parse_function_name("my-function", "1")
+    for order in ([latest, version], [version, latest]):
+        lambda_ = lambda_client()
+        lambda_.roles[("my-function", "1")] = old_role
+        task = checks(sqs=queue(), iam=FakeService(simulate_principal_policy=simulate_principal_policy))
+        predictions = {target.key_qualifier: task.judge(lambda_, target, QUEUE).prediction for target in order}
+        assert predictions == {"$LATEST": OK, "1": REFUSED}
 
 
 def test_reads_of_different_destinations_run_at_once():

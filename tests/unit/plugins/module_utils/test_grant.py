@@ -337,10 +337,10 @@ def test_a_policy_over_iam_s_quota_is_refused_before_any_call():
     functions = [f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:destination-{index:03d}" for index in range(80)]
     size = grant.policy_size(grant.policy_document([(function, None) for function in functions]))
     with pytest.raises(InvalidOptionError) as raised:
-        granting.widen(client, parse_function_name("my-function"), functions, False)
+        granting.widen(client, parse_function_name("my-function"), {"$LATEST": functions}, False)
     assert str(raised.value) == (
-        f"Cannot grant destination permissions: function my-function needs a policy of {size} characters for its 80 "
-        "destinations, and IAM allows 10240 characters of inline policy per role in all. Give the function fewer "
+        f"Cannot grant destination permissions: function my-function needs a policy of {size} characters on role "
+        f"{FN_ROLE} for its 80 destinations, and IAM allows 10240 characters of inline policy per role in all. Give the function fewer "
         "destinations, or set grant_destination_permissions: false and attach a managed policy to the role."
     )
     assert size > 10240
@@ -423,14 +423,31 @@ def test_the_grant_needs_the_function_configuration():
         access_denied("GetFunctionConfiguration", "lambda:GetFunctionConfiguration")
     ]
     with pytest.raises(InvalidOptionError) as raised:
-        granting.widen(client, parse_function_name("my-function"), [TOPIC], False)
+        granting.widen(client, parse_function_name("my-function"), {"$LATEST": [TOPIC]}, False)
     assert (str(raised.value), raised.value.option) == (
-        "Cannot grant destination permissions: the configuration of function my-function could not be read "
+        "Cannot grant destination permissions: the configuration of function my-function (qualifier $LATEST) could "
+        "not be read "
         "(lambda:GetFunctionConfiguration) to find its execution role. Allow that read, or set "
         "grant_destination_permissions: false.",
         "grant_destination_permissions",
     )
     assert iam.calls == []
+
+
+def test_each_role_of_a_function_s_qualifiers_holds_its_qualifiers_destinations():
+    """Version 1 keeps the role it was published with: its topic goes to that role's policy, $LATEST's bus to its."""
+    old_role_name = "old-role"
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}, old_role_name: {}})
+    client, granting = task(iam, {"1": dict(ON_FAILURE_TOPIC)})
+    client.roles[("my-function", "1")] = f"arn:aws:iam::{ACCOUNT}:role/{old_role_name}"
+
+    (outcome,) = converge(client, request(destination_config=TO_BUS), grant=granting)
+
+    assert outcome.error is None
+    assert iam.role_policies == {
+        FN_ROLE_NAME: {NAME: grant.policy_document([(BUS, None)])},
+        old_role_name: {NAME: grant.policy_document([(TOPIC, KEY)])},
+    }
 
 
 def test_a_refused_role_writes_nothing_of_the_function():
