@@ -131,12 +131,15 @@ def _matches(pattern, value, ignore_case=False):
 
 
 def _principal_matches(principal, role_arn):
-    """Whether a resource policy's Principal names the role, its account or everyone."""
+    """Whether a resource policy's Principal names the role itself or everyone.
+
+    A statement that names the role's account (its id or ``:root``) delegates to the account's IAM policies, which
+    the simulation already judged: it allows nothing by itself (IAM policy evaluation logic).
+    """
     if principal == "*":
         return True
-    account = role_arn.split(":")[4]
     names = _listed(principal.get("AWS")) if isinstance(principal, dict) else []
-    return any(name in ("*", role_arn, account, f"arn:{role_arn.split(':')[1]}:iam::{account}:root") for name in names)
+    return any(name in ("*", role_arn) for name in names)
 
 
 def resource_policy_allows(policy, role_arn, action, resource):

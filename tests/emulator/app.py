@@ -14,6 +14,7 @@ from urllib.parse import quote
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.moto_server.werkzeug_app import create_backend_app
 
+from . import guards
 from . import iam_policies
 from .aws_errors import AwsError
 from .aws_errors import default_message
@@ -89,6 +90,11 @@ class EmulatorApp:
             fault = self.faults.take(info.service, info.operation)
             if fault is not None:
                 return self.fault_response(fault, info).send(logging_start_response)
+            refused = guards.refusal(info, environ)
+            if refused is not None:
+                return render_error(refused, info.protocol, self.identifier.service_model(info)).send(
+                    logging_start_response
+                )
             if info.service == "iam" and info.operation == "SimulatePrincipalPolicy":
                 return self.simulate_principal_policy(info, environ).send(logging_start_response)
             if info.service == "lambda" and info.operation in OPERATIONS:

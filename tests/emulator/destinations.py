@@ -49,7 +49,8 @@ def normalize(destination_config: dict | None) -> dict:
 def check(destination_config: dict | None, function_name: str, region: str, account: str, role: str | None) -> None:
     """Raise InvalidParameterValueException for a destination AWS would refuse.
 
-    Last, the execution role ``role`` must be allowed to deliver to each destination (CONTRACT.md item 63).
+    Last, the execution role ``role`` must be allowed to deliver to each destination, by its own policies or by the
+    destination's resource policy (CONTRACT.md items 63 and 65).
     """
     if not destination_config:
         return
@@ -62,8 +63,14 @@ def check(destination_config: dict | None, function_name: str, region: str, acco
         if not target_exists(target, account):
             raise invalid_parameter(f"The destination ARN {target} is invalid.")
     for target in filter(None, targets.values()):
-        action, resource = DELIVERY_PERMISSIONS[ARN.fullmatch(target)["service"]]
-        if not iam_policies.role_may(role, action, resource.format(arn=target)):
+        arn = ARN.fullmatch(target)
+        action, resource = DELIVERY_PERMISSIONS[arn["service"]]
+        resource = resource.format(arn=target)
+        policy = moto_resources.resource_policy(arn["service"], arn["region"], arn["account"], arn["resource"], target)
+        if not (
+            iam_policies.role_may(role, action, resource)
+            or iam_policies.resource_policy_allows(policy, role, action, resource)
+        ):
             raise invalid_parameter(
                 f"The function's execution role does not have permissions to call {action.split(':')[1]} on {target}"
             )

@@ -3,10 +3,13 @@
 """Identity-policy evaluation for roles, from the policies moto stores: the emulator's iam:SimulatePrincipalPolicy
 and the one home of the rule "may this execution role call this action on this resource" (CONTRACT.md item 62).
 
-Evaluated: the role's inline policies and its attached managed policies; Allow and Deny; Action/NotAction and
-Resource/NotResource with ``*`` and ``?`` wildcards (actions case-insensitive); an explicit Deny wins, and nothing
-matching is an implicit deny. Not evaluated (inferred, kept small): a statement with a Condition never matches
-(AWS treats condition keys without context values much the same), permissions boundaries, SCPs, resource policies.
+Evaluated: the role's inline policies and its attached managed policies; its permissions boundary (an allow
+needs the boundary's allow too); Allow and Deny; Action/NotAction and Resource/NotResource with ``*`` and ``?``
+wildcards (actions case-insensitive); an explicit Deny wins, and nothing matching is an implicit deny. A statement
+with a Condition never matches, since no context values are given, and its condition keys are reported as
+MissingContextValues (as AWS's simulator reports keys it lacks). A destination's resource policy allows a role
+it names (or everyone) the delivery action for the Put check (CONTRACT.md items 62, 63 and 65). Not evaluated:
+SCPs, session policies, KMS key policies.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class Decision:
 
     decision: str
     matched: tuple = ()  # (SourcePolicyId, SourcePolicyType)
+    missing_context: tuple = ()  # condition keys of statements that match but need context values
 
     @property
     def allowed(self) -> bool:
@@ -66,27 +70,77 @@ def parse(document) -> dict:
 
 
 def evaluate(policies: list[tuple[str, str, dict]], action: str, resource: str) -> Decision:
-    allows, denies = [], []
+    allows, denies, keys = [], [], set()
     for policy_id, kind, document in policies:
         for statement in listed(document.get("Statement")):
-            if matches(statement, action, resource):
-                (denies if statement.get("Effect") == "Deny" else allows).append((policy_id, kind))
+            if not matches(statement, action, resource):
+                continue
+            if statement.get("Condition"):
+                keys.update(key for operator in statement["Condition"].values() for key in operator)
+                continue
+            (denies if statement.get("Effect") == "Deny" else allows).append((policy_id, kind))
     if denies:
         return Decision("explicitDeny", tuple(denies))
     if allows:
         return Decision("allowed", tuple(allows))
-    return Decision("implicitDeny")
+    return Decision("implicitDeny", missing_context=tuple(sorted(keys)))
+
+
+def role_boundary(role_arn: str) -> dict | None:
+    """The document of the role's permissions boundary (a managed policy), None when it has none."""
+    found = ROLE_ARN.fullmatch(role_arn or "")
+    try:
+        backend = iam_backends[found["account"]]["global"]
+    except (KeyError, TypeError):
+        return None
+    role = next((role for role in list(backend.roles.values()) if role.name == found["name"]), None)
+    boundary = getattr(role, "permissions_boundary_arn", None)
+    if not boundary:
+        return None
+    policy = dict(backend.managed_policies).get(boundary)
+    if policy is None:
+        return None
+    return parse(next(version.document for version in policy.versions if version.is_default))
+
+
+def decide(role_arn: str, policies: list[tuple[str, str, dict]], action: str, resource: str) -> Decision:
+    """The role's identity policies, then its permissions boundary: an allow the boundary does not allow is not."""
+    decision = evaluate(policies, action, resource)
+    boundary = role_boundary(role_arn)
+    if decision.allowed and boundary is not None:
+        bounded = evaluate([("PermissionsBoundary", "permissions-boundary", boundary)], action, resource)
+        if not bounded.allowed:
+            return Decision(bounded.decision, bounded.matched, bounded.missing_context)
+    return decision
 
 
 def role_may(role_arn: str, action: str, resource: str) -> bool:
     """The rule the emulator's Put/Update applies to destinations; a role it cannot find may do nothing."""
     policies = role_policies(role_arn)
-    return policies is not None and evaluate(policies, action, resource).allowed
+    return policies is not None and decide(role_arn, policies, action, resource).allowed
+
+
+def resource_policy_allows(policy: dict | None, role_arn: str, action: str, resource: str) -> bool:
+    """A destination's resource policy allows the role itself (or everyone) ``action`` without a condition, and
+    denies it nowhere. A statement for the role's account delegates to its identity policies (item 65)."""
+    allowed = False
+    for statement in listed((policy or {}).get("Statement")):
+        principal = statement.get("Principal")
+        names = listed(principal.get("AWS")) if isinstance(principal, dict) else listed(principal)
+        if not any(name in ("*", role_arn) for name in names):
+            continue
+        if statement.get("Condition") or not matches(
+            dict(statement, Resource=statement.get("Resource", "*")), action, resource
+        ):
+            continue
+        if statement.get("Effect") == "Deny":
+            return False
+        allowed = True
+    return allowed
 
 
 def matches(statement: dict, action: str, resource: str) -> bool:
-    if statement.get("Condition"):
-        return False
+    """Whether the statement's actions and resources cover ``action`` on ``resource`` (conditions aside)."""
     if "Action" in statement:
         action_ok = any(wildcard(pattern, action, ignore_case=True) for pattern in listed(statement["Action"]))
     else:
@@ -128,7 +182,8 @@ def simulate_principal_policy(form: dict) -> Response:
     results = []
     for action in actions:
         for resource in members(form, "ResourceArns") or ["*"]:
-            decision = evaluate(policies, action, resource)
+            decision = decide(source, policies, action, resource)
+            missing = "".join(f"<member>{escape(key)}</member>" for key in decision.missing_context)
             statements = "".join(
                 f"<member><SourcePolicyId>{escape(policy_id)}</SourcePolicyId>"
                 f"<SourcePolicyType>{kind}</SourcePolicyType></member>"
@@ -138,7 +193,8 @@ def simulate_principal_policy(form: dict) -> Response:
                 f"<member><EvalActionName>{escape(action)}</EvalActionName>"
                 f"<EvalResourceName>{escape(resource)}</EvalResourceName>"
                 f"<EvalDecision>{decision.decision}</EvalDecision>"
-                f"<MatchedStatements>{statements}</MatchedStatements><MissingContextValues/></member>"
+                f"<MatchedStatements>{statements}</MatchedStatements>"
+                f"<MissingContextValues>{missing}</MissingContextValues></member>"
             )
     body = (
         '<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import json
+
 from moto.awslambda.models import lambda_backends
 from moto.events.models import events_backends
 from moto.s3.models import s3_backends
@@ -79,3 +81,38 @@ def function_role(region: str, name: str, qualifier: str, account: str = ACCOUNT
         return storage.get_function_by_name_with_qualifier(name, qualifier).role
     except Exception:  # noqa: BLE001 - moto raises its own not-found types; callers checked existence already
         return None
+
+
+def _document(text) -> dict | None:
+    if not text:
+        return None
+    try:
+        document = json.loads(text.decode() if isinstance(text, bytes) else text)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def _policy_text(service: str, region: str, account: str, resource: str, arn: str):
+    """The policy text (or bytes) moto keeps for the destination; None when it has none or there is no such one."""
+    if service == "lambda":
+        try:
+            return backend(lambda_backends, region, account).get_policy(arn)
+        except Exception:  # noqa: BLE001 - moto raises its own types for a function without a policy
+            return None
+    if service == "s3":
+        found, key, field = backend(s3_backends, "aws"), resource, "buckets"
+    elif service == "sqs":
+        found, key, field = backend(sqs_backends, region, account), resource, "queues"
+    elif service == "sns":
+        found, key, field = backend(sns_backends, region, account), arn, "topics"
+    else:
+        found, key, field = backend(events_backends, region, account), resource[len("event-bus/") :], "event_buses"
+    holder = dict(getattr(found, field)).get(key) if found is not None else None
+    return holder.policy if holder is not None else None
+
+
+def resource_policy(service: str, region: str, account: str, resource: str, arn: str) -> dict | None:
+    """The resource policy of a destination as moto keeps it (queue and topic Policy attributes, the function's
+    policy, the bus policy, the bucket policy); None when it has none (CONTRACT.md item 65)."""
+    return _document(_policy_text(service, region, account, resource, arn))

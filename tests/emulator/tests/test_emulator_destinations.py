@@ -281,3 +281,38 @@ def test_item63_inferred_an_explicit_deny_wins_and_bucket_objects_are_the_s3_res
     error = error_of(aws.lam.put_function_event_invoke_config, FunctionName=name, DestinationConfig=config)
     assert error["Message"].endswith("to call PutObject on arn:aws:s3:::dest-bucket")
     assert aws.lam.put_function_event_invoke_config(FunctionName=name, Qualifier="1", MaximumRetryAttempts=0)
+
+
+@pytest.mark.parametrize(
+    ("principal", "condition", "accepted"),
+    [
+        ("ROLE", None, True),
+        ("*", None, True),
+        (ACCOUNT, None, False),  # the account delegates to the role's own policies, which allow nothing here
+        ("ROLE", {"ArnEquals": {"aws:SourceArn": "arn:aws:lambda:*"}}, False),
+    ],
+)
+def test_item65_inferred_a_queue_policy_for_the_role_lets_put_through(aws, principal, condition, accepted):
+    queue = queue_arn(aws)
+    name = restricted_function(aws)
+    role = f"arn:aws:iam::{ACCOUNT}:role/{name}-role"
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": role if principal == "ROLE" else principal},
+        "Action": "sqs:SendMessage",
+        "Resource": queue,
+    }
+    if condition:
+        statement["Condition"] = condition
+    url = aws.emulator.client("sqs").get_queue_url(QueueName=queue.rsplit(":", 1)[1])["QueueUrl"]
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    aws.emulator.client("sqs").set_queue_attributes(QueueUrl=url, Attributes={"Policy": policy})
+    config = {"OnFailure": {"Destination": queue}}
+    if accepted:
+        assert aws.lam.put_function_event_invoke_config(FunctionName=name, DestinationConfig=config)
+    else:
+        error = error_of(aws.lam.put_function_event_invoke_config, FunctionName=name, DestinationConfig=config)
+        assert (
+            error["Message"]
+            == f"The function's execution role does not have permissions to call SendMessage on {queue}"
+        )

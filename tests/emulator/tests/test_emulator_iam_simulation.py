@@ -121,10 +121,29 @@ def test_not_action_and_not_resource(aws):
     ]
 
 
-def test_inferred_a_statement_with_a_condition_is_not_evaluated_and_never_matches(aws):
-    condition = {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+def test_inferred_a_conditioned_allow_needs_context_values_the_simulation_lacks(aws):
+    condition = {"StringEquals": {"aws:SourceAccount": ACCOUNT}, "ArnLike": {"aws:SourceArn": "arn:*"}}
     arn = role(aws, inline=[document(allow("sqs:SendMessage", QUEUE, Condition=condition))])
-    assert decisions(aws, arn, ["sqs:SendMessage"], [QUEUE]) == [("sqs:SendMessage", QUEUE, "implicitDeny")]
+    (result,) = aws.iam.simulate_principal_policy(
+        PolicySourceArn=arn, ActionNames=["sqs:SendMessage"], ResourceArns=[QUEUE]
+    )["EvaluationResults"]
+    assert (result["EvalDecision"], result["MissingContextValues"]) == (
+        "implicitDeny",
+        ["aws:SourceAccount", "aws:SourceArn"],
+    )
+
+
+def test_a_permissions_boundary_bounds_an_allow(aws):
+    """Item 62: an identity allow outside the role's permissions boundary is an implicit deny."""
+    boundary = aws.iam.create_policy(PolicyName="boundary", PolicyDocument=document(allow("sns:*")))["Policy"]["Arn"]
+    arn = aws.iam.create_role(RoleName="bounded", AssumeRolePolicyDocument=TRUST_POLICY, PermissionsBoundary=boundary)[
+        "Role"
+    ]["Arn"]
+    aws.iam.put_role_policy(RoleName="bounded", PolicyName="all", PolicyDocument=document(allow(["sqs:*", "sns:*"])))
+    assert decisions(aws, arn, ["sqs:SendMessage", "sns:Publish"], [QUEUE]) == [
+        ("sqs:SendMessage", QUEUE, "implicitDeny"),
+        ("sns:Publish", QUEUE, "allowed"),
+    ]
 
 
 def test_without_resource_arns_the_resource_is_star(aws):

@@ -98,3 +98,13 @@ def test_cloudwatch_lambda_metric_sums_seeded_with_put_metric_data(aws):
     assert sums["md7"] == [8.0]
     assert sums["ma249"] == [249.0]
     assert aws.emulator.calls() == [{"service": "monitoring", "operation": "GetMetricData", "status": 200}]
+
+
+def test_kms_describe_key_by_alias_and_the_caller_s_account(aws):
+    kms = aws.emulator.client("kms")
+    key = kms.create_key()["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName="alias/reads", TargetKeyId=key)
+    for alias in ("alias/reads", f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/reads"):
+        assert kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"] == key
+    assert error_of(kms.describe_key, KeyId="alias/missing")["Code"] == "NotFoundException"
+    assert aws.emulator.client("sts").get_caller_identity()["Account"] == ACCOUNT

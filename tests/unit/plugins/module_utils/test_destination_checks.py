@@ -436,11 +436,25 @@ def queue_policy(principal, action="sqs:SendMessage", condition=None, effect="Al
                 QUEUE,
                 (OK, OK, "allowed by the destination's resource policy, not simulated"),
             )
-            for principal in ({"AWS": ROLE}, {"AWS": ACCOUNT}, {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "*")
+            for principal in ({"AWS": ROLE}, {"AWS": [ACCOUNT, ROLE]}, {"AWS": "*"}, "*")
+        ],
+        # A statement for the role's account delegates to the role's policies: the simulation's deny stands.
+        *[
+            (
+                dict(sqs=queue(queue_policy(principal)), iam=simulator([("sqs:SendMessage", QUEUE)])),
+                QUEUE,
+                (
+                    NOT_ALLOWED,
+                    REFUSED,
+                    f"the execution role {ROLE} is not allowed sqs:SendMessage on {QUEUE} (IAM's policy simulation, "
+                    "and no resource policy of the destination allows it)",
+                ),
+            )
+            for principal in ({"AWS": ACCOUNT}, {"AWS": f"arn:aws:iam::{ACCOUNT}:root"})
         ],
         (
             dict(
-                sqs=queue(queue_policy({"AWS": "arn:aws:iam::210987654321:root"})),
+                sqs=queue(queue_policy({"AWS": ROLE}, effect="Deny")),
                 iam=simulator([("sqs:SendMessage", QUEUE)]),
             ),
             QUEUE,

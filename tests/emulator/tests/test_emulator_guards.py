@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What AWS answers where moto would answer otherwise: another account's destinations read by this account's
+caller, and IAM's quota on a role's inline policies (CONTRACT.md items 66 and 67)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.emulator.harness import TRUST_POLICY
+from tests.emulator.tests.emulator_helpers import ACCOUNT
+from tests.emulator.tests.emulator_helpers import error_of
+
+OTHER = "210987654321"
+
+
+@pytest.mark.parametrize(
+    "service, call, params, answer",
+    [
+        (
+            "sqs",
+            "get_queue_url",
+            {"QueueName": "orders", "QueueOwnerAWSAccountId": OTHER},
+            ("AWS.SimpleQueueService.NonExistentQueue", 400),
+        ),
+        (
+            "sns",
+            "get_topic_attributes",
+            {"TopicArn": f"arn:aws:sns:us-east-1:{OTHER}:alerts"},
+            ("AuthorizationError", 403),
+        ),
+        (
+            "lambda",
+            "get_function",
+            {"FunctionName": f"arn:aws:lambda:us-east-1:{OTHER}:function:f"},
+            ("AccessDeniedException", 403),
+        ),
+        (
+            "lambda",
+            "get_policy",
+            {"FunctionName": f"arn:aws:lambda:us-east-1:{OTHER}:function:f"},
+            ("AccessDeniedException", 403),
+        ),
+        (
+            "events",
+            "describe_event_bus",
+            {"Name": f"arn:aws:events:us-east-1:{OTHER}:event-bus/b"},
+            ("AccessDeniedException", 400),
+        ),
+    ],
+)
+def test_item66_another_account_s_destination_is_not_readable(aws, service, call, params, answer):
+    error = error_of(getattr(aws.emulator.client(service), call), **params)
+    assert (error["Code"], error["Status"]) == answer
+
+
+def test_item66_this_account_s_queue_is_read_as_moto_has_it(aws):
+    aws.emulator.create_queue("orders")
+    url = aws.emulator.client("sqs").get_queue_url(QueueName="orders", QueueOwnerAWSAccountId=ACCOUNT)["QueueUrl"]
+    assert url.endswith(f"/{ACCOUNT}/orders")
+
+
+def statements(count):
+    return [
+        {
+            "Sid": f"S{index}",
+            "Effect": "Allow",
+            "Action": "sqs:SendMessage",
+            "Resource": f"arn:aws:sqs:us-east-1:{ACCOUNT}:q{index:04d}",
+        }
+        for index in range(count)
+    ]
+
+
+def size(document):
+    return len("".join(json.dumps(document).split()))
+
+
+def test_item67_a_role_s_inline_policies_share_10240_characters(aws):
+    aws.iam.create_role(RoleName="quota", AssumeRolePolicyDocument=TRUST_POLICY)
+    first = {"Version": "2012-10-17", "Statement": statements(60)}
+    aws.iam.put_role_policy(RoleName="quota", PolicyName="first", PolicyDocument=json.dumps(first, indent=4))
+    second = {"Version": "2012-10-17", "Statement": statements(60)}
+    assert size(first) + size(second) > 10240 >= size(first)
+    error = error_of(aws.iam.put_role_policy, RoleName="quota", PolicyName="second", PolicyDocument=json.dumps(second))
+    assert (error["Code"], error["Status"]) == ("LimitExceeded", 409)
+    assert error["Message"] == "Maximum policy size of 10240 bytes exceeded for role quota"
+    # Replacing a policy counts its new document, not both.
+    aws.iam.put_role_policy(RoleName="quota", PolicyName="first", PolicyDocument=json.dumps(second))
