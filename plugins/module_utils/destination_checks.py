@@ -136,9 +136,7 @@ def _principal_matches(principal, role_arn):
     A statement that names the role's account (its id or ``:root``) delegates to the account's IAM policies, which
     the simulation already judged: it allows nothing by itself (IAM policy evaluation logic).
     """
-    if principal == "*":
-        return True
-    names = _listed(principal.get("AWS")) if isinstance(principal, dict) else []
+    names = _listed(principal.get("AWS")) if isinstance(principal, dict) else _listed(principal)
     return any(name in ("*", role_arn) for name in names)
 
 
@@ -394,8 +392,9 @@ class DestinationChecks:
 
     def simulation(self, role_arn, state):
         """What IAM's simulator says of the role and ``state``'s destination: a dict from each (action, resource)
-        pair to "allowed", "denied" or "unknown" (a decision that needs context values the simulation lacks); None
-        when the simulation could not run. One iam:SimulatePrincipalPolicy per (role, destination) per task.
+        pair to "allowed", "explicitDeny", "implicitDeny" or "unknown" (a decision that needs context values the
+        simulation lacks); None when the simulation could not run. One iam:SimulatePrincipalPolicy per (role,
+        destination) per task.
         """
         return self._simulations.get((role_arn, state.arn, state.kms_key), lambda: self._simulate(role_arn, state))
 
@@ -414,13 +413,15 @@ class DestinationChecks:
         decisions = {}
         for result in answer["EvaluationResults"]:
             key = (result["EvalActionName"].lower(), result.get("EvalResourceName"))
-            if result["EvalDecision"] == "allowed":
-                decisions[key] = "allowed"
-            elif result.get("MissingContextValues") and result["EvalDecision"] != "explicitDeny":
+            if result["EvalDecision"] in ("allowed", "explicitDeny"):
+                decisions[key] = result["EvalDecision"]
+            elif result.get("MissingContextValues"):
                 decisions[key] = "unknown"
             else:
-                decisions[key] = "denied"
-        return {(action, resource): decisions.get((action.lower(), resource), "denied") for action, resource in pairs}
+                decisions[key] = "implicitDeny"
+        return {
+            (action, resource): decisions.get((action.lower(), resource), "implicitDeny") for action, resource in pairs
+        }
 
     def denied(self, role_arn, state):
         """The (action, resource) pairs the simulation denies the role for ``state``'s destination; None when it could
@@ -428,7 +429,7 @@ class DestinationChecks:
         decisions = self.simulation(role_arn, state)
         if decisions is None:
             return None
-        return [pair for pair, decision in decisions.items() if decision == "denied"]
+        return [pair for pair, decision in decisions.items() if decision.endswith("Deny")]
 
     # --- the judgement ---------------------------------------------------------------------------------------
 
@@ -474,7 +475,9 @@ class DestinationChecks:
             if decision == "allowed":
                 continue
             by_policy = None
-            if not action.startswith("kms:"):  # a key policy is not read
+            # An explicit deny of the role's own policies stands whatever the destination allows; a key policy is
+            # not read.
+            if decision != "explicitDeny" and not action.startswith("kms:"):
                 policy = policy if policy is not None else (self._resource_policy(state) or {})
                 by_policy = resource_policy_allows(policy, role, action, resource)
             if by_policy == "allowed":

@@ -96,8 +96,8 @@ def _document(text) -> dict | None:
 def _policy_text(service: str, region: str, account: str, resource: str, arn: str):
     """The policy text (or bytes) moto keeps for the destination; None when it has none or there is no such one."""
     if service == "lambda":
-        try:
-            return backend(lambda_backends, region, account).get_policy(arn)
+        try:  # moto answers GetPolicy's wire body, {"Policy": "<document>", "RevisionId": ...}
+            return json.loads(backend(lambda_backends, region, account).get_policy(arn))["Policy"]
         except Exception:  # noqa: BLE001 - moto raises its own types for a function without a policy
             return None
     if service == "s3":

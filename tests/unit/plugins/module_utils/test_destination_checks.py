@@ -436,7 +436,7 @@ def queue_policy(principal, action="sqs:SendMessage", condition=None, effect="Al
                 QUEUE,
                 (OK, OK, "allowed by the destination's resource policy, not simulated"),
             )
-            for principal in ({"AWS": ROLE}, {"AWS": [ACCOUNT, ROLE]}, {"AWS": "*"}, "*")
+            for principal in ({"AWS": ROLE}, {"AWS": [ACCOUNT, ROLE]}, {"AWS": "*"}, "*", ROLE)
         ],
         # A statement for the role's account delegates to the role's policies: the simulation's deny stands.
         *[
@@ -457,6 +457,17 @@ def queue_policy(principal, action="sqs:SendMessage", condition=None, effect="Al
                 sqs=queue(queue_policy({"AWS": ROLE}, effect="Deny")),
                 iam=simulator([("sqs:SendMessage", QUEUE)]),
             ),
+            QUEUE,
+            (
+                NOT_ALLOWED,
+                REFUSED,
+                f"the execution role {ROLE} is not allowed sqs:SendMessage on {QUEUE} (IAM's policy simulation, and "
+                "no resource policy of the destination allows it)",
+            ),
+        ),
+        # The role's own explicit deny stands, whatever the destination's policy allows.
+        (
+            dict(sqs=queue(queue_policy({"AWS": ROLE})), iam=simulated("explicitDeny")),
             QUEUE,
             (
                 NOT_ALLOWED,
