@@ -1,12 +1,11 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Destinations that work: check mode predicts the destinations AWS refuses, validate_destinations holds the
-writes of a real run back, and grant_destination_permissions gives the role what its destinations need.
+"""Destinations that work, as a task meets them: check mode warns and still shows every diff, validate_destinations
+holds the writes of a real run back, a mistyped destination fails at once, and the grant follows the destinations.
 
-One fleet task (apply_fleet.yml) with three configs: one whose queue does not exist, one whose function's
-execution role may not publish to its topic, and one that is fine. The emulator's Put refuses the first two
-as AWS does (tests/emulator/CONTRACT.md items 62-63), so a real run without the preflight shows what the
-prediction foretold.
+What each situation is predicted to be is the accuracy matrix's (test_destination_accuracy.py); here, one fleet
+task (apply_fleet.yml) with three configs: one whose queue does not exist, one whose function's execution role may
+not send to its queue, and one that is fine.
 """
 
 import json
@@ -30,15 +29,10 @@ def fleet(aws, clean_emulator):
     clean_emulator.create_function("preflight-restricted", role=role)
     missing_queue = aws.success_queue.replace("reliability-success", "no-such-queue")
     items = [
-        {
-            "function_name": allowed,
-            "destination_retry_timeout": 0,
-            "destination_config": {"on_success": {"destination": missing_queue}},
-        },
+        {"function_name": allowed, "destination_config": {"on_success": {"destination": missing_queue}}},
         {
             "function_name": "preflight-restricted",
-            "destination_retry_timeout": 0,
-            "destination_config": {"on_failure": {"destination": aws.topic}},
+            "destination_config": {"on_failure": {"destination": aws.failure_queue}},
         },
         {"function_name": allowed, "qualifier": "1", "destination_config": {"on_failure": {"destination": aws.topic}}},
     ]
@@ -50,29 +44,31 @@ def operations(emulator, names):
     return [call["operation"] for call in emulator.calls() if call["operation"] in names]
 
 
-def test_check_mode_predicts_what_the_real_run_then_meets(aws, clean_emulator, fleet, run_fleet):
+def test_check_mode_warns_once_per_destination_and_shows_every_diff(aws, clean_emulator, fleet, run_fleet):
     items, missing_queue, role = fleet
+    # A second config on the missing queue: one warning names both.
+    items = items + [dict(items[0], qualifier="live")]
 
     check = run_fleet(items, args=("--check",))
 
-    results = check.result(FLEET_TASK)["configs"]
-    assert [result.get("failed", False) for result in results] == [True, True, False]
-    assert f"the destination {missing_queue} cannot receive records" in results[0]["msg"]
-    assert f"the execution role {role} is not allowed sns:Publish on {aws.topic}" in results[1]["msg"]
-    assert all("Check mode predicts this" in result["msg"] for result in results[:2])
-    assert results[2]["changed"] is True
+    result = check.result(FLEET_TASK)
+    assert (check.returncode, result["changed"]) == (0, True), check.output[-3000:]
+    assert [config["destination_checks"][0]["prediction"] for config in result["configs"]] == [
+        "refused",
+        "refused",
+        "ok",
+        "refused",
+    ]
+    assert len(result["diff"]) == 4
+    assert result["warnings"] == [
+        "Predicted (check mode): AWS would refuse the configs of function preflight-00 (qualifier $LATEST), "
+        f"function preflight-00 (qualifier live): the destination {missing_queue} does not exist (AWS answered "
+        "AWS.SimpleQueueService.NonExistentQueue: it does not exist).",
+        "Predicted (check mode): AWS would refuse the config of function preflight-restricted (qualifier $LATEST): "
+        f"the execution role {role} is not allowed sqs:SendMessage on {aws.failure_queue} (IAM's policy "
+        "simulation, and no resource policy of the destination allows it).",
+    ]
     assert operations(clean_emulator, WRITES) == []
-    # One simulation per (role, destination) that exists: the missing queue needs none.
-    assert operations(clean_emulator, ("SimulatePrincipalPolicy",)) == ["SimulatePrincipalPolicy"] * 2
-
-    clean_emulator.clear_calls()
-    real = run_fleet(items)
-
-    results = real.result(FLEET_TASK)["configs"]
-    assert [result.get("failed", False) for result in results] == [True, True, False]
-    assert "The function's execution role does not have permissions to call Publish" in results[1]["msg"]
-    assert aws.config("preflight-00", "1")["on_failure"] == aws.topic
-    assert operations(clean_emulator, ("SimulatePrincipalPolicy",)) == []  # no preflight in a real run by default
 
 
 def test_validate_destinations_holds_back_the_writes_it_predicts_refused(aws, clean_emulator, fleet, run_fleet):
@@ -83,9 +79,27 @@ def test_validate_destinations_holds_back_the_writes_it_predicts_refused(aws, cl
     results = run.result(FLEET_TASK)["configs"]
     assert [result.get("failed", False) for result in results] == [True, True, False]
     assert all(result["msg"].startswith("AWS would refuse the config") for result in results[:2])
+    assert all("nothing was written because validate_destinations is true" in result["msg"] for result in results[:2])
     assert operations(clean_emulator, WRITES) == ["PutFunctionEventInvokeConfig"]  # the fine config only
     assert aws.config("preflight-00", "$LATEST") is None
     assert aws.config("preflight-restricted", "$LATEST") is None
+
+
+def test_a_mistyped_destination_fails_at_once_in_a_real_run(aws, clean_emulator, fleet, run_fleet):
+    """Without the preflight: AWS rejects the queue, one read finds it missing, no propagation wait follows."""
+    items, missing_queue, _role = fleet
+    item = dict(items[0], destination_retry_timeout=600)
+
+    run = run_fleet([item, dict(item, qualifier="1")])
+
+    results = run.result(FLEET_TASK)["configs"]
+    assert [result.get("failed", False) for result in results] == [True, True]
+    assert all(f"The destination {missing_queue} does not exist in this account" in r["msg"] for r in results)
+    assert operations(clean_emulator, ("PutFunctionEventInvokeConfig", "GetQueueUrl")) == [
+        "PutFunctionEventInvokeConfig",
+        "GetQueueUrl",
+        "PutFunctionEventInvokeConfig",
+    ]
 
 
 def policy_resources(iam, role_name, policy_name):
@@ -100,7 +114,7 @@ def policy_resources(iam, role_name, policy_name):
 def test_grant_then_apply_succeeds_and_follows_the_destinations(aws, clean_emulator, fleet, run_fleet):
     _items, _missing_queue, role = fleet  # preflight-restricted's role allows nothing
     iam = clean_emulator.client("iam")
-    policy = "serverless-aws-lambda-destinations-preflight-restricted"
+    policy = "serverless-aws-lambda-destinations-us-east-1-preflight-restricted"
     both = {"on_success": {"destination": aws.success_queue}, "on_failure": {"destination": aws.topic}}
     items = [{"function_name": "preflight-restricted", "destination_config": both}]
     grant = {"grant_destination_permissions": True}
@@ -119,10 +133,10 @@ def test_grant_then_apply_succeeds_and_follows_the_destinations(aws, clean_emula
     assert fewer.result(FLEET_TASK)["role_policies"][0]["role_arn"] == role
     assert policy_resources(iam, NO_DELIVERY_ROLE, policy) == [aws.topic]
     assert aws.config("preflight-restricted", "$LATEST")["on_failure"] == aws.topic
-    # The policy was narrowed before the config: the Put found the topic still allowed.
+    # The queue's statement went only after the config stopped using it.
     assert operations(clean_emulator, ("PutRolePolicy", "PutFunctionEventInvokeConfig")) == [
-        "PutRolePolicy",
         "PutFunctionEventInvokeConfig",
+        "PutRolePolicy",
     ]
 
     gone = run_fleet([dict(items[0], state="absent")], grant)
