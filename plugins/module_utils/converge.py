@@ -231,10 +231,11 @@ def converge(client, requests, *, checks=None, check_mode=False, purge=False, wo
     windows = lambda_api.DestinationWindows(checks.missing_here if checks is not None else None)
     task = Task(check_mode, purge, windows, checks, preflight, grant)
 
-    def unit(unit_client, indexes):
-        return _converge_function(unit_client, [requests[index] for index in indexes], task)
+    def unit(indexes):
+        # Each unit gets the client with retry state of its own; the pacer hooked on the boto3 client is shared.
+        return _converge_function(lambda_api.retrying(client), [requests[index] for index in indexes], task)
 
-    done = map_units(client, unit, groups, workers)
+    done = map_units(unit, groups, workers)
     ordered = [None] * len(requests)
     purged = []
     for indexes, outcomes in zip(groups, done):

@@ -11,7 +11,7 @@ COLLECTION_NAME = "serverless.aws_lambda"
 # MANIFEST.json at run time (it runs from an AnsiballZ payload), so the version is written here and in
 # galaxy.yml; tests/integration/packaging/test_build_install.py reads it from here and fails the build
 # whose MANIFEST.json (galaxy.yml's version) says otherwise. A release bumps both.
-COLLECTION_VERSION = "0.1.0"
+COLLECTION_VERSION = "0.2.0"
 
 
 def _with_secret_access_key_id(argument_spec):

@@ -4,14 +4,13 @@
 
 Lambda's control-plane quota (15 requests per second per account and region) is shared by every caller.
 Every HTTP request of a task, retries and pages included, first waits for one Pacer; units of work (a
-function's configs, or one function of a region audit) run on up to ``workers`` threads sharing it.
+function's configs, or one function of a region audit) run on up to ``workers`` threads sharing it. It imports
+nothing of the project.
 """
 
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-
-from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 
 # The pacer spaces requests 2% wider than the rate asks: jitter between the pacer and the server then
 # never brings one request more than the rate into any one-second window.
@@ -62,17 +61,9 @@ def pace(client, pacer):
     boto_client.meta.events.register(f"before-send.{service}", pacer.before_send)
 
 
-def map_units(client, work, units, workers):
-    """``[work(unit_client, unit) for unit in units]``, on up to ``workers`` threads.
-
-    Each unit gets ``client`` with retry state of its own (lambda_api.retrying); the pacer hooked on the
-    boto3 client is shared by all.
-    """
-
-    def run(unit):
-        return work(lambda_api.retrying(client), unit)
-
+def map_units(work, units, workers):
+    """``[work(unit) for unit in units]``, on up to ``workers`` threads, in the order of ``units``."""
     if workers > 1 and len(units) > 1:
         with ThreadPoolExecutor(max_workers=min(workers, len(units))) as pool:
-            return list(pool.map(run, units))
-    return [run(unit) for unit in units]
+            return list(pool.map(work, units))
+    return [work(unit) for unit in units]

@@ -36,14 +36,18 @@ options:
     description:
       - Adds RV(event_invoke_configs[].destination_health) to every config returned, the state of each of its
         destinations.
-      - Each destination is read once per task, however many configs share it (SQS C(GetQueueAttributes), SNS
-        C(GetTopicAttributes), Lambda C(GetFunction), EventBridge C(DescribeEventBus), S3 C(HeadBucket)). A destination
-        that exists is then judged against the execution role of the function (of V($LATEST), read once per function
-        with C(GetFunctionConfiguration)) with IAM's C(SimulatePrincipalPolicy), once per role and destination.
-      - The simulation evaluates the role's identity policies and permissions boundary, not the destination's
-        resource policy, a KMS key policy or every SCP condition; its verdicts are predictions, and AWS may decide
-        otherwise.
-      - These reads go to IAM, SQS, SNS, S3 and EventBridge, which do not count against Lambda's quota; they are
+      - Each destination is read once per task, however many configs share it, in its own region (SQS
+        C(GetQueueAttributes), SNS C(GetTopicAttributes), Lambda C(GetFunction), EventBridge C(DescribeEventBus), S3
+        C(HeadBucket)). A destination that exists is then judged against the execution role of the config's own
+        qualifier (a version keeps the role it was published with; C(GetFunctionConfiguration) once per qualifier)
+        with IAM's C(SimulatePrincipalPolicy), once per role and destination, and, for what the simulation denies,
+        the destination's resource policy.
+      - The judgement is the one the prediction of
+        O(serverless.aws_lambda.lambda_event_invoke_config#module:validate_destinations) makes. A destination of
+        another account that AWS answers "does not exist", a read the caller may not make and an allow that only a
+        condition decides are V(unknown), never V(missing) or V(role not allowed (predicted)). SCPs and KMS key
+        policies are not seen; the states are predictions, and AWS may decide otherwise.
+      - These reads go to IAM, SQS, SNS, S3, KMS, STS and EventBridge, which do not count against Lambda's quota; they are
         paced all together at O(max_requests_per_second), apart from the Lambda calls.
       - Needs the read permission of each destination service and C(iam:SimulatePrincipalPolicy).
     type: bool
@@ -192,17 +196,18 @@ event_invoke_configs:
           description:
             - The state of the destination of successful invocations.
             - RV(event_invoke_configs[].destination_health.on_success.state) is V(ok) (the destination exists and the
-              role may deliver to it), V(missing) (it does not exist), V(unknown) (it could not be read, such as a
-              destination in another account, or the role could not be simulated), V(fifo) (a FIFO queue or topic,
-              to which Lambda never delivers) or V(role not allowed (predicted)).
+              role may deliver to it), V(missing) (it does not exist in the caller's account), V(unknown) (it could
+              not be judged, such as a destination in another account, or the role could not be simulated), V(fifo)
+              (a FIFO queue or topic, to which Lambda never delivers) or V(role not allowed (predicted)).
             - RV(event_invoke_configs[].destination_health.on_success.reason) says why, in words; V(null) when the
-              state is V(ok).
+              state is V(ok), unless a resource policy of the destination is what allows the role.
           type: dict
           returned: always
           sample:
             destination: arn:aws:sqs:us-east-1:123456789012:my-deleted-queue
             state: missing
-            reason: "AWS answered AWS.SimpleQueueService.NonExistentQueue: it does not exist"
+            reason: "the destination arn:aws:sqs:us-east-1:123456789012:my-deleted-queue does not exist (AWS answered
+                     AWS.SimpleQueueService.NonExistentQueue: it does not exist)"
           contains:
             destination:
               description: The destination's ARN.
@@ -315,12 +320,13 @@ def configs_of_region(client, workers=1, checks=None):
     With ``checks``, each config gets its destination_health, read by the worker of its function.
     """
 
-    def function(unit_client, name):
+    def function(name):
+        unit_client = lambda_api.retrying(client)  # retry state of its own; the pacer is shared
         return dict(
             function_name=name, event_invoke_configs=configs_of_target(unit_client, parse_function_name(name), checks)
         )
 
-    return map_units(client, function, sorted(lambda_api.list_function_names(client)), workers)
+    return map_units(function, sorted(lambda_api.list_function_names(client)), workers)
 
 
 def main():

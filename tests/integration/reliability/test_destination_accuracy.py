@@ -11,6 +11,7 @@ says.
 """
 
 import json
+import os
 
 import pytest
 
@@ -35,7 +36,11 @@ ENCRYPTED = ("encrypted queue", "encrypted topic")
 UNKNOWN_FOR_TOPICS = {"topic": "unknown", "encrypted topic": "undeliverable"}
 SITUATIONS = {
     "allowed": ("ok", "accepted", "accepts (recorded)"),
-    "missing": ("refused", "refused", "refuses: the destination ARN is invalid (recorded for functions; inferred)"),
+    "missing": (
+        "refused",
+        "refused",
+        "refuses: the destination ARN is invalid (recorded for functions; inferred for the others)",
+    ),
     "lacks the action": (
         dict(UNKNOWN_FOR_TOPICS),
         "refused",
@@ -56,7 +61,7 @@ SITUATIONS = {
     "version with its own role": (
         dict(UNKNOWN_FOR_TOPICS),
         "refused",
-        "judges the version's own role (recorded: a version keeps its role)",
+        "judges the version's own role (documented: a version keeps the role it was published with)",
     ),
 }
 NOT_APPLICABLE = {
@@ -265,3 +270,29 @@ def test_the_prediction_matches_the_table_and_raises_no_false_alarm(matrix, run_
         cell for cell, (prediction, answer) in found.items() if prediction == "refused" and answer == "accepted"
     ]
     assert false_alarms == []
+
+
+GUIDE = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))),
+    "docs/docsite/rst/guide_destinations.rst",
+)
+
+
+def matrix_rst():
+    """The table as the guide shows it: one row per situation."""
+
+    def words(prediction):
+        if isinstance(prediction, dict):
+            others = "; ".join(f"{kind}: ``{value}``" for kind, value in prediction.items())
+            return f"``refused`` ({others})"
+        return f"``{prediction}``"
+
+    rows = ["   * - Situation", "     - Check mode predicts", "     - The emulator's Put", "     - AWS"]
+    for situation, (prediction, put, aws) in SITUATIONS.items():
+        rows += [f"   * - {situation}", f"     - {words(prediction)}", f"     - {put}", f"     - {aws}"]
+    return "\n".join(rows)
+
+
+def test_the_guide_shows_the_table():
+    with open(GUIDE, encoding="utf-8") as guide:
+        assert matrix_rst() in guide.read()

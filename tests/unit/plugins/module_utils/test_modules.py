@@ -45,4 +45,4 @@ def test_the_module_registers_the_collection_and_hides_the_access_key(monkeypatc
     assert module.params["name"] == "f"
     assert module.argument_spec["access_key"]["no_log"] is True
     assert "AKIDEXAMPLE" in module.no_log_values
-    assert common.get_collection_info() == {"name": "serverless.aws_lambda", "version": "0.1.0"}
+    assert common.get_collection_info() == {"name": "serverless.aws_lambda", "version": "0.2.0"}
