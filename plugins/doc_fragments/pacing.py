@@ -23,6 +23,9 @@ options:
         caller and not raisable. The default leaves a third of that to deployments, consoles and other
         tools that run at the same time; throttling answers are retried all the same.
       - V(0) lifts the limit.
+      - The calls to other services that the destination checks, the grant and the audit make (IAM, SQS, SNS, S3,
+        KMS, STS, EventBridge, CloudWatch) do not count against Lambda's quota. They are paced apart, at the same
+        rate but never more than 10 per second, also when V(0) lifts Lambda's limit: IAM throttles per account.
     type: int
     default: 10
 """

@@ -177,6 +177,12 @@ def _widen(client, requests, outcomes, configs, task):
     return task.grant.widen(client, requests[0].target, destinations, task.check_mode)
 
 
+def _destinations_now(client, target):
+    """The destinations of each qualifier of the function of ``target`` that has a config, as AWS has them now."""
+    configs = lambda_api.list_configs(client, target)
+    return {qualifier_from_arn(c["FunctionArn"]): destinations_after([settings_from_api(c)]) for c in configs}
+
+
 def _converge_function(client, requests, task):
     """One function's unit of work: its outcomes in the order of ``requests``, then its purges."""
     outcomes = [Outcome(request) for request in requests]
@@ -207,10 +213,18 @@ def _converge_function(client, requests, task):
             _converge_one(client, outcome, current_config, known_arn, missing=missing, task=task)
         except (EventInvokeConfigError, InvalidOptionError) as e:
             outcome.error = e
-    failed = any(outcome.error is not None for outcome in outcomes)
-    for grant in grants:
+    if grants:
+        failed = any(outcome.error is not None for outcome in outcomes)
+        target = requests[0].target
         try:
-            task.grant.narrow(grant, failed, task.check_mode)
+            task.grant.narrow(
+                client,
+                target,
+                grants,
+                writes_failed=failed,
+                check_mode=task.check_mode,
+                destinations_now=lambda: _destinations_now(client, target),
+            )
         except (EventInvokeConfigError, InvalidOptionError) as e:
             for outcome in outcomes:
                 outcome.error = outcome.error or e

@@ -555,14 +555,20 @@ def prediction_warnings(judged, blind_spots, check_mode):
     return warnings
 
 
-def module_checks(module):
-    """The DestinationChecks of a module's task: its clients share one Pacer at ``max_requests_per_second``.
+# The most requests per second to the services around destinations (IAM above all, which throttles per account
+# without a published rate), also when max_requests_per_second lifts Lambda's limit.
+OTHER_SERVICES_MAX_RATE = 10
 
-    These reads do not count against Lambda's event-invoke-config quota, which the task's Lambda client is paced
-    for; they get a Pacer of their own at the same rate, so that no IAM, SQS, SNS, S3, KMS, STS or EventBridge read
-    is unbounded either.
+
+def module_checks(module):
+    """The DestinationChecks of a module's task: its clients share one Pacer of their own.
+
+    These calls do not count against Lambda's event-invoke-config quota, which the task's Lambda client is paced
+    for; they get a Pacer at the same rate, and at most OTHER_SERVICES_MAX_RATE, so that no IAM, SQS, SNS, S3, KMS,
+    STS, EventBridge or CloudWatch call is unbounded, also when the task lifts Lambda's limit.
     """
-    pacer = Pacer(module.params["max_requests_per_second"])
+    rate = module.params["max_requests_per_second"]
+    pacer = Pacer(min(rate, OTHER_SERVICES_MAX_RATE) if rate else OTHER_SERVICES_MAX_RATE)
 
     def client_for(service, region):
         client = module.client(service, **({"region": region} if region else {}))

@@ -310,14 +310,24 @@ class Grant:
             _write_policy(iam, role, name, wide)
         return FunctionGrant(function_name, role, name, before, needed, wide, "; ".join(unknown) or None)
 
-    def narrow(self, grant, writes_failed, check_mode):
-        """Step two, after the writes: shrink to exactly what the configs need, unless that cannot be known."""
-        keep = grant.keep_reason or (
-            "a config write of the function failed, so the statements its old destinations may still need are kept"
-            if writes_failed
-            else None
-        )
+    def narrow(self, lambda_client, target, grants, *, writes_failed, check_mode, destinations_now):
+        """Step two, after the writes of ``target``'s function: each policy shrinks to exactly what the configs need,
+        unless that cannot be known.
+
+        Before a statement goes, the function's configs are read again (``destinations_now()``, one List, only on
+        that path): a task that changed another qualifier of the function meanwhile keeps what its configs use.
+        """
+        shrinking = [grant for grant in grants if not grant.keep_reason and grant.widened != grant.needed]
+        now = destinations_now() if shrinking and not writes_failed and not check_mode else None
+        failed = "a config write of the function failed, so the statements its old destinations may still need are kept"
+        for grant in grants:
+            keep = grant.keep_reason or (failed if writes_failed else None)
+            self._narrow_role(lambda_client, target, grant, keep=keep, check_mode=check_mode, now=now)
+
+    def _narrow_role(self, lambda_client, target, grant, *, keep, check_mode, now):
         after = grant.widened if keep else grant.needed
+        if now is not None and not keep and after != grant.widened:
+            after = self._needed_now(lambda_client, target, grant.role_arn, now)
         if keep and grant.widened != grant.needed:
             self._warn(
                 f"The inline policy {grant.policy_name} of role {grant.role_arn} keeps statements its configs may no "
@@ -335,6 +345,15 @@ class Grant:
                 after=after,
             )
         )
+
+    def _needed_now(self, lambda_client, target, role, now):
+        """The document ``role`` needs for the destinations of its qualifiers in ``now`` (qualifier -> ARNs)."""
+        arns = set()
+        for qualifier, destinations in now.items():
+            function = self.checks.function_configuration(lambda_client, target._replace(qualifier=qualifier))
+            if function is not None and function.get("Role") == role:
+                arns.update(destinations)
+        return policy_document([(arn, self._kms_key(arn)[0]) for arn in sorted(arns)])
 
     def _kms_key(self, arn):
         """(exact KMS key ARN or None, why its statements cannot be judged or None) of a queue or topic."""

@@ -25,8 +25,15 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors impor
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import unqualified_arn
 
 # Retried besides AWSRetry's throttling codes: a function that is being updated answers
-# ResourceConflictException, and ServiceException is Lambda's 500.
-RETRIED_ERROR_CODES = ["ResourceConflictException", "ServiceException", "ServiceUnavailableException"]
+# ResourceConflictException, and ServiceException is Lambda's 500; ServiceFailure is IAM's 500, and
+# ThrottlingException the throttling of the JSON services the destination checks read (SQS, KMS, EventBridge).
+RETRIED_ERROR_CODES = [
+    "ResourceConflictException",
+    "ServiceException",
+    "ServiceUnavailableException",
+    "ServiceFailure",
+    "ThrottlingException",
+]
 RETRY_ATTEMPTS = 10
 # The access-denied codes of query-protocol services (IAM, CloudWatch) and of JSON ones.
 ACCESS_DENIED_CODES = ("AccessDenied", "AccessDeniedException")

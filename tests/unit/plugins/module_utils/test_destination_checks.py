@@ -259,7 +259,9 @@ def test_the_function_role_and_simulation_reads_are_retried(no_back_off):
     assert lambda_.operations() == ["GetFunction"] * 2 + ["GetFunctionConfiguration"] * 2
 
 
-def test_module_checks_pace_every_client_at_the_task_rate():
+@pytest.mark.parametrize("rate, paced_at", [(5, 5), (15, 10), (0, 10)])
+def test_module_checks_pace_every_client_at_the_task_rate_and_at_most_ten(rate, paced_at):
+    """Lifting Lambda's limit (0) does not unleash IAM and the other services."""
     asked = []
 
     def client(service, **region):
@@ -268,7 +270,7 @@ def test_module_checks_pace_every_client_at_the_task_rate():
             service, region_name=region.get("region", REGION), aws_access_key_id="A", aws_secret_access_key="S"
         )
 
-    task = module_checks(types.SimpleNamespace(params={"max_requests_per_second": 5}, client=client))
+    task = module_checks(types.SimpleNamespace(params={"max_requests_per_second": rate}, client=client))
     clients = {"sqs": task.client("sqs", "eu-west-1"), "iam": task.client("iam")}
     assert asked == [("sqs", {"region": "eu-west-1"}), ("iam", {})]
     hooks = [
@@ -277,7 +279,7 @@ def test_module_checks_pace_every_client_at_the_task_rate():
         for handler, _answer in paced.client.meta.events.emit(f"before-send.{service}", request=None)
     ]
     (pacer,) = {hook.__self__ for hook in hooks if isinstance(getattr(hook, "__self__", None), Pacer)}
-    assert pacer.interval == 1.02 / 5
+    assert pacer.interval == 1.02 / paced_at
 
 
 def test_a_queue_is_read_by_name_and_owner():

@@ -2,12 +2,15 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 
+import types
+
 import lambda_fakes
 import pytest
 from lambda_fakes import access_denied
 from lambda_fakes import client_error
 from lambda_fakes import no_such_entity
 
+from ansible_collections.amazon.aws.plugins.module_utils import cloud
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import grant
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import converge
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import STRICT
@@ -241,6 +244,25 @@ def test_switching_a_destination_widens_before_the_write_and_narrows_after():
     assert granting.warnings == []
 
 
+def test_before_a_statement_goes_the_configs_are_read_again():
+    """Another task points version 1 at the topic while this one moves $LATEST from the topic to the bus: the
+    topic's statement stays, since a config uses it when the policy narrows."""
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: grant.policy_document([(TOPIC, KEY)])}})
+    client, granting = task(iam, {"$LATEST": dict(ON_FAILURE_TOPIC)})
+
+    def concurrent(call):
+        if call.operation == "UpdateFunctionEventInvokeConfig":
+            client.functions["my-function"]["1"] = dict(ON_FAILURE_TOPIC)
+
+    client.on_call = concurrent
+
+    (outcome,) = converge(client, request(destination_config=TO_BUS), grant=granting)
+
+    assert outcome.error is None
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(TOPIC, KEY), (BUS, None)])}
+    assert client.operations().count("ListFunctionEventInvokeConfigs") == 2  # the read, and the one before narrowing
+
+
 def test_a_failed_write_keeps_the_wider_policy_and_says_so():
     iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: grant.policy_document([(TOPIC, KEY)])}})
     client, granting = task(iam, {"$LATEST": dict(ON_FAILURE_TOPIC)})
@@ -460,3 +482,16 @@ def test_a_refused_role_writes_nothing_of_the_function():
     assert isinstance(outcome.error, InvalidOptionError)
     assert "belongs to account 210987654321" in str(outcome.error)
     assert (client.writes, iam.calls) == ([], [])
+
+
+@pytest.mark.parametrize("code", ["ServiceFailure", "Throttling"])
+def test_iam_s_server_errors_and_throttling_are_retried(monkeypatch, code):
+    monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=lambda seconds: None))
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
+    client, granting = task(iam, {})
+    iam.failures["PutRolePolicy"] = [client_error(code, {"Message": code}, "PutRolePolicy", 500)]
+
+    (outcome,) = converge(client, request(destination_config=TO_BUS), grant=granting)
+
+    assert outcome.error is None
+    assert [call.operation for call in iam.calls] == ["GetRolePolicy", "PutRolePolicy", "PutRolePolicy"]
