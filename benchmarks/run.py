@@ -662,6 +662,17 @@ def destinations_markdown(destinations):
     ]
     out.append(table(rows, columns))
     out.append("")
+    grant = [dict(row, **row["operations"], bounds=verdicts(row["checks"])) for row in destinations.get("grant", [])]
+    columns = [("case", "case"), ("wall s", "wall"), ("policies changed", "changed")]
+    columns += [(operation, operation) for operation in GRANT_OPERATIONS]
+    columns += [
+        ("IAM calls per function", "iam_per_function"),
+        ("most Lambda calls in 1 s", "lambda_busiest_second"),
+        ("most IAM calls in 1 s", "iam_busiest_second"),
+        ("bounds", "bounds"),
+    ]
+    out.append(table(grant, columns))
+    out.append("")
     columns = [
         ("case", "case"),
         ("wall s", "wall"),
@@ -816,7 +827,12 @@ PREFLIGHT_READS = (
     "GetTopicAttributes",
     "DescribeEventBus",
     "HeadBucket",
+    "GetPolicy",
+    "GetBucketPolicy",
+    "DescribeKey",
+    "GetCallerIdentity",
 )
+GRANT_OPERATIONS = ("GetFunctionConfiguration", "ListFunctionEventInvokeConfigs", "GetRolePolicy", "PutRolePolicy")
 PREFLIGHT_OPERATIONS = (
     "GetFunctionConfiguration",
     *PREFLIGHT_READS,
@@ -941,6 +957,37 @@ def measure_preflight(runner, resources, functions):
             else:
                 row["checks"] = preflight_bounds(counts, baseline, items, roles, arns)
             rows.append(row)
+    return rows, items
+
+
+def measure_grant(runner, items):
+    """The preflight's fleet applied with grant_destination_permissions, limit lifted, then re-applied at the default
+    limit: the IAM calls per function and the busiest second of each service."""
+    functions = len({item["function_name"] for item in items})
+    rows = []
+    for label, rate in (("apply, limit lifted", {"max_requests_per_second": 0}), ("re-apply, default limit", {})):
+        arguments = dict({"configs": items, "grant_destination_permissions": True}, **rate)
+        wall, code, result, calls = ad_hoc(runner, "lambda_event_invoke_config", arguments)
+        counts = collections.Counter(call["operation"] for call in calls)
+        iam = [call for call in calls if call["service"] == "iam"]
+        writes = counts.get("PutRolePolicy", 0) + counts.get("DeleteRolePolicy", 0)
+        rows.append(
+            {
+                "case": f"grant, {label}",
+                "wall": wall,
+                "rc": code,
+                "changed": sum(bool(policy.get("changed")) for policy in result.get("role_policies", [])),
+                "operations": {operation: counts.get(operation, 0) for operation in GRANT_OPERATIONS},
+                "iam_per_function": round(len(iam) / functions, 2),
+                "lambda_busiest_second": max_calls_in_window(lambda_calls(calls)),
+                "iam_busiest_second": max_calls_in_window(iam) if iam else 0,
+                "checks": [
+                    bound(f"rc {code} == 0", code == 0),
+                    bound(f"IAM writes {writes} <= {functions} functions", writes <= functions),
+                    *([bound(f"re-apply IAM writes {writes} == 0", writes == 0)] if "re-apply" in label else []),
+                ],
+            }
+        )
     return rows
 
 
@@ -1044,7 +1091,10 @@ def main():
         if options.destinations:
             functions = options.destination_functions
             print(f"destinations: check-mode preflight of {functions * len(FLEET_QUALIFIERS)} configs ...", flush=True)
-            results["destinations"] = {"preflight": measure_preflight(runner, resources, functions)}
+            preflight, items = measure_preflight(runner, resources, functions)
+            results["destinations"] = {"preflight": preflight}
+            print(f"destinations: grant of {len(items)} configs ...", flush=True)
+            results["destinations"]["grant"] = measure_grant(runner, items)
             print(f"destinations: region audit of {5 * functions} functions with metrics ...", flush=True)
             results["destinations"]["audit"] = measure_audit(runner, 5 * functions)
     results["environment"]["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
@@ -1056,7 +1106,8 @@ def main():
         handle.write(report)
     print(report)
     destinations = results.get("destinations", {})
-    for row in destinations.get("preflight", []) + ([destinations["audit"]] if destinations else []):
+    grant_rows = destinations.get("grant", [])
+    for row in destinations.get("preflight", []) + grant_rows + ([destinations["audit"]] if destinations else []):
         for check in row["checks"]:
             print(f"{'PASS' if check['met'] else 'FAIL'} {row['case']}: {check['target']}")
     for row in results.get("fleet", []):

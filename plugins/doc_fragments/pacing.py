@@ -25,7 +25,7 @@ options:
       - V(0) lifts the limit.
       - The calls to other services that the destination checks, the grant and the audit make (IAM, SQS, SNS, S3,
         KMS, STS, EventBridge, CloudWatch) do not count against Lambda's quota. They are paced apart, at the same
-        rate but never more than 10 per second, also when V(0) lifts Lambda's limit: IAM throttles per account.
+        rate but never more than 10 per second, also when V(0) lifts Lambda's limit (IAM throttles per account).
     type: int
     default: 10
 """

@@ -16,44 +16,30 @@ from tests.emulator.tests.emulator_helpers import error_of
 OTHER = "210987654321"
 
 
-@pytest.mark.parametrize(
-    "service, call, params, answer",
-    [
-        (
-            "sqs",
-            "get_queue_url",
-            {"QueueName": "orders", "QueueOwnerAWSAccountId": OTHER},
-            ("AWS.SimpleQueueService.NonExistentQueue", 400),
-        ),
-        (
-            "sns",
-            "get_topic_attributes",
-            {"TopicArn": f"arn:aws:sns:us-east-1:{OTHER}:alerts"},
-            ("AuthorizationError", 403),
-        ),
-        (
-            "lambda",
-            "get_function",
-            {"FunctionName": f"arn:aws:lambda:us-east-1:{OTHER}:function:f"},
-            ("AccessDeniedException", 403),
-        ),
-        (
-            "lambda",
-            "get_policy",
-            {"FunctionName": f"arn:aws:lambda:us-east-1:{OTHER}:function:f"},
-            ("AccessDeniedException", 403),
-        ),
-        (
-            "events",
-            "describe_event_bus",
-            {"Name": f"arn:aws:events:us-east-1:{OTHER}:event-bus/b"},
-            ("AccessDeniedException", 400),
-        ),
-    ],
-)
-def test_item66_another_account_s_destination_is_not_readable(aws, service, call, params, answer):
+FUNCTION = {"FunctionName": f"arn:aws:lambda:us-east-1:{OTHER}:function:f"}
+READS = {
+    "sqs.get_queue_url": (
+        {"QueueName": "orders", "QueueOwnerAWSAccountId": OTHER},
+        "AWS.SimpleQueueService.NonExistentQueue",
+        400,
+    ),
+    "sns.get_topic_attributes": ({"TopicArn": f"arn:aws:sns:us-east-1:{OTHER}:alerts"}, "AuthorizationError", 403),
+    "lambda.get_function": (FUNCTION, "AccessDeniedException", 403),
+    "lambda.get_policy": (FUNCTION, "AccessDeniedException", 403),
+    "events.describe_event_bus": (
+        {"Name": f"arn:aws:events:us-east-1:{OTHER}:event-bus/b"},
+        "AccessDeniedException",
+        400,
+    ),
+}
+
+
+@pytest.mark.parametrize("read", READS)
+def test_item66_another_account_s_destination_is_not_readable(aws, read):
+    service, call = read.split(".")
+    params, code, status = READS[read]
     error = error_of(getattr(aws.emulator.client(service), call), **params)
-    assert (error["Code"], error["Status"]) == answer
+    assert (error["Code"], error["Status"]) == (code, status)
 
 
 def test_item66_this_account_s_queue_is_read_as_moto_has_it(aws):

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Destinations that work, as a task meets them: check mode warns and still shows every diff, validate_destinations
-holds the writes of a real run back, a mistyped destination fails at once, and the grant follows the destinations.
+holds the writes of a real run back, and the grant follows the destinations (a mistyped destination failing at
+once: test_fleet).
 
 What each situation is predicted to be is the accuracy matrix's (test_destination_accuracy.py); here, one fleet
 task (apply_fleet.yml) with three configs: one whose queue does not exist, one whose function's execution role may
@@ -83,23 +84,6 @@ def test_validate_destinations_holds_back_the_writes_it_predicts_refused(aws, cl
     assert operations(clean_emulator, WRITES) == ["PutFunctionEventInvokeConfig"]  # the fine config only
     assert aws.config("preflight-00", "$LATEST") is None
     assert aws.config("preflight-restricted", "$LATEST") is None
-
-
-def test_a_mistyped_destination_fails_at_once_in_a_real_run(aws, clean_emulator, fleet, run_fleet):
-    """Without the preflight: AWS rejects the queue, one read finds it missing, no propagation wait follows."""
-    items, missing_queue, _role = fleet
-    item = dict(items[0], destination_retry_timeout=600)
-
-    run = run_fleet([item, dict(item, qualifier="1")])
-
-    results = run.result(FLEET_TASK)["configs"]
-    assert [result.get("failed", False) for result in results] == [True, True]
-    assert all(f"The destination {missing_queue} does not exist in this account" in r["msg"] for r in results)
-    assert operations(clean_emulator, ("PutFunctionEventInvokeConfig", "GetQueueUrl")) == [
-        "PutFunctionEventInvokeConfig",
-        "GetQueueUrl",
-        "PutFunctionEventInvokeConfig",
-    ]
 
 
 def policy_resources(iam, role_name, policy_name):

@@ -30,7 +30,8 @@ TASK = "Apply each config"
 
 
 def operations(calls):
-    return [(call["operation"], call["status"]) for call in calls]
+    """The Lambda calls of the log, with their statuses (a rejected destination is also read, with SQS)."""
+    return [(call["operation"], call["status"]) for call in calls if call["service"] == "lambda"]
 
 
 def missing_config_message(name, qualifier):

@@ -411,15 +411,17 @@ class FakeService:
         return [call.operation for call in self.calls]
 
 
-def simulator(denied=()):
-    """An IAM client whose iam:SimulatePrincipalPolicy allows every (action, resource) pair but ``denied``."""
+def simulator(denied=(), decision="implicitDeny", missing_context=()):
+    """An IAM client whose iam:SimulatePrincipalPolicy allows every (action, resource) pair but ``denied``, which get
+    ``decision`` and ``missing_context`` (MissingContextValues); ``denied`` "*" denies every pair."""
 
     def simulate_principal_policy(PolicySourceArn, ActionNames, ResourceArns):
         results = [
             {
                 "EvalActionName": action,
                 "EvalResourceName": resource,
-                "EvalDecision": "implicitDeny" if (action, resource) in denied else "allowed",
+                "EvalDecision": decision if denied == "*" or (action, resource) in denied else "allowed",
+                "MissingContextValues": list(missing_context),
             }
             for action in ActionNames
             for resource in ResourceArns

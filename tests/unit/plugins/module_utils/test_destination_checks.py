@@ -88,6 +88,9 @@ def lambda_client():
 
 
 TARGET = parse_function_name("my-function", "1")
+MISSING_QUEUE_REASON = (
+    f"the destination {QUEUE} does not exist (AWS answered AWS.SimpleQueueService.NonExistentQueue: it does not exist)"
+)
 
 
 def existing(arn, kms_key=None, policy=None):
@@ -319,17 +322,8 @@ def test_denied_pairs_are_those_of_the_destination_only(denied):
     assert checks(iam=iam).denied(ROLE, existing(BUCKET)) == denied
 
 
-def test_an_explicit_deny_is_denied_and_a_failed_simulation_is_no_answer():
-    deny = FakeService(
-        simulate_principal_policy=lambda **params: {
-            "EvaluationResults": [
-                {"EvalActionName": "sqs:sendmessage", "EvalResourceName": QUEUE, "EvalDecision": "explicitDeny"}
-            ]
-        }
-    )
-    assert checks(iam=deny).denied(ROLE, existing(QUEUE)) == [("sqs:SendMessage", QUEUE)]
-    no_access = FakeService(simulate_principal_policy=raises(error("AccessDenied", 403)))
-    task = checks(iam=no_access)
+def test_a_failed_simulation_is_no_answer_and_said_once():
+    task = checks(iam=FakeService(simulate_principal_policy=raises(error("AccessDenied", 403))))
     assert task.denied(ROLE, existing(QUEUE)) is None
     assert task.blind_spots() == [("iam:SimulatePrincipalPolicy", "AccessDenied", [ROLE])]
 
@@ -341,82 +335,49 @@ def judged(task, arn, target=TARGET, permissions=True):
 
 
 OTHER_ACCOUNT_QUEUE = QUEUE.replace(ACCOUNT, "210987654321")
+TOPIC_READ = FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {}})
 
 
-def simulated(decision, missing_context=()):
-    """An IAM client whose simulation answers ``decision`` for every pair, with ``missing_context`` keys."""
-
-    def simulate_principal_policy(PolicySourceArn, ActionNames, ResourceArns):
-        return {
-            "EvaluationResults": [
-                {
-                    "EvalActionName": action,
-                    "EvalResourceName": resource,
-                    "EvalDecision": decision,
-                    "MissingContextValues": list(missing_context),
-                }
-                for action in ActionNames
-                for resource in ResourceArns
-            ]
-        }
-
-    return FakeService(simulate_principal_policy=simulate_principal_policy)
+def not_allowed(needs, prediction=REFUSED):
+    reason = f"the execution role {ROLE} is not allowed {needs} (IAM's policy simulation, and no resource policy of "
+    return NOT_ALLOWED, prediction, reason + "the destination allows it)"
 
 
-def queue_policy(principal, action="sqs:SendMessage", condition=None, effect="Allow"):
-    statement = {"Effect": effect, "Principal": principal, "Action": action, "Resource": QUEUE}
+CONDITIONED = (
+    UNKNOWN,
+    UNKNOWN,
+    f"whether the execution role {ROLE} may do sqs:SendMessage on {QUEUE} depends on a condition the prediction "
+    "cannot evaluate",
+)
+
+
+def queue_policy(principal, condition=None, effect="Allow"):
+    statement = {"Effect": effect, "Principal": principal, "Action": "sqs:SendMessage", "Resource": QUEUE}
     if condition:
         statement["Condition"] = condition
     return {"Policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})}
+
+
+DENIED_QUEUE = simulator([("sqs:SendMessage", QUEUE)])
 
 
 @pytest.mark.parametrize(
     "clients, arn, expected",
     [
         # Put checks existence and the delivery action: those are refusals.
-        (
-            dict(sqs=queue(missing=True)),
-            QUEUE,
-            (
-                MISSING,
-                REFUSED,
-                f"the destination {QUEUE} does not exist (AWS answered AWS.SimpleQueueService.NonExistentQueue: it "
-                "does not exist)",
-            ),
-        ),
-        (
-            dict(
-                sns=FakeService(get_topic_attributes=lambda TopicArn: {"Attributes": {}}),
-                iam=simulator([("sns:Publish", TOPIC)]),
-            ),
-            TOPIC,
-            (
-                NOT_ALLOWED,
-                REFUSED,
-                f"the execution role {ROLE} is not allowed sns:Publish on {TOPIC} (IAM's policy simulation, and no "
-                "resource policy of the destination allows it)",
-            ),
-        ),
+        (dict(sqs=queue(missing=True)), QUEUE, (MISSING, REFUSED, MISSING_QUEUE_REASON)),
+        (dict(sns=TOPIC_READ, iam=simulator([("sns:Publish", TOPIC)])), TOPIC, not_allowed(f"sns:Publish on {TOPIC}")),
+        (dict(sqs=queue(), iam=simulator("*", "explicitDeny")), QUEUE, not_allowed(f"sqs:SendMessage on {QUEUE}")),
         # What only deliveries need: Lambda accepts the config.
         (
             dict(s3=bucket(), iam=simulator([("s3:ListBucket", BUCKET)])),
             BUCKET,
-            (
-                NOT_ALLOWED,
-                UNDELIVERABLE,
-                f"the execution role {ROLE} is not allowed s3:ListBucket on {BUCKET} (IAM's policy simulation, and no "
-                "resource policy of the destination allows it)",
-            ),
+            not_allowed(f"s3:ListBucket on {BUCKET}", UNDELIVERABLE),
         ),
         (
             dict(sqs=queue({"KmsMasterKeyId": KEY_ID}), iam=simulator([("kms:Decrypt", KEY)])),
             QUEUE,
-            (
-                NOT_ALLOWED,
-                UNDELIVERABLE,
-                f"the execution role {ROLE} is not allowed kms:Decrypt on {KEY} (IAM's policy simulation, and no "
-                "resource policy of the destination allows it)",
-            ),
+            not_allowed(f"kms:Decrypt on {KEY}", UNDELIVERABLE),
         ),
         # Another account's queue answers "does not exist" for one the caller may not read: unknown.
         (
@@ -431,77 +392,33 @@ def queue_policy(principal, action="sqs:SendMessage", condition=None, effect="Al
                 "deliveries is for its owner's policy to say",
             ),
         ),
-        # A resource policy that allows the role, its account or everyone: no refusal predicted.
+        # A resource policy that allows the role itself or everyone: no refusal predicted.
         *[
             (
-                dict(sqs=queue(queue_policy(principal)), iam=simulator([("sqs:SendMessage", QUEUE)])),
+                dict(sqs=queue(queue_policy(principal)), iam=DENIED_QUEUE),
                 QUEUE,
                 (OK, OK, "allowed by the destination's resource policy, not simulated"),
             )
             for principal in ({"AWS": ROLE}, {"AWS": [ACCOUNT, ROLE]}, {"AWS": "*"}, "*", ROLE)
         ],
-        # A statement for the role's account delegates to the role's policies: the simulation's deny stands.
+        # A statement for the role's account delegates to the role's policies; a deny stands; so does the role's own
+        # explicit deny, whatever the destination allows.
         *[
-            (
-                dict(sqs=queue(queue_policy(principal)), iam=simulator([("sqs:SendMessage", QUEUE)])),
-                QUEUE,
-                (
-                    NOT_ALLOWED,
-                    REFUSED,
-                    f"the execution role {ROLE} is not allowed sqs:SendMessage on {QUEUE} (IAM's policy simulation, "
-                    "and no resource policy of the destination allows it)",
-                ),
+            (dict(sqs=queue(policy), iam=iam), QUEUE, not_allowed(f"sqs:SendMessage on {QUEUE}"))
+            for policy, iam in (
+                (queue_policy({"AWS": ACCOUNT}), DENIED_QUEUE),
+                (queue_policy({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}), DENIED_QUEUE),
+                (queue_policy({"AWS": ROLE}, effect="Deny"), DENIED_QUEUE),
+                (queue_policy({"AWS": ROLE}), simulator("*", "explicitDeny")),
             )
-            for principal in ({"AWS": ACCOUNT}, {"AWS": f"arn:aws:iam::{ACCOUNT}:root"})
         ],
-        (
-            dict(
-                sqs=queue(queue_policy({"AWS": ROLE}, effect="Deny")),
-                iam=simulator([("sqs:SendMessage", QUEUE)]),
-            ),
-            QUEUE,
-            (
-                NOT_ALLOWED,
-                REFUSED,
-                f"the execution role {ROLE} is not allowed sqs:SendMessage on {QUEUE} (IAM's policy simulation, and "
-                "no resource policy of the destination allows it)",
-            ),
-        ),
-        # The role's own explicit deny stands, whatever the destination's policy allows.
-        (
-            dict(sqs=queue(queue_policy({"AWS": ROLE})), iam=simulated("explicitDeny")),
-            QUEUE,
-            (
-                NOT_ALLOWED,
-                REFUSED,
-                f"the execution role {ROLE} is not allowed sqs:SendMessage on {QUEUE} (IAM's policy simulation, and "
-                "no resource policy of the destination allows it)",
-            ),
-        ),
         # A condition decides: unknown, in the resource policy or in the simulation.
         (
-            dict(
-                sqs=queue(queue_policy("*", condition={"ArnEquals": {"aws:SourceArn": FN_ARN}})),
-                iam=simulator([("sqs:SendMessage", QUEUE)]),
-            ),
+            dict(sqs=queue(queue_policy("*", condition={"ArnEquals": {"aws:SourceArn": FN_ARN}})), iam=DENIED_QUEUE),
             QUEUE,
-            (
-                UNKNOWN,
-                UNKNOWN,
-                f"whether the execution role {ROLE} may do sqs:SendMessage on {QUEUE} depends on a condition the "
-                "prediction cannot evaluate",
-            ),
+            CONDITIONED,
         ),
-        (
-            dict(sqs=queue(), iam=simulated("implicitDeny", ["aws:SourceVpc"])),
-            QUEUE,
-            (
-                UNKNOWN,
-                UNKNOWN,
-                f"whether the execution role {ROLE} may do sqs:SendMessage on {QUEUE} depends on a condition the "
-                "prediction cannot evaluate",
-            ),
-        ),
+        (dict(sqs=queue(), iam=simulator("*", missing_context=["aws:SourceVpc"])), QUEUE, CONDITIONED),
         # A key the queue names by an alias that cannot be resolved: the key part is unknown.
         (
             dict(sqs=queue({"KmsMasterKeyId": "alias/gone"}), kms=key_aliases({}), iam=simulator()),
@@ -697,11 +614,6 @@ def single_params(destination_config):
         destination_config=destination_config,
     )
     return params
-
-
-MISSING_QUEUE_REASON = (
-    f"the destination {QUEUE} does not exist (AWS answered AWS.SimpleQueueService.NonExistentQueue: it does not exist)"
-)
 
 
 @pytest.mark.parametrize("check_mode", [True, False])
