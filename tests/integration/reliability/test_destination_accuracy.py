@@ -26,7 +26,17 @@ KEY_ALIAS = "alias/accuracy-key"
 FLEET_TASK = "Apply the fleet"
 LIFTED = {"max_requests_per_second": 0, "workers": 8}
 
-KINDS = ("queue", "encrypted queue", "topic", "encrypted topic", "function", "alias", "bus", "bucket")
+# kind -> (its ARN, the delivery action)
+KINDS = {
+    "queue": ("arn:aws:sqs:{region}:{account}:{name}", "sqs:SendMessage"),
+    "encrypted queue": ("arn:aws:sqs:{region}:{account}:{name}", "sqs:SendMessage"),
+    "topic": ("arn:aws:sns:{region}:{account}:{name}", "sns:Publish"),
+    "encrypted topic": ("arn:aws:sns:{region}:{account}:{name}", "sns:Publish"),
+    "function": ("arn:aws:lambda:{region}:{account}:function:{name}", "lambda:InvokeFunction"),
+    "alias": ("arn:aws:lambda:{region}:{account}:function:{name}:live", "lambda:InvokeFunction"),
+    "bus": ("arn:aws:events:{region}:{account}:event-bus/{name}", "events:PutEvents"),
+    "bucket": ("arn:aws:s3:::{name}", "s3:PutObject"),
+}
 ENCRYPTED = ("encrypted queue", "encrypted topic")
 
 # situation -> (prediction, the emulator's Put, what AWS does). A prediction given as a dict is per kind, "refused"
@@ -90,21 +100,8 @@ class Cell:
         account = OTHER_ACCOUNT if situation == "other account" else ACCOUNT
         region = OTHER_REGION if situation == "other region" else REGION
         self.region = region
-        self.destination = self._arn(kind, f"accd-{slug(kind)}-{slug(situation)}", region, account)
-
-    @staticmethod
-    def _arn(kind, name, region, account):
-        if kind in ("queue", "encrypted queue"):
-            return f"arn:aws:sqs:{region}:{account}:{name}"
-        if kind in ("topic", "encrypted topic"):
-            return f"arn:aws:sns:{region}:{account}:{name}"
-        if kind == "function":
-            return f"arn:aws:lambda:{region}:{account}:function:{name}"
-        if kind == "alias":
-            return f"arn:aws:lambda:{region}:{account}:function:{name}:live"
-        if kind == "bus":
-            return f"arn:aws:events:{region}:{account}:event-bus/{name}"
-        return f"arn:aws:s3:::{name}"
+        name = f"accd-{slug(kind)}-{slug(situation)}"
+        self.destination = KINDS[kind][0].format(region=region, account=account, name=name)
 
     @property
     def name_of_alias(self):
@@ -114,17 +111,9 @@ class Cell:
 
     def needs(self):
         """(action, resource) pairs the role needs for this destination (the module's table, restated)."""
-        action = {
-            "queue": "sqs:SendMessage",
-            "encrypted queue": "sqs:SendMessage",
-            "topic": "sns:Publish",
-            "encrypted topic": "sns:Publish",
-            "function": "lambda:InvokeFunction",
-            "alias": "lambda:InvokeFunction",
-            "bus": "events:PutEvents",
-        }.get(self.kind)
+        action = KINDS[self.kind][1]
         if self.kind == "bucket":
-            return [("s3:PutObject", f"{self.destination}/*"), ("s3:ListBucket", self.destination)]
+            return [(action, f"{self.destination}/*"), ("s3:ListBucket", self.destination)]
         pairs = [(action, self.destination)]
         if self.kind in ENCRYPTED:
             pairs += [("kms:GenerateDataKey", self.key_arn), ("kms:Decrypt", self.key_arn)]
