@@ -237,17 +237,10 @@ class DestinationChecks:
             kms_key, fifo, policy = self._describe(parsed)
         except _CLIENT_ERRORS as e:
             return self._unread(parsed, e)
-        key_arn, kms_problem = self._kms_key(kms_key, parsed)
+        state = DestinationState(arn, OK, *self._kms_key(kms_key, parsed), policy, None)
         if fifo:
-            return DestinationState(
-                arn,
-                FIFO,
-                key_arn,
-                kms_problem,
-                policy,
-                "it is FIFO, and Lambda never delivers to a FIFO queue or topic",
-            )
-        return DestinationState(arn, OK, key_arn, kms_problem, policy, None)
+            return state._replace(state=FIFO, reason="it is FIFO, and Lambda never delivers to a FIFO queue or topic")
+        return state
 
     def _unread(self, parsed, exception):
         code = lambda_api.error_code(exception)
@@ -261,9 +254,13 @@ class DestinationChecks:
                     None,
                     None,
                     None,
-                    f"it is in account {parsed.account}, not in the caller's account{f' {caller}' if caller else ''}, "
-                    f"and AWS answers {code} both for a destination that does not exist and for one the caller may "
-                    "not read; whether it exists and accepts deliveries is for its owner's policy to say",
+                    (
+                        f"it is in account {parsed.account}, not in the caller's account {caller}"
+                        if caller
+                        else f"the caller's account could not be read, so account {parsed.account} may be another's"
+                    )
+                    + f", and AWS answers {code} both for a destination that does not exist and for one the caller "
+                    "may not read; whether it exists and accepts deliveries is for its owner's policy to say",
                 )
             return DestinationState(arn, MISSING, None, None, None, f"AWS answered {code}: it does not exist")
         self._not_checked(_READ_PERMISSIONS[parsed.service], exception, arn)
@@ -453,8 +450,8 @@ class DestinationChecks:
                 arn,
                 UNKNOWN,
                 UNKNOWN,
-                f"the execution role of function {target.name} could not be read, so whether it "
-                f"may deliver to {arn} was not checked",
+                f"the execution role of {target.describe()} could not be read, so whether it may deliver to {arn} "
+                "was not checked",
             )
         return self._judge_role(role, state)
 

@@ -80,10 +80,9 @@ def delivery_permissions(arn, kms_key=None):
 
 
 def put_checked(action, arn):
-    """Whether Lambda's Put and Update refuse a config whose execution role may not do ``action`` for ``arn``."""
-    parsed = parse_destination(arn)
-    pairs = DELIVERY_PERMISSIONS.get(parsed.service) if parsed else None
-    return bool(pairs) and pairs[0][0] == action
+    """Whether Lambda's Put and Update refuse a config whose execution role may not do ``action`` for ``arn`` (a
+    validated destination)."""
+    return DELIVERY_PERMISSIONS[parse_destination(arn).service][0][0] == action
 
 
 def required_permission(arn):

@@ -68,16 +68,15 @@ def _sid(text):
     return SID_MARK + readable + hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
-def _exact(resource, arn):
-    """Refuse a statement resource with a wildcard, other than the objects of an S3 destination bucket."""
-    exact = arn if resource == f"{arn}/*" and parse_destination(arn).service == "s3" else resource
-    if "*" in exact or "?" in exact:
+def _exact(text, arn):
+    """Refuse a destination or key ARN with a wildcard: the grant never writes one (a bucket's objects aside)."""
+    if "*" in text or "?" in text:
         raise InvalidOptionError(
-            f"Cannot grant destination permissions: {resource!r} (for the destination {arn}) is not an exact resource, "
+            f"Cannot grant destination permissions: {text!r} (for the destination {arn}) is not an exact resource, "
             f"and the grant never writes a wildcard. Fix the destination, or set {OPTION}: false.",
             option=OPTION,
         )
-    return resource
+    return text
 
 
 def policy_document(destinations):
@@ -92,8 +91,8 @@ def policy_document(destinations):
     """
     grants = {}
     for arn, kms_key in destinations:
-        for action, resource in delivery_permissions(arn):
-            grants.setdefault(_exact(resource, arn), set()).add(action)
+        for action, resource in delivery_permissions(_exact(arn, arn)):
+            grants.setdefault(resource, set()).add(action)
         if kms_key:
             grants.setdefault(_exact(kms_key, arn), set()).update(KMS_ACTIONS)
     if not grants:
@@ -195,7 +194,7 @@ def _grant_error(what, action, role_arn, exception):
 
 def _refuse_foreign(document, role_arn, name):
     """Refuse a policy of the grant's name that the grant did not write (a statement without the mark)."""
-    if any(not str(statement.get("Sid", "")).startswith(SID_MARK) for statement in _listed(document["Statement"])):
+    if any(not str(statement.get("Sid")).startswith(SID_MARK) for statement in _listed(document["Statement"])):
         raise InvalidOptionError(
             f"Cannot grant destination permissions: the inline policy {name} of role {role_arn} was not written by this "
             f"module (a statement's Sid does not start with {SID_MARK}), and it is never changed or deleted. Rename "

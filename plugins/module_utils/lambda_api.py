@@ -271,7 +271,6 @@ def write_config(
             rejected = _rejected(e, destinations)
             gone = [arn for arn in rejected if windows.missing(arn)]
             if gone:
-                windows.close(rejected, now)
                 _fail(action, target, e, _missing_advice(gone))
             end = windows.end(rejected, first, retry_timeout)
             if first + paused + delay > end:

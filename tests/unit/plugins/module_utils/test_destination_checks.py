@@ -8,6 +8,7 @@ import types
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
+import botocore.exceptions
 import pytest
 from lambda_fakes import ACCOUNT
 from lambda_fakes import FN_ARN
@@ -37,6 +38,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import Judgement
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import module_checks
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import prediction_warnings
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import resource_policy_allows
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
@@ -492,6 +494,7 @@ def test_an_unreadable_role_or_destination_is_unknown_and_said_once():
             None,
         ),
         ("alias/aws/sqs", {}, None, None),
+        (f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/sqs", {}, None, None),
         (
             "arn:aws:kms:*:*:*",
             {},
@@ -520,16 +523,24 @@ def test_a_kms_key_is_an_exact_key_arn_or_a_problem(key, kms, kms_key, problem):
 
 
 def test_one_describe_key_per_alias_per_task():
-    kms = key_aliases({"alias/orders": KEY})
-    task = checks(sqs=queue({"KmsMasterKeyId": "alias/orders"}), kms=kms)
-    assert [task.destination(arn).kms_key for arn in (QUEUE, f"{QUEUE}-dlq")] == [KEY, KEY]
-    assert kms.operations() == ["describe_key"]
+    kms = key_aliases({"alias/orders": KEY, "alias/other": EU_KEY})
+
+    def attributes(QueueUrl, AttributeNames):
+        return {"Attributes": {"KmsMasterKeyId": "alias/other" if QueueUrl.endswith("other") else "alias/orders"}}
+
+    sqs = FakeService(get_queue_url=lambda QueueName, QueueOwnerAWSAccountId: {"QueueUrl": QueueName})
+    sqs.handlers["get_queue_attributes"] = attributes
+    task = checks(sqs=sqs, kms=kms)
+    arns = (QUEUE, f"{QUEUE}-dlq", f"{QUEUE}-other")
+    assert [task.destination(arn).kms_key for arn in arns] == [KEY, KEY, EU_KEY]
+    assert [call.params["KeyId"] for call in kms.calls] == ["alias/orders", "alias/other"]
 
 
 def test_the_caller_s_account_is_read_once_and_only_for_an_answer_of_missing():
     sts = FakeService(get_caller_identity=lambda: {"Account": ACCOUNT})
     task = checks(sqs=queue(missing=True), sts=sts)
     assert [task.destination(arn).state for arn in (QUEUE, OTHER_ACCOUNT_QUEUE)] == [MISSING, UNKNOWN]
+    assert task.destination(OTHER_ACCOUNT_QUEUE).arn == OTHER_ACCOUNT_QUEUE
     assert sts.operations() == ["get_caller_identity"]
     assert (task.missing_here(QUEUE), task.missing_here(OTHER_ACCOUNT_QUEUE)) == (True, False)
     found = checks(sqs=queue()).destination(QUEUE)
@@ -538,8 +549,48 @@ def test_the_caller_s_account_is_read_once_and_only_for_an_answer_of_missing():
 
 def test_an_unknown_caller_makes_a_missing_answer_unknown():
     task = checks(sqs=queue(missing=True), sts=FakeService(get_caller_identity=raises(error("AccessDenied", 403))))
-    assert task.destination(QUEUE).state == UNKNOWN
+    assert task.destination(QUEUE) == DestinationState(
+        QUEUE,
+        UNKNOWN,
+        None,
+        None,
+        None,
+        f"the caller's account could not be read, so account {ACCOUNT} may be another's, and AWS answers "
+        "AWS.SimpleQueueService.NonExistentQueue both for a destination that does not exist and for one the caller "
+        "may not read; whether it exists and accepts deliveries is for its owner's policy to say",
+    )
     assert task.blind_spots() == [("sts:GetCallerIdentity", "AccessDenied", ["the caller's account"])]
+
+
+def test_a_missing_bucket_needs_no_caller_and_a_missing_function_is_no_blind_spot():
+    sts = FakeService(get_caller_identity=raises(error("AccessDenied", 403)))
+    task = checks(s3=FakeService(head_bucket=raises(error("404", 404))), sqs=queue(), iam=simulator(), sts=sts)
+    assert task.destination(BUCKET).state == MISSING
+    assert task.judge(lambda_client(), parse_function_name("gone-function"), QUEUE).prediction == UNKNOWN
+    assert (sts.calls, task.blind_spots()) == ([], [])
+
+
+def test_a_simulation_that_leaves_a_pair_out_denies_it_and_a_read_without_an_answer_is_named():
+    silent = FakeService(simulate_principal_policy=lambda **params: {"EvaluationResults": []})
+    assert checks(iam=silent).denied(ROLE, existing(QUEUE)) == [("sqs:SendMessage", QUEUE)]
+    unreachable = botocore.exceptions.EndpointConnectionError(endpoint_url="https://sqs")
+    task = checks(sqs=FakeService(get_queue_url=raises(unreachable)))
+    assert task.destination(QUEUE).state == UNKNOWN
+    assert task.blind_spots() == [("sqs:GetQueueAttributes", "EndpointConnectionError", [QUEUE])]
+
+
+def test_each_destination_has_its_own_resource_policy():
+    other = function_arn("third-function")
+    lambda_ = lambda_client()
+    lambda_.functions["third-function"] = {"$LATEST": None}
+    lambda_.policies["other-function"] = {"Statement": [allow(action="lambda:*", resource=OTHER_FUNCTION)]}
+    task = checks(iam=simulator("*"), **{"lambda": lambda_})
+    assert [task.judge(lambda_, TARGET, arn).prediction for arn in (OTHER_FUNCTION, other)] == [OK, REFUSED]
+
+
+def test_a_resource_policy_that_is_no_object_allows_nothing():
+    task = checks(sqs=queue({"Policy": "[]"}), iam=DENIED_QUEUE)
+    assert task.judge(lambda_client(), TARGET, QUEUE).prediction == REFUSED
 
 
 def test_each_read_once_per_task_across_threads():
@@ -709,3 +760,181 @@ def test_check_mode_s_own_read_of_a_new_config_s_function_gives_the_role():
     # One read per new config, which check mode makes anyway; the preflight adds none for the role.
     assert client.operations().count("GetFunctionConfiguration") == 2
     assert [call.params["PolicySourceArn"] for call in task.client("iam").client.calls] == [ROLE]
+
+
+def allow(principal=ROLE, action="sqs:SendMessage", resource=QUEUE, **extra):
+    statement = {"Effect": "Allow", "Principal": principal, "Action": action, **extra}
+    return dict(statement, Resource=resource) if resource else statement
+
+
+@pytest.mark.parametrize(
+    "statements, expected",
+    [
+        ([], None),
+        ([allow()], "allowed"),
+        ([allow(action="SQS:Send?essage")], "allowed"),  # actions: case-insensitive, ? one character
+        ([allow(action=["sns:Publish", "sqs:*"])], "allowed"),
+        ([allow(action="sqs:Send?Message")], None),
+        ([allow(resource=QUEUE.replace("orders", "ord?rs"))], "allowed"),
+        ([allow(resource=QUEUE.replace("orders", "ORDERS"))], None),  # resources: case-sensitive
+        ([allow(resource=QUEUE.replace("orders", "*"))], "allowed"),
+        ([allow(resource=None)], "allowed"),  # no Resource: the destination's own policy
+        ([{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}], None),  # no Principal
+        ([allow(principal={"AWS": "arn:aws:iam::210987654321:role/other"}), allow()], "allowed"),
+        ([allow(action="sns:Publish"), allow()], "allowed"),
+        ([allow(resource=f"{QUEUE}-dlq"), allow()], "allowed"),
+        ([allow(), dict(allow(), Effect="Deny")], None),
+        ([allow(Condition={"Bool": {"aws:SecureTransport": "true"}})], "conditional"),
+        ([allow(Condition={"Bool": {"aws:SecureTransport": "true"}}), allow()], "allowed"),
+        ([allow(), allow(Condition={"Bool": {"aws:SecureTransport": "true"}})], "allowed"),
+    ],
+)
+def test_resource_policy_allows(statements, expected):
+    assert resource_policy_allows({"Statement": statements}, ROLE, "sqs:SendMessage", QUEUE) == expected
+
+
+EU_ALIAS = f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/orders"
+EU_KEY = KEY.replace(REGION, "eu-west-1")
+DENIED = simulator("*")
+
+
+def read_with(service, method, answer):
+    """The clients of a judgement whose read ``method`` of ``service`` is throttled once, then answers."""
+    clients = {
+        "sqs": queue({"KmsMasterKeyId": EU_ALIAS}),
+        "lambda": lambda_client(),
+        "s3": bucket(),
+        "iam": DENIED,
+        "kms": key_aliases({EU_ALIAS: EU_KEY}),
+    }
+    clients[service] = FakeService(**{method: throttled_once(answer)})
+    clients[service].handlers.update(get_function=lambda **params: {}, head_bucket=lambda **params: {})
+    return clients
+
+
+POLICY_READS = {
+    "get_policy": (
+        EU_FUNCTION,
+        ("lambda", "eu-west-1", {"FunctionName": EU_FUNCTION}),
+        {"Policy": json.dumps({"Statement": [allow(action="lambda:*", resource=EU_FUNCTION)]})},
+    ),
+    "get_bucket_policy": (
+        BUCKET,
+        ("s3", None, {"Bucket": "failed-events"}),
+        {"Policy": json.dumps({"Statement": [allow(action="s3:*", resource=f"{BUCKET}*")]})},
+    ),
+    "describe_key": (QUEUE, ("kms", "eu-west-1", {"KeyId": EU_ALIAS}), {"KeyMetadata": {"Arn": EU_KEY}}),
+}
+
+
+@pytest.mark.parametrize("method", POLICY_READS)
+def test_the_policy_and_key_reads_are_retried_in_their_region_once(no_back_off, method):
+    arn, (service, region, params), answer = POLICY_READS[method]
+    clients = read_with(service, method, answer)
+    asked = []
+    task = DestinationChecks(lambda name, where: asked.append((name, where)) or clients[name])
+    for _judgement in range(2):
+        judgement = task.judge(lambda_client(), TARGET, arn)
+    assert (service, region) in asked
+    assert [(call.operation, call.params) for call in clients[service].calls if call.operation == method] == [
+        (method, params)
+    ] * 2  # throttled once, then answered; the second judgement reads nothing
+    if service != "kms":
+        assert judgement.reason == "allowed by the destination's resource policy, not simulated"
+
+
+@pytest.mark.parametrize(
+    "arn, service, method, failure, spot",
+    [
+        (
+            OTHER_FUNCTION,
+            "lambda",
+            "get_policy",
+            error("AccessDeniedException", 403),
+            ("lambda:GetPolicy", "AccessDeniedException", [OTHER_FUNCTION]),
+        ),
+        (
+            BUCKET,
+            "s3",
+            "get_bucket_policy",
+            error("AccessDenied", 403),
+            ("s3:GetBucketPolicy", "AccessDenied", [BUCKET]),
+        ),
+        (BUCKET, "s3", "get_bucket_policy", error("NoSuchBucketPolicy", 404), None),
+        (
+            QUEUE,
+            "kms",
+            "describe_key",
+            error("AccessDeniedException", 400),
+            ("kms:DescribeKey", "AccessDeniedException", [EU_ALIAS]),
+        ),
+    ],
+)
+def test_a_policy_or_key_that_cannot_be_read_is_said_once(arn, service, method, failure, spot):
+    clients = {"sqs": queue({"KmsMasterKeyId": EU_ALIAS}), "s3": bucket(), "iam": DENIED}
+    fake = FakeService(**{method: raises(failure)}, get_function=lambda **params: {}, head_bucket=lambda **params: {})
+    clients[service] = fake
+    task = checks(**clients)
+    judgement = task.judge(lambda_client(), TARGET, arn)
+    assert task.blind_spots() == ([spot] if spot else [])
+    assert judgement.prediction == REFUSED  # the role may not use the delivery action
+
+
+def test_the_other_judgements_say_why():
+    lambda_ = lambda_client()
+    lambda_.failures["GetFunctionConfiguration"] = [error("AccessDeniedException", 403)]
+    fifo = checks(sqs=queue({"FifoQueue": "true"}))
+    assert fifo.judge(lambda_, TARGET, QUEUE) == Judgement(
+        QUEUE,
+        FIFO,
+        UNDELIVERABLE,
+        f"the destination {QUEUE} it is FIFO, and Lambda never delivers to a FIFO queue or topic",
+    )
+    assert checks(sqs=queue()).judge(lambda_, TARGET, QUEUE) == Judgement(
+        QUEUE,
+        UNKNOWN,
+        UNKNOWN,
+        f"the execution role of function my-function (qualifier 1) could not be read, so whether it may deliver to "
+        f"{QUEUE} was not checked",
+    )
+    unsimulated = checks(s3=bucket(), iam=FakeService(simulate_principal_policy=raises(error("AccessDenied", 403))))
+    assert unsimulated.judge(lambda_client(), TARGET, BUCKET) == Judgement(
+        BUCKET,
+        UNKNOWN,
+        UNKNOWN,
+        f"whether the execution role {ROLE} may deliver to {BUCKET} was not checked: IAM's policy simulation could "
+        "not run (the task needs iam:SimulatePrincipalPolicy)",
+    )
+    conditioned = checks(s3=bucket(), iam=simulator("*", missing_context=["aws:SourceIp"]))
+    assert conditioned.judge(lambda_client(), TARGET, BUCKET).reason == (
+        f"whether the execution role {ROLE} may do s3:PutObject on {BUCKET}/*, s3:ListBucket on {BUCKET} depends on a "
+        "condition the prediction cannot evaluate"
+    )
+
+
+def test_prediction_warnings_before_the_writes_and_every_blind_spot():
+    missing = Judgement(QUEUE, MISSING, REFUSED, "the destination Q does not exist")
+    spots = [
+        ("kms:DescribeKey", "AccessDenied", ["alias/a", "alias/b"]),
+        ("sts:GetCallerIdentity", "Throttling", ["x"]),
+    ]
+    assert prediction_warnings([("function f", missing), ("function g", missing)], spots, False) == [
+        "Predicted (before the writes): AWS would refuse the configs of function f, function g: the destination Q "
+        "does not exist.",
+        "The destination checks could not read or simulate everything, so part of the prediction is unknown: "
+        "kms:DescribeKey (AccessDenied) for alias/a, alias/b; sts:GetCallerIdentity (Throttling) for x. Allow those "
+        "actions to the identity that runs Ansible for a complete prediction.",
+    ]
+
+
+def test_a_real_run_reads_a_rejected_destination_and_fails_at_once_when_it_is_missing():
+    client = lambda_client()
+    client.failures["PutFunctionEventInvokeConfig"] = [
+        client_error("InvalidParameterValueException", {"message": f"The destination ARN {QUEUE} is invalid."}, "Put")
+    ]
+    params = dict(single_params({"on_success": {"destination": QUEUE}}), destination_retry_timeout=600)
+    (outcome,) = converge(
+        client, build_requests([(None, params)], params, REGION), checks=checks(sqs=queue(missing=True))
+    )
+    assert f"The destination {QUEUE} does not exist in this account" in outcome.error.message
+    assert client.operations().count("PutFunctionEventInvokeConfig") == 1

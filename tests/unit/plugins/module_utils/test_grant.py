@@ -78,11 +78,13 @@ def test_the_policy_never_holds_a_wildcard(key):
         f"Cannot grant destination permissions: {key!r} (for the destination {QUEUE}) is not an exact resource, and "
         "the grant never writes a wildcard. Fix the destination, or set grant_destination_permissions: false."
     )
+    assert raised.value.option == "grant_destination_permissions"
 
 
 @pytest.mark.parametrize("destinations", [[], iter([])])
 def test_no_destination_no_policy(destinations):
     assert grant.policy_document(destinations) is None
+    assert grant.policy_size(None) == 0
 
 
 def test_statements_are_sorted_marked_and_named_after_their_resource():
@@ -219,6 +221,7 @@ def test_the_grant_allows_every_qualifier_s_destinations_before_the_write(check_
     expected = grant.policy_document([(TOPIC, KEY), (BUS, None)])
     assert outcome.error is None
     assert client.operations()[0] == "ListFunctionEventInvokeConfigs"  # every qualifier's destinations
+    assert client.operations().count("ListFunctionEventInvokeConfigs") == 1  # nothing shrinks: no second read
     assert granting.policies == [
         dict(function_name="my-function", role_arn=FN_ROLE, policy_name=NAME, changed=True, before=None, after=expected)
     ]
@@ -227,21 +230,28 @@ def test_the_grant_allows_every_qualifier_s_destinations_before_the_write(check_
     assert all(call.params["RoleName"] == FN_ROLE_NAME for call in iam.calls)
 
 
-def test_switching_a_destination_widens_before_the_write_and_narrows_after():
-    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: grant.policy_document([(TOPIC, KEY)])}})
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_switching_a_destination_widens_before_the_write_and_narrows_after(check_mode):
+    stored = grant.policy_document([(TOPIC, KEY)])
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: stored}})
     client, granting = task(iam, {"$LATEST": dict(ON_FAILURE_TOPIC)})
     written_with = record_policies(client, iam)
 
-    (outcome,) = converge(client, request(destination_config=TO_BUS), grant=granting)
+    (outcome,) = converge(client, request(destination_config=TO_BUS), check_mode=check_mode, grant=granting)
 
     assert outcome.error is None
+    assert [(policy["before"], policy["after"]) for policy in granting.policies] == [
+        (stored, grant.policy_document([(BUS, None)]))
+    ]
+    assert granting.warnings == []
+    if check_mode:
+        assert (iam.writes, iam.role_policies[FN_ROLE_NAME]) == ([], {NAME: stored})
+        assert client.operations().count("ListFunctionEventInvokeConfigs") == 1  # nothing to read again
+        return
     assert written_with == [{NAME: grant.policy_document([(TOPIC, KEY), (BUS, None)])}]  # both, while the Put runs
     assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(BUS, None)])}
     assert [call.operation for call in iam.calls] == ["GetRolePolicy", "PutRolePolicy", "PutRolePolicy"]
-    assert [(policy["before"], policy["after"]) for policy in granting.policies] == [
-        (grant.policy_document([(TOPIC, KEY)]), grant.policy_document([(BUS, None)]))
-    ]
-    assert granting.warnings == []
+    assert client.operations().count("ListFunctionEventInvokeConfigs") == 2  # read again before the topic goes
 
 
 def test_before_a_statement_goes_the_configs_are_read_again():
@@ -273,6 +283,7 @@ def test_a_failed_write_keeps_the_wider_policy_and_says_so():
     wide = grant.policy_document([(TOPIC, KEY), (BUS, None)])
     assert isinstance(outcome.error, EventInvokeConfigError)
     assert iam.role_policies[FN_ROLE_NAME] == {NAME: wide}
+    assert client.operations().count("ListFunctionEventInvokeConfigs") == 1
     assert [(policy["changed"], policy["after"]) for policy in granting.policies] == [(True, wide)]
     assert granting.warnings == [
         f"The inline policy {NAME} of role {FN_ROLE} keeps statements its configs may no longer need: a config write "
@@ -297,20 +308,26 @@ def test_the_grant_removes_the_policy_after_the_last_config():
     ]
 
 
-def test_a_topic_that_cannot_be_read_keeps_its_key_statement():
-    """The key of an unreadable topic is unknown: the statements are kept, and the task says why."""
-    stored = grant.policy_document([(TOPIC, KEY)])
+def test_topics_that_cannot_be_read_keep_their_key_statement():
+    """The keys of unreadable topics are unknown: the statements are kept, and the task says why."""
+    other_topic = f"{TOPIC}-2"
+    stored = grant.policy_document([(TOPIC, KEY), (other_topic, KEY)])
     iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: stored}})
     denied = access_denied("GetTopicAttributes", "sns:GetTopicAttributes")
-    client, granting = task(iam, {"$LATEST": dict(ON_FAILURE_TOPIC)}, sns=topic_reader(failure=denied))
+    configs = {
+        "$LATEST": dict(ON_FAILURE_TOPIC),
+        "1": {"DestinationConfig": {"OnFailure": {"Destination": other_topic}}},
+    }
+    client, granting = task(iam, configs, sns=topic_reader(failure=denied))
 
     (outcome,) = converge(client, request(maximum_retry_attempts=1), grant=granting)
 
     assert outcome.error is None
     assert iam.role_policies[FN_ROLE_NAME] == {NAME: stored}
     assert iam.writes == []
-    assert len(granting.warnings) == 1
-    assert f"the destination {TOPIC} could not be read to learn its KMS key" in granting.warnings[0]
+    (warning,) = granting.warnings
+    assert f"the destination {TOPIC} could not be read to learn its KMS key" in warning
+    assert f"; the destination {other_topic} could not be read to learn its KMS key" in warning
 
 
 @pytest.mark.parametrize(
@@ -336,7 +353,7 @@ def test_a_key_is_granted_by_its_exact_arn_or_not_at_all(key, granted):
             "ARNs: point the destination at a key by id, key ARN or alias, or set grant_destination_permissions: "
             "false and allow the key yourself."
         )
-        assert (iam.writes, client.writes) == ([], [])
+        assert (iam.writes, client.writes, outcome.error.option) == ([], [], "grant_destination_permissions")
 
 
 def test_a_policy_of_the_grant_s_name_it_did_not_write_is_never_touched():
@@ -351,6 +368,7 @@ def test_a_policy_of_the_grant_s_name_it_did_not_write_is_never_touched():
         "Rename or remove that policy, or set grant_destination_permissions: false."
     )
     assert (iam.role_policies[FN_ROLE_NAME], iam.writes, client.writes) == ({NAME: OTHER}, [], [])
+    assert outcome.error.option == "grant_destination_permissions"
 
 
 def test_a_policy_over_iam_s_quota_is_refused_before_any_call():
@@ -366,7 +384,15 @@ def test_a_policy_over_iam_s_quota_is_refused_before_any_call():
         "destinations, or set grant_destination_permissions: false and attach a managed policy to the role."
     )
     assert size > 10240
-    assert iam.calls == []
+    assert (iam.calls, raised.value.option) == ([], "grant_destination_permissions")
+
+
+def test_a_policy_exactly_at_iam_s_quota_is_written(monkeypatch):
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
+    client, granting = task(iam, {})
+    monkeypatch.setattr(grant, "INLINE_POLICY_QUOTA", grant.policy_size(grant.policy_document([(BUS, None)])))
+    (widened,) = granting.widen(client, parse_function_name("my-function"), {"$LATEST": [BUS]}, False)
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: widened.needed}
 
 
 @pytest.mark.parametrize("denied", [True, False])
@@ -445,9 +471,9 @@ def test_the_grant_needs_the_function_configuration():
         access_denied("GetFunctionConfiguration", "lambda:GetFunctionConfiguration")
     ]
     with pytest.raises(InvalidOptionError) as raised:
-        granting.widen(client, parse_function_name("my-function"), {"$LATEST": [TOPIC]}, False)
+        granting.widen(client, parse_function_name("my-function"), {"1": [TOPIC]}, False)
     assert (str(raised.value), raised.value.option) == (
-        "Cannot grant destination permissions: the configuration of function my-function (qualifier $LATEST) could "
+        "Cannot grant destination permissions: the configuration of function my-function (qualifier 1) could "
         "not be read "
         "(lambda:GetFunctionConfiguration) to find its execution role. Allow that read, or set "
         "grant_destination_permissions: false.",
@@ -457,10 +483,12 @@ def test_the_grant_needs_the_function_configuration():
 
 
 def test_each_role_of_a_function_s_qualifiers_holds_its_qualifiers_destinations():
-    """Version 1 keeps the role it was published with: its topic goes to that role's policy, $LATEST's bus to its."""
+    """Version 1 keeps the role it was published with: its topic stays in that role's policy, while $LATEST's role
+    moves from the topic to the bus."""
     old_role_name = "old-role"
-    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}, old_role_name: {}})
-    client, granting = task(iam, {"1": dict(ON_FAILURE_TOPIC)})
+    stored = grant.policy_document([(TOPIC, KEY)])
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: stored}, old_role_name: {NAME: stored}})
+    client, granting = task(iam, {"$LATEST": dict(ON_FAILURE_TOPIC), "1": dict(ON_FAILURE_TOPIC)})
     client.roles[("my-function", "1")] = f"arn:aws:iam::{ACCOUNT}:role/{old_role_name}"
 
     (outcome,) = converge(client, request(destination_config=TO_BUS), grant=granting)
@@ -468,7 +496,7 @@ def test_each_role_of_a_function_s_qualifiers_holds_its_qualifiers_destinations(
     assert outcome.error is None
     assert iam.role_policies == {
         FN_ROLE_NAME: {NAME: grant.policy_document([(BUS, None)])},
-        old_role_name: {NAME: grant.policy_document([(TOPIC, KEY)])},
+        old_role_name: {NAME: stored},
     }
 
 
@@ -484,14 +512,35 @@ def test_a_refused_role_writes_nothing_of_the_function():
     assert (client.writes, iam.calls) == ([], [])
 
 
-@pytest.mark.parametrize("code", ["ServiceFailure", "Throttling"])
-def test_iam_s_server_errors_and_throttling_are_retried(monkeypatch, code):
+@pytest.mark.parametrize(
+    "operation, code",
+    [("GetRolePolicy", "ServiceFailure"), ("PutRolePolicy", "Throttling"), ("DeleteRolePolicy", "ServiceFailure")],
+)
+def test_iam_s_server_errors_and_throttling_are_retried(monkeypatch, operation, code):
     monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=lambda seconds: None))
+    stored = {NAME: grant.policy_document([(BUS, None)])} if operation == "DeleteRolePolicy" else {}
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: dict(stored)})
+    client, granting = task(iam, {"$LATEST": {"DestinationConfig": {"OnFailure": {"Destination": BUS}}}})
+    iam.failures[operation] = [client_error(code, {"Message": code}, operation, 500)]
+    options = dict(state="absent") if operation == "DeleteRolePolicy" else dict(destination_config=TO_BUS)
+
+    (outcome,) = converge(client, request(**options), grant=granting)
+
+    assert outcome.error is None
+    assert [call.operation for call in iam.calls].count(operation) == 2
+
+
+def test_iam_s_inline_quota_is_explained():
     iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
     client, granting = task(iam, {})
-    iam.failures["PutRolePolicy"] = [client_error(code, {"Message": code}, "PutRolePolicy", 500)]
+    error = client_error("LimitExceeded", {"Message": "Maximum policy size exceeded"}, "PutRolePolicy", 409)
+    iam.failures["PutRolePolicy"] = [error]
 
     (outcome,) = converge(client, request(destination_config=TO_BUS), grant=granting)
 
-    assert outcome.error is None
-    assert [call.operation for call in iam.calls] == ["GetRolePolicy", "PutRolePolicy", "PutRolePolicy"]
+    assert outcome.error.message == (
+        f"Failed to write the policy {NAME} of role {FN_ROLE}. IAM allows 10240 characters of inline policy per role "
+        "in all: remove other inline policies of the role, give the function fewer destinations, or set "
+        "grant_destination_permissions: false and attach a managed policy"
+    )
+    assert outcome.error.exception is error

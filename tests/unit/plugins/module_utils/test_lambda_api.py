@@ -596,19 +596,21 @@ def test_writes_share_the_retry_window_of_a_rejected_destination():
 
 def test_a_rejected_destination_that_does_not_exist_fails_every_write_at_once():
     """No permission can propagate to a destination that does not exist: its writes fail without waiting."""
-    client = scripted(put_function_event_invoke_config=[destination_arn_invalid()] * 2)
+    rejection = invalid_parameter("The destination ARN is invalid.")  # names none: both destinations are read
+    client = scripted(put_function_event_invoke_config=[rejection, rejection])
     read = []
-    windows = lambda_api.DestinationWindows(missing=lambda arn: read.append(arn) or arn == QUEUE)
+    windows = lambda_api.DestinationWindows(missing=lambda arn: read.append(arn) or True)
     time = FakeTime()
     for _write in range(2):
         with pytest.raises(EventInvokeConfigError) as raised:
-            write(client, destinations=(QUEUE,), retry_timeout=120, time=time, windows=windows)
+            write(client, destinations=(QUEUE, TOPIC), retry_timeout=120, time=time, windows=windows)
         assert raised.value.message == (
             "Failed to put the event invoke config of function my-function (qualifier prod). The destination "
-            f"{QUEUE} does not exist in this account (read after AWS rejected it), so waiting for IAM changes would "
-            "not help: create it first, or fix the destination ARN"
+            f"{QUEUE} and {TOPIC} does not exist in this account (read after AWS rejected it), so waiting for IAM "
+            "changes would not help: create it first, or fix the destination ARN"
         )
-    assert (time.sleeps, len(client.calls), read) == ([], 2, [QUEUE, QUEUE])
+        assert raised.value.exception is rejection
+    assert (time.sleeps, len(client.calls), read) == ([], 2, [QUEUE, TOPIC, QUEUE, TOPIC])
 
 
 def test_destination_rejection_message_in_full_with_a_clock_that_does_not_start_at_zero():
