@@ -466,21 +466,21 @@ class DestinationChecks:
                 f"whether the execution role {role} may deliver to {arn} was not checked: IAM's "
                 "policy simulation could not run (the task needs iam:SimulatePrincipalPolicy)",
             )
-        denied, undecided = [], []
-        policy = None
+        denied, undecided, by_policy = [], [], []
         for (action, resource), decision in decisions.items():
             if decision == "allowed":
                 continue
-            by_policy = None
             # An explicit deny of the role's own policies stands whatever the destination allows; a key policy is
             # not read.
+            verdict = None
             if decision != "explicitDeny" and not action.startswith("kms:"):
-                policy = policy if policy is not None else (self._resource_policy(state) or {})
-                by_policy = resource_policy_allows(policy, role, action, resource)
-            if by_policy == "allowed":
-                continue
-            undecided_here = decision == "unknown" or by_policy == "conditional"
-            (undecided if undecided_here else denied).append((action, resource))
+                verdict = resource_policy_allows(self._resource_policy(state), role, action, resource)
+            if verdict == "allowed":
+                by_policy.append(action)
+            elif decision == "unknown" or verdict == "conditional":
+                undecided.append((action, resource))
+            else:
+                denied.append((action, resource))
         if denied:
             needs = ", ".join(f"{action} on {resource}" for action, resource in denied)
             refused = any(put_checked(action, arn) for action, _resource in denied)
@@ -502,7 +502,7 @@ class DestinationChecks:
                 f"whether the execution role {role} may do {needs} depends on a condition the "
                 "prediction cannot evaluate",
             )
-        if policy:
+        if by_policy:
             return Judgement(arn, OK, OK, "allowed by the destination's resource policy, not simulated")
         return Judgement(arn, OK, OK, None)
 

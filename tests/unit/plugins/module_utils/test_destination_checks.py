@@ -414,6 +414,52 @@ DENIED_QUEUE = simulator([("sqs:SendMessage", QUEUE)])
                 (queue_policy({"AWS": ROLE}), simulator("*", "explicitDeny")),
             )
         ],
+        # Topics and buses carry their policy in their read.
+        (
+            dict(
+                sns=FakeService(
+                    get_topic_attributes=lambda TopicArn: {
+                        "Attributes": {
+                            "Policy": json.dumps({"Statement": [allow(action="sns:Publish", resource=TOPIC)]})
+                        }
+                    }
+                ),
+                iam=simulator("*"),
+            ),
+            TOPIC,
+            (OK, OK, "allowed by the destination's resource policy, not simulated"),
+        ),
+        (
+            dict(
+                events=FakeService(
+                    describe_event_bus=lambda Name: {
+                        "Policy": json.dumps({"Statement": [allow(action="events:PutEvents", resource=BUS)]})
+                    }
+                ),
+                iam=simulator("*"),
+            ),
+            BUS,
+            (OK, OK, "allowed by the destination's resource policy, not simulated"),
+        ),
+        # A queue's policy cannot allow its key; a bucket's may allow its objects and not the bucket.
+        (
+            dict(sqs=queue(dict(queue_policy({"AWS": ROLE}), KmsMasterKeyId=KEY_ID)), iam=simulator("*")),
+            QUEUE,
+            not_allowed(f"kms:GenerateDataKey on {KEY}, kms:Decrypt on {KEY}", UNDELIVERABLE),
+        ),
+        (
+            dict(
+                s3=FakeService(
+                    head_bucket=lambda Bucket: {},
+                    get_bucket_policy=lambda Bucket: {
+                        "Policy": json.dumps({"Statement": [allow(action="s3:PutObject", resource=f"{BUCKET}/*")]})
+                    },
+                ),
+                iam=simulator("*"),
+            ),
+            BUCKET,
+            not_allowed(f"s3:ListBucket on {BUCKET}", UNDELIVERABLE),
+        ),
         # A condition decides: unknown, in the resource policy or in the simulation.
         (
             dict(sqs=queue(queue_policy("*", condition={"ArnEquals": {"aws:SourceArn": FN_ARN}})), iam=DENIED_QUEUE),
@@ -536,12 +582,12 @@ def test_one_describe_key_per_alias_per_task():
     assert [call.params["KeyId"] for call in kms.calls] == ["alias/orders", "alias/other"]
 
 
-def test_the_caller_s_account_is_read_once_and_only_for_an_answer_of_missing():
-    sts = FakeService(get_caller_identity=lambda: {"Account": ACCOUNT})
+def test_the_caller_s_account_is_read_once_and_only_for_an_answer_of_missing(no_back_off):
+    sts = FakeService(get_caller_identity=throttled_once({"Account": ACCOUNT}))
     task = checks(sqs=queue(missing=True), sts=sts)
     assert [task.destination(arn).state for arn in (QUEUE, OTHER_ACCOUNT_QUEUE)] == [MISSING, UNKNOWN]
     assert task.destination(OTHER_ACCOUNT_QUEUE).arn == OTHER_ACCOUNT_QUEUE
-    assert sts.operations() == ["get_caller_identity"]
+    assert sts.operations() == ["get_caller_identity"] * 2  # throttled once, then answered
     assert (task.missing_here(QUEUE), task.missing_here(OTHER_ACCOUNT_QUEUE)) == (True, False)
     found = checks(sqs=queue()).destination(QUEUE)
     assert found.state == OK
@@ -583,13 +629,13 @@ def test_each_destination_has_its_own_resource_policy():
     other = function_arn("third-function")
     lambda_ = lambda_client()
     lambda_.functions["third-function"] = {"$LATEST": None}
-    lambda_.policies["other-function"] = {"Statement": [allow(action="lambda:*", resource=OTHER_FUNCTION)]}
+    lambda_.policies["other-function"] = {"Statement": [allow(action="lambda:*", resource=None)]}
     task = checks(iam=simulator("*"), **{"lambda": lambda_})
     assert [task.judge(lambda_, TARGET, arn).prediction for arn in (OTHER_FUNCTION, other)] == [OK, REFUSED]
 
 
 def test_a_resource_policy_that_is_no_object_allows_nothing():
-    task = checks(sqs=queue({"Policy": "[]"}), iam=DENIED_QUEUE)
+    task = checks(sqs=queue({"Policy": '["not a policy"]'}), iam=DENIED_QUEUE)
     assert task.judge(lambda_client(), TARGET, QUEUE).prediction == REFUSED
 
 
@@ -835,7 +881,7 @@ def test_the_policy_and_key_reads_are_retried_in_their_region_once(no_back_off, 
     task = DestinationChecks(lambda name, where: asked.append((name, where)) or clients[name])
     for _judgement in range(2):
         judgement = task.judge(lambda_client(), TARGET, arn)
-    assert (service, region) in asked
+    assert {where for name, where in asked if name == service} == {region}
     assert [(call.operation, call.params) for call in clients[service].calls if call.operation == method] == [
         (method, params)
     ] * 2  # throttled once, then answered; the second judgement reads nothing

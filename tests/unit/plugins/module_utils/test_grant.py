@@ -70,12 +70,21 @@ def test_policy_allows_exactly_what_each_destination_needs(destinations, expecte
     assert grants(document) == sorted(expected)
 
 
-@pytest.mark.parametrize("key", ["arn:aws:kms:*:*:*", f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*", "arn:aws:kms:?"])
-def test_the_policy_never_holds_a_wildcard(key):
+@pytest.mark.parametrize(
+    "destination, key",
+    [
+        (QUEUE, "arn:aws:kms:*:*:*"),
+        (QUEUE, f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"),
+        (QUEUE, "arn:aws:kms:?"),
+        (f"{QUEUE}*", None),  # a destination AWS has that the task did not give, so never validated
+    ],
+)
+def test_the_policy_never_holds_a_wildcard(destination, key):
     with pytest.raises(InvalidOptionError) as raised:
-        grant.policy_document([(QUEUE, key)])
+        grant.policy_document([(destination, key)])
     assert str(raised.value) == (
-        f"Cannot grant destination permissions: {key!r} (for the destination {QUEUE}) is not an exact resource, and "
+        f"Cannot grant destination permissions: {key or destination!r} (for the destination {destination}) is not an "
+        "exact resource, and "
         "the grant never writes a wildcard. Fix the destination, or set grant_destination_permissions: false."
     )
     assert raised.value.option == "grant_destination_permissions"
@@ -430,6 +439,7 @@ def test_a_missing_role_is_named():
         f"Failed to write the policy {NAME} of role {FN_ROLE}. The role does not exist: give the function an existing "
         "execution role, or set grant_destination_permissions: false"
     )
+    assert outcome.error.exception.response["Error"]["Code"] == "NoSuchEntity"
 
 
 def test_a_policy_deleted_meanwhile_is_gone_as_wanted():
