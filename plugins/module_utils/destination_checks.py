@@ -466,7 +466,7 @@ class DestinationChecks:
                 f"whether the execution role {role} may deliver to {arn} was not checked: IAM's "
                 "policy simulation could not run (the task needs iam:SimulatePrincipalPolicy)",
             )
-        denied, undecided, by_policy = [], [], []
+        denied, undecided, by_policy = [], [], False
         for (action, resource), decision in decisions.items():
             if decision == "allowed":
                 continue
@@ -476,7 +476,7 @@ class DestinationChecks:
             if decision != "explicitDeny" and not action.startswith("kms:"):
                 verdict = resource_policy_allows(self._resource_policy(state), role, action, resource)
             if verdict == "allowed":
-                by_policy.append(action)
+                by_policy = True
             elif decision == "unknown" or verdict == "conditional":
                 undecided.append((action, resource))
             else:

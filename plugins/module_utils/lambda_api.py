@@ -190,6 +190,10 @@ def _missing_advice(destinations):
     )
 
 
+def _nothing_missing(arn):
+    return False
+
+
 class DestinationWindows:
     """The retry window of each rejected destination, shared by every write of a task.
 
@@ -203,7 +207,7 @@ class DestinationWindows:
     def __init__(self, missing=None):
         self._ends = {}
         self._lock = threading.Lock()
-        self.missing = missing or (lambda arn: False)
+        self.missing = missing if missing is not None else _nothing_missing
 
     def end(self, rejected, now, timeout):
         """When the window of the ``rejected`` destinations ends; opens the window of each not yet rejected.

@@ -360,6 +360,11 @@ def queue_policy(principal, condition=None, effect="Allow"):
     return {"Policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})}
 
 
+def allow(principal=ROLE, action="sqs:SendMessage", resource=QUEUE, **extra):
+    statement = {"Effect": "Allow", "Principal": principal, "Action": action, **extra}
+    return dict(statement, Resource=resource) if resource else statement
+
+
 DENIED_QUEUE = simulator([("sqs:SendMessage", QUEUE)])
 
 
@@ -443,7 +448,12 @@ DENIED_QUEUE = simulator([("sqs:SendMessage", QUEUE)])
         ),
         # A queue's policy cannot allow its key; a bucket's may allow its objects and not the bucket.
         (
-            dict(sqs=queue(dict(queue_policy({"AWS": ROLE}), KmsMasterKeyId=KEY_ID)), iam=simulator("*")),
+            dict(
+                sqs=queue(
+                    {"Policy": json.dumps({"Statement": [allow(action="*", resource=None)]}), "KmsMasterKeyId": KEY_ID}
+                ),
+                iam=simulator("*"),
+            ),
             QUEUE,
             not_allowed(f"kms:GenerateDataKey on {KEY}, kms:Decrypt on {KEY}", UNDELIVERABLE),
         ),
@@ -806,11 +816,6 @@ def test_check_mode_s_own_read_of_a_new_config_s_function_gives_the_role():
     # One read per new config, which check mode makes anyway; the preflight adds none for the role.
     assert client.operations().count("GetFunctionConfiguration") == 2
     assert [call.params["PolicySourceArn"] for call in task.client("iam").client.calls] == [ROLE]
-
-
-def allow(principal=ROLE, action="sqs:SendMessage", resource=QUEUE, **extra):
-    statement = {"Effect": "Allow", "Principal": principal, "Action": action, **extra}
-    return dict(statement, Resource=resource) if resource else statement
 
 
 @pytest.mark.parametrize(
