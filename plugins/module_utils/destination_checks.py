@@ -439,17 +439,15 @@ class DestinationChecks:
         if state.state == MISSING:
             return Judgement(arn, MISSING, REFUSED, f"the destination {arn} does not exist ({state.reason})")
         if state.state == UNKNOWN:
-            return Judgement(arn, UNKNOWN, UNKNOWN, f"the destination {arn} was not checked: {state.reason}")
+            return _unknown(arn, f"the destination {arn} was not checked: {state.reason}")
         if state.state == FIFO:
             return Judgement(arn, FIFO, UNDELIVERABLE, f"the destination {arn} {state.reason}")
         if not permissions:
             return Judgement(arn, OK, OK, None)
         role = self.execution_role(lambda_client, target)
         if role is None:
-            return Judgement(
+            return _unknown(
                 arn,
-                UNKNOWN,
-                UNKNOWN,
                 f"the execution role of {target.describe()} could not be read, so whether it may deliver to {arn} "
                 "was not checked",
             )
@@ -459,12 +457,10 @@ class DestinationChecks:
         arn = state.arn
         decisions = self.simulation(role, state)
         if decisions is None:
-            return Judgement(
+            return _unknown(
                 arn,
-                UNKNOWN,
-                UNKNOWN,
-                f"whether the execution role {role} may deliver to {arn} was not checked: IAM's "
-                "policy simulation could not run (the task needs iam:SimulatePrincipalPolicy)",
+                f"whether the execution role {role} may deliver to {arn} was not checked: IAM's policy simulation "
+                "could not run (the task needs iam:SimulatePrincipalPolicy)",
             )
         denied, undecided, by_policy = [], [], False
         for (action, resource), decision in decisions.items():
@@ -492,19 +488,20 @@ class DestinationChecks:
                 "of the destination allows it)",
             )
         if state.kms_problem:
-            return Judgement(arn, UNKNOWN, UNKNOWN, f"the destination {arn} was not fully checked: {state.kms_problem}")
+            return _unknown(arn, f"the destination {arn} was not fully checked: {state.kms_problem}")
         if undecided:
             needs = ", ".join(f"{action} on {resource}" for action, resource in undecided)
-            return Judgement(
+            return _unknown(
                 arn,
-                UNKNOWN,
-                UNKNOWN,
-                f"whether the execution role {role} may do {needs} depends on a condition the "
-                "prediction cannot evaluate",
+                f"whether the execution role {role} may do {needs} depends on a condition the prediction cannot evaluate",
             )
         if by_policy:
             return Judgement(arn, OK, OK, "allowed by the destination's resource policy, not simulated")
         return Judgement(arn, OK, OK, None)
+
+
+def _unknown(arn, reason):
+    return Judgement(arn, UNKNOWN, UNKNOWN, reason)
 
 
 def _effect(judgements):
