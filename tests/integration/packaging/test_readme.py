@@ -130,7 +130,8 @@ def test_install_without_galaxy_runs_as_written(tools, tmp_path):
     completed = run_block(
         tools, block, clone, shims(tmp_path, pip=pip_shim(tools)), ANSIBLE_COLLECTIONS_PATH=str(collections)
     )
-    assert re.search(r"serverless\.aws_lambda\s+0\.1\.0", completed.stdout), tools.output_of(completed)
+    version = re.escape(tools.load_yaml("galaxy.yml")["version"])
+    assert re.search(rf"serverless\.aws_lambda\s+{version}", completed.stdout), tools.output_of(completed)
     assert (collections / "ansible_collections" / "serverless" / "aws_lambda" / "MANIFEST.json").is_file()
 
 
