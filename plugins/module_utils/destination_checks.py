@@ -7,8 +7,9 @@ Lambda refuses a Put or Update whose destination does not exist or whose deliver
 not use, with a generic message. The check-mode preflight, the opt-in preflight of real runs and the info module's
 health audit predict that from reads: the destination's own read (SQS GetQueueUrl and GetQueueAttributes, SNS
 GetTopicAttributes, Lambda GetFunction, EventBridge DescribeEventBus, S3 HeadBucket), the execution role
-(GetFunctionConfiguration of each qualifier: a version keeps the role it was published with), the KMS key an encrypted queue or topic names by alias (kms:DescribeKey) and
-iam:SimulatePrincipalPolicy for the actions of destinations.DELIVERY_PERMISSIONS. What the simulation denies is
+(GetFunctionConfiguration of each qualifier: a version keeps the role it was published with), the KMS key an
+encrypted queue or topic names by alias (kms:DescribeKey) and iam:SimulatePrincipalPolicy for the actions of
+destinations.DELIVERY_PERMISSIONS. What the simulation denies is
 then looked up in the destination's resource policy (read with the destination for queues, topics and buses; with
 lambda:GetPolicy or s3:GetBucketPolicy, on that path only, for functions and buckets). Each read is made once per
 task, however many configs share it, and threads asking for the same read wait for the first.
@@ -25,10 +26,12 @@ import threading
 from collections import namedtuple
 
 try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
+    import botocore.exceptions
+
+    # The errors of every call; caught where a read's failure is an answer (unknown, missing, not allowed).
+    _CLIENT_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
 except ImportError:
-    BotoCoreError = ClientError = None  # AnsibleAWSModule reports a missing botocore.
+    _CLIENT_ERRORS = ()  # AnsibleAWSModule reports a missing botocore before any call.
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import delivery_permissions
@@ -88,7 +91,6 @@ _READ_PERMISSIONS = {
 }
 _POLICY_READS = {"lambda": "lambda:GetPolicy", "s3": "s3:GetBucketPolicy"}
 _NO_POLICY_CODES = ("ResourceNotFoundException", "NoSuchBucketPolicy")
-_CLIENT_ERRORS = (ClientError, BotoCoreError)
 
 KEY_ARN_RE = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):key/[A-Za-z0-9-]{1,128}\Z"

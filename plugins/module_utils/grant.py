@@ -22,10 +22,12 @@ import urllib.parse
 from collections import namedtuple
 
 try:
-    from botocore.exceptions import BotoCoreError
-    from botocore.exceptions import ClientError
+    import botocore.exceptions
+
+    # The errors of every call; caught where a read's failure is an answer (unknown, missing, not allowed).
+    _CLIENT_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
 except ImportError:
-    BotoCoreError = ClientError = None  # AnsibleAWSModule reports a missing botocore.
+    _CLIENT_ERRORS = ()  # AnsibleAWSModule reports a missing botocore before any call.
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import KMS_ACTIONS
@@ -50,7 +52,6 @@ SERVICE_LINKED_PATH = "/aws-service-role/"
 INLINE_POLICY_QUOTA = 10240
 # arn:PARTITION:iam::ACCOUNT:role/PATH/NAME
 ROLE_ARN_RE = re.compile(r"^arn:[a-z0-9-]+:iam::(?P<account>\d{12}):role(?P<path>/(?:[^/]+/)*)(?P<name>[^/]+)\Z")
-_CLIENT_ERRORS = (ClientError, BotoCoreError)
 
 
 def policy_name(function_name, region):
