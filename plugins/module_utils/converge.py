@@ -177,10 +177,10 @@ def _widen(client, requests, outcomes, configs, task):
     return task.grant.widen(client, requests[0].target, destinations, task.check_mode)
 
 
-def _destinations_now(client, target):
-    """The destinations of each qualifier of the function of ``target`` that has a config, as AWS has them now."""
-    configs = lambda_api.list_configs(client, target)
-    return {qualifier_from_arn(c["FunctionArn"]): destinations_after([settings_from_api(c)]) for c in configs}
+def _destinations_now(client, requests):
+    """The destinations of each qualifier of the function of ``requests`` that has a config, as AWS has them now."""
+    configs, _missing = _read(client, requests, every=True)
+    return {qualifier: destinations_after([settings_from_api(config)]) for qualifier, config in configs.items()}
 
 
 def _converge_function(client, requests, task):
@@ -223,7 +223,7 @@ def _converge_function(client, requests, task):
                 grants,
                 writes_failed=failed,
                 check_mode=task.check_mode,
-                destinations_now=lambda: _destinations_now(client, target),
+                destinations_now=lambda: _destinations_now(client, requests),
             )
         except (EventInvokeConfigError, InvalidOptionError) as e:
             for outcome in outcomes:

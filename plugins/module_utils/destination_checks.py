@@ -120,7 +120,8 @@ def _aws_managed(key):
     return key.startswith("alias/aws/") or ":alias/aws/" in key
 
 
-def _listed(value):
+def listed(value):
+    """A policy element (absent, one value or a list) as a list."""
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
@@ -138,7 +139,7 @@ def _principal_matches(principal, role_arn):
     A statement that names the role's account (its id or ``:root``) delegates to the account's IAM policies, which
     the simulation already judged: it allows nothing by itself (IAM policy evaluation logic).
     """
-    names = _listed(principal.get("AWS")) if isinstance(principal, dict) else _listed(principal)
+    names = listed(principal.get("AWS")) if isinstance(principal, dict) else listed(principal)
     return any(name in ("*", role_arn) for name in names)
 
 
@@ -149,11 +150,11 @@ def resource_policy_allows(policy, role_arn, action, resource):
     Condition would allow it, which a prediction cannot decide) or None (the policy does not allow it).
     """
     verdict = None
-    for statement in _listed((policy or {}).get("Statement")):
+    for statement in listed((policy or {}).get("Statement")):
         if "Principal" not in statement or not _principal_matches(statement["Principal"], role_arn):
             continue
-        actions = _listed(statement.get("Action"))
-        resources = _listed(statement.get("Resource")) or ["*"]
+        actions = listed(statement.get("Action"))
+        resources = listed(statement.get("Resource")) or ["*"]
         if not any(_matches(pattern, action, ignore_case=True) for pattern in actions):
             continue
         if not any(_matches(pattern, resource) for pattern in resources):
@@ -506,17 +507,16 @@ def _unknown(arn, reason):
     return Judgement(arn, UNKNOWN, UNKNOWN, reason)
 
 
-def _effect(judgements):
-    if any(judgement.prediction == REFUSED for judgement in judgements):
-        return "AWS would refuse"
-    return "Lambda would accept, but deliveries would fail for"
+# How a prediction opens its sentence: refused only for what Lambda's Put checks.
+_HEADS = {REFUSED: "AWS would refuse", UNDELIVERABLE: "Lambda would accept, but deliveries would fail for"}
 
 
 def refusal_message(described, judgements):
     """Why the configs ``described`` (words) are predicted to fail, from their REFUSED or UNDELIVERABLE
     ``judgements``: refused only for what Lambda's Put checks (the destination exists, the delivery action)."""
     reasons = "; ".join(judgement.reason for judgement in judgements)
-    return f"{_effect(judgements)} the config of {described}: {reasons}"
+    refused = any(judgement.prediction == REFUSED for judgement in judgements)
+    return f"{_HEADS[REFUSED if refused else UNDELIVERABLE]} the config of {described}: {reasons}"
 
 
 def prediction_warnings(judged, blind_spots, check_mode):
@@ -538,8 +538,7 @@ def prediction_warnings(judged, blind_spots, check_mode):
         if prediction == UNKNOWN:
             warnings.append(f"Predicted ({when}): not known for the {which}: {reason}.")
         else:
-            head = "AWS would refuse" if prediction == REFUSED else "Lambda would accept, but deliveries would fail for"
-            warnings.append(f"Predicted ({when}): {head} the {which}: {reason}.")
+            warnings.append(f"Predicted ({when}): {_HEADS[prediction]} the {which}: {reason}.")
     if blind_spots:
         gaps = "; ".join(
             f"{permission} ({code}) for {', '.join(subjects)}" for permission, code, subjects in blind_spots

@@ -30,6 +30,7 @@ except ImportError:
     _CLIENT_ERRORS = ()  # AnsibleAWSModule reports a missing botocore before any call.
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import listed
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import KMS_ACTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
@@ -109,10 +110,6 @@ def _document(statements):
     return {"Version": POLICY_VERSION, "Statement": sorted(statements, key=lambda statement: statement["Sid"])}
 
 
-def _listed(value):
-    return value if isinstance(value, list) else [value]
-
-
 def widened(before, needed):
     """``before`` with every statement of ``needed`` added (actions of a statement both have: their union)."""
     if before is None or needed is None:
@@ -120,7 +117,7 @@ def widened(before, needed):
     statements = {statement["Sid"]: statement for statement in before["Statement"]}
     for statement in needed["Statement"]:
         old = statements.get(statement["Sid"], {"Action": []})
-        actions = sorted(set(_listed(old["Action"])) | set(statement["Action"]))
+        actions = sorted(set(listed(old["Action"])) | set(statement["Action"]))
         statements[statement["Sid"]] = dict(statement, Action=actions)
     return _document(statements.values())
 
@@ -195,7 +192,7 @@ def _grant_error(what, action, role_arn, exception):
 
 def _refuse_foreign(document, role_arn, name):
     """Refuse a policy of the grant's name that the grant did not write (a statement without the mark)."""
-    if any(not str(statement.get("Sid")).startswith(SID_MARK) for statement in _listed(document["Statement"])):
+    if any(not str(statement.get("Sid")).startswith(SID_MARK) for statement in listed(document["Statement"])):
         raise InvalidOptionError(
             f"Cannot grant destination permissions: the inline policy {name} of role {role_arn} was not written by this "
             f"module (a statement's Sid does not start with {SID_MARK}), and it is never changed or deleted. Rename "
@@ -295,10 +292,11 @@ class Grant:
             unknown.extend([problem] if problem else [])
             pairs.append((arn, kms_key))
         needed = policy_document(pairs)
-        if policy_size(needed) > INLINE_POLICY_QUOTA:
+        size = policy_size(needed)
+        if size > INLINE_POLICY_QUOTA:
             raise InvalidOptionError(
                 f"Cannot grant destination permissions: function {function_name} needs a policy of "
-                f"{policy_size(needed)} characters on role {role} for its {len(arns)} destinations, and IAM allows "
+                f"{size} characters on role {role} for its {len(arns)} destinations, and IAM allows "
                 f"{INLINE_POLICY_QUOTA} characters of inline policy per role in all. Give the function fewer "
                 f"destinations, or set {OPTION}: false and attach a managed policy to the role.",
                 option=OPTION,

@@ -12,8 +12,7 @@ import re
 from urllib.parse import parse_qs
 from urllib.parse import unquote
 
-from moto.iam.models import iam_backends
-
+from . import iam_policies
 from .aws_errors import AwsError
 from .function_names import ACCOUNT_ID
 from .operation_names import RequestInfo
@@ -83,9 +82,7 @@ def inline_policy_quota(info: RequestInfo, environ: dict) -> AwsError | None:
         return None
     form = _form(environ, info)
     role_name, name, document = form.get("RoleName"), form.get("PolicyName"), form.get("PolicyDocument", "")
-    role = next(
-        (role for role in list(iam_backends[ACCOUNT_ID]["global"].roles.values()) if role.name == role_name), None
-    )
+    role = iam_policies.moto_role(ACCOUNT_ID, role_name)
     if role is None:
         return None
     others = {key: value for key, value in dict(role.policies).items() if key != name}

@@ -42,16 +42,24 @@ class Decision:
         return self.decision == "allowed"
 
 
-def role_policies(role_arn: str) -> list[tuple[str, str, dict]] | None:
-    """(SourcePolicyId, SourcePolicyType, document) of each identity policy of the role; None if there is no role."""
-    found = ROLE_ARN.fullmatch(role_arn or "")
-    if found is None:
-        return None
+def moto_role(account: str, name: str):
+    """moto's role ``name`` of ``account``, or None."""
     try:
-        backend = iam_backends[found["account"]]["global"]
+        backend = iam_backends[account]["global"]
     except KeyError:
         return None
-    role = next((role for role in list(backend.roles.values()) if role.name == found["name"]), None)
+    return next((role for role in list(backend.roles.values()) if role.name == name), None)
+
+
+def role_of(role_arn: str):
+    """moto's role for a role ARN, or None."""
+    found = ROLE_ARN.fullmatch(role_arn or "")
+    return moto_role(found["account"], found["name"]) if found else None
+
+
+def role_policies(role_arn: str) -> list[tuple[str, str, dict]] | None:
+    """(SourcePolicyId, SourcePolicyType, document) of each identity policy of the role; None if there is no role."""
+    role = role_of(role_arn)
     if role is None:
         return None
     policies = [(name, "role", document) for name, document in dict(role.policies).items()]
@@ -88,16 +96,11 @@ def evaluate(policies: list[tuple[str, str, dict]], action: str, resource: str) 
 
 def role_boundary(role_arn: str) -> dict | None:
     """The document of the role's permissions boundary (a managed policy), None when it has none."""
-    found = ROLE_ARN.fullmatch(role_arn or "")
-    try:
-        backend = iam_backends[found["account"]]["global"]
-    except (KeyError, TypeError):
-        return None
-    role = next((role for role in list(backend.roles.values()) if role.name == found["name"]), None)
+    role = role_of(role_arn)
     boundary = getattr(role, "permissions_boundary_arn", None)
     if not boundary:
         return None
-    policy = dict(backend.managed_policies).get(boundary)
+    policy = dict(iam_backends[role.account_id]["global"].managed_policies).get(boundary)
     if policy is None:
         return None
     return parse(next(version.document for version in policy.versions if version.is_default))
