@@ -164,71 +164,65 @@ def _converge_one(client, outcome, current_config, known_arn, *, missing, task):
 # (lambda_api.DestinationWindows), the DestinationChecks whose reads the preflight, the grant and a rejected write
 # share, the preflight (None: off, WARN or STRICT) and the grant.Grant of grant_destination_permissions (None: off).
 Task = namedtuple("Task", "check_mode purge windows checks preflight grant")
+# One function read and planned, before anything of it is written: its Outcomes (purges included), its configs by
+# qualifier, the MissingFunctionError of a function that does not exist, and what it asks of the grant (None: off).
+Prepared = namedtuple("Prepared", "name outcomes configs missing use")
 
 
-def _widen(client, requests, outcomes, configs, task):
-    """Before any write of a function: the policy of each role of its qualifiers allows every destination its
-    configs keep after the task. Returns the grant.FunctionGrant of each role, for narrow() after the writes."""
-    afters = {qualifier: settings_from_api(config) for qualifier, config in configs.items()}
+def _grant_use(client, requests, outcomes, configs, task):
+    """The grant.FunctionUse of a function: its qualifiers' destinations before and after the task."""
+    before = {qualifier: settings_from_api(config) for qualifier, config in configs.items()}
+    after = dict(before)
     for outcome in outcomes:
         qualifier = outcome.request.target.key_qualifier
-        afters[qualifier] = plan_request(outcome.request, afters.get(qualifier)).after
-    destinations = {qualifier: destinations_after([after]) for qualifier, after in afters.items()}
-    return task.grant.widen(client, requests[0].target, destinations, task.check_mode)
+        after[qualifier] = plan_request(outcome.request, after.get(qualifier)).after
+    return task.grant.uses(
+        client,
+        requests[0].target,
+        {qualifier: destinations_after([settings]) for qualifier, settings in before.items()},
+        {qualifier: destinations_after([settings]) for qualifier, settings in after.items()},
+    )
 
 
-def _destinations_now(client, requests):
-    """The destinations of each qualifier of the function of ``requests`` that has a config, as AWS has them now."""
-    configs, _missing = _read(client, requests, every=True)
-    return {qualifier: destinations_after([settings_from_api(config)]) for qualifier, config in configs.items()}
-
-
-def _converge_function(client, requests, task):
-    """One function's unit of work: its outcomes in the order of ``requests``, then its purges."""
+def _prepare(client, requests, task):
+    """Step one of a function: read its configs, add its purges, learn what it asks of the grant."""
     outcomes = [Outcome(request) for request in requests]
+    name = requests[0].target.name
     try:
         configs, missing = _read(client, requests, task.purge or task.grant is not None)
-    except EventInvokeConfigError as e:
-        for outcome in outcomes:
-            outcome.error = e
-        return outcomes
-    if task.purge and missing is None:
-        template = requests[0]
-        for qualifier in purge_qualifiers(configs, requests):
-            target = template.target._replace(qualifier=qualifier)
-            outcomes.append(Outcome(template._replace(target=target, state=ABSENT), purged=True))
-    grants = []
-    if task.grant is not None and missing is None:
-        try:
-            grants = _widen(client, requests, outcomes, configs, task)
-        except (EventInvokeConfigError, InvalidOptionError) as e:
-            for outcome in outcomes:
-                outcome.error = e  # nothing of the function is written without its permissions
-            return outcomes
-    # Any config of the function names its account, which decides whether a destination is the function.
-    known_arn = next((config["FunctionArn"] for config in configs.values()), None)
+        if task.purge and missing is None:
+            template = requests[0]
+            for qualifier in purge_qualifiers(configs, requests):
+                target = template.target._replace(qualifier=qualifier)
+                outcomes.append(Outcome(template._replace(target=target, state=ABSENT), purged=True))
+        use = None
+        if task.grant is not None and missing is None:
+            use = _grant_use(client, requests, outcomes, configs, task)
+    except (EventInvokeConfigError, InvalidOptionError) as e:
+        _fail_all(outcomes, e)  # nothing of the function is written without its configs read and its permissions
+        return Prepared(name, outcomes, {}, None, None)
+    return Prepared(name, outcomes, configs, missing, use)
+
+
+def _fail_all(outcomes, error):
     for outcome in outcomes:
-        current_config = configs.get(outcome.request.target.key_qualifier)
+        outcome.error = outcome.error or error
+
+
+def _apply(client, prepared, task, refused):
+    """Step two of a function: write what its Outcomes plan, unless an earlier step failed it."""
+    if refused is not None:
+        _fail_all(prepared.outcomes, refused)
+    if any(outcome.error is not None for outcome in prepared.outcomes):
+        return
+    # Any config of the function names its account, which decides whether a destination is the function.
+    known_arn = next((config["FunctionArn"] for config in prepared.configs.values()), None)
+    for outcome in prepared.outcomes:
+        current_config = prepared.configs.get(outcome.request.target.key_qualifier)
         try:
-            _converge_one(client, outcome, current_config, known_arn, missing=missing, task=task)
+            _converge_one(client, outcome, current_config, known_arn, missing=prepared.missing, task=task)
         except (EventInvokeConfigError, InvalidOptionError) as e:
             outcome.error = e
-    if grants:
-        failed = any(outcome.error is not None for outcome in outcomes)
-        target = requests[0].target
-        try:
-            task.grant.narrow(
-                client,
-                target,
-                grants,
-                writes_failed=failed,
-                check_mode=task.check_mode,
-                destinations_now=lambda: _destinations_now(client, requests),
-            )
-        except (EventInvokeConfigError, InvalidOptionError) as e:
-            for outcome in outcomes:
-                outcome.error = outcome.error or e
-    return outcomes
 
 
 def converge(client, requests, *, checks=None, check_mode=False, purge=False, workers=1, preflight=None, grant=None):
@@ -239,21 +233,40 @@ def converge(client, requests, *, checks=None, check_mode=False, purge=False, wo
     other requests. Check mode makes reads only. ``checks`` (destination_checks.DestinationChecks) makes the
     reads about destinations (None: no reads, no preflight); ``preflight`` WARN judges the destinations of every write (Outcome.judgements),
     STRICT also fails a write whose destinations it predicts AWS refuses or cannot deliver to. ``grant``
-    (grant.Grant) widens each function's destination policy before its configs and narrows it after.
+    (grant.Grant) widens the destination policies of the task's roles before any config write and narrows them
+    after the last.
+
+    The steps: every function is read and planned (_prepare), the grant widens, every function is written
+    (_apply), the grant narrows; without the grant a function is written as soon as it is read. Functions are
+    worked on by up to ``workers`` threads, each unit with the client's retry state of its own (the pacer hooked on
+    the boto3 client is shared).
     """
     groups = list(group_by_function(requests).values())
     windows = lambda_api.DestinationWindows(checks.missing_here if checks is not None else None)
     task = Task(check_mode, purge, windows, checks, preflight, grant)
 
-    def unit(indexes):
-        # Each unit gets the client with retry state of its own; the pacer hooked on the boto3 client is shared.
-        return _converge_function(lambda_api.retrying(client), [requests[index] for index in indexes], task)
+    def prepare(indexes):
+        return _prepare(lambda_api.retrying(client), [requests[index] for index in indexes], task)
 
-    done = map_units(unit, groups, workers)
+    def prepare_and_apply(indexes):
+        unit = prepare(indexes)
+        _apply(lambda_api.retrying(client), unit, task, None)
+        return unit
+
+    if grant is None:  # one unit per function: its writes follow its read on the same thread
+        prepared = map_units(prepare_and_apply, groups, workers)
+    else:  # the grant stands between every function's read and any function's write
+        prepared = map_units(prepare, groups, workers)
+        refused = grant.widen([unit.use for unit in prepared if unit.use is not None], check_mode, workers)
+        map_units(
+            lambda unit: _apply(lambda_api.retrying(client), unit, task, refused.get(unit.name)), prepared, workers
+        )
+        for name, error in grant.narrow(lambda_api.retrying(client), check_mode, workers).items():
+            _fail_all(next(unit.outcomes for unit in prepared if unit.name == name), error)
     ordered = [None] * len(requests)
     purged = []
-    for indexes, outcomes in zip(groups, done):
-        for index, outcome in zip(indexes, outcomes):
+    for indexes, unit in zip(groups, prepared):
+        for index, outcome in zip(indexes, unit.outcomes):
             ordered[index] = outcome
-        purged.extend(outcomes[len(indexes) :])
+        purged.extend(unit.outcomes[len(indexes) :])
     return ordered + purged

@@ -29,6 +29,7 @@ try:
 except ImportError:
     _CLIENT_ERRORS = ()  # AnsibleAWSModule reports a missing botocore before any call.
 
+from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import listed
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import KMS_ACTIONS
@@ -36,11 +37,16 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import delivery_permissions
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import parse_destination
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import MissingFunctionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import FULL_ARN_RE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_from_arn
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import ACCESS_DENIED_CODES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import call_error
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import map_units
 
 OPTION = "grant_destination_permissions"
 POLICY_PREFIX = "serverless-aws-lambda-destinations-"
@@ -55,10 +61,10 @@ INLINE_POLICY_QUOTA = 10240
 ROLE_ARN_RE = re.compile(r"^arn:[a-z0-9-]+:iam::(?P<account>\d{12}):role(?P<path>/(?:[^/]+/)*)(?P<name>[^/]+)\Z")
 
 
-def policy_name(function_name, region):
-    """The name of the inline policy the grant keeps for ``function_name`` (a bare name) of ``region``: a function
-    name may be used in several regions with one role, and each needs a policy of its own."""
-    return f"{POLICY_PREFIX}{region}-{function_name}"
+def policy_name(region):
+    """The name of the inline policy the grant keeps on a role for the functions of ``region`` that use it: one
+    role may serve functions of several regions, and each region's grant reads and writes its own policy."""
+    return f"{POLICY_PREFIX}{region}"
 
 
 def _sid(text):
@@ -179,14 +185,6 @@ def _grant_error(what, action, role_arn, exception):
             exception,
             f"The role does not exist: give the function an existing execution role, or set {OPTION}: false",
         )
-    if code == "LimitExceeded":
-        return call_error(
-            what,
-            exception,
-            f"IAM allows {INLINE_POLICY_QUOTA} characters of inline policy per role in all: remove other inline "
-            f"policies of the role, give the function fewer destinations, or set {OPTION}: false and attach a managed "
-            "policy",
-        )
     return call_error(what, exception)
 
 
@@ -213,7 +211,7 @@ def _read_policy(iam_client, role_arn, name):
     return document
 
 
-def _write_policy(iam_client, role_arn, name, document):
+def _write_policy(iam_client, role_arn, name, document, functions=()):
     """Put ``document`` as the inline policy ``name`` of ``role_arn``, or delete the policy when it is None."""
     role_name = _role(role_arn).group("name")
     try:
@@ -226,6 +224,10 @@ def _write_policy(iam_client, role_arn, name, document):
     except _CLIENT_ERRORS as e:
         if document is None and error_code(e) == "NoSuchEntity":
             return  # deleted since it was read: the wanted end
+        if error_code(e) == "LimitExceeded":
+            raise _quota_error(
+                role_arn, name, document, functions, _other_policies_size(iam_client, role_arn, name)
+            ) from e
         action = "iam:DeleteRolePolicy" if document is None else "iam:PutRolePolicy"
         verb = "delete" if document is None else "write"
         raise _grant_error(f"{verb} the policy {name} of role {role_arn}", action, role_arn, e) from e
@@ -236,38 +238,52 @@ def destinations_after(afters):
     return sorted({after[side] for after in afters if after for side in (ON_SUCCESS, ON_FAILURE) if after[side]})
 
 
+def _config_destinations(config):
+    """The destinations of an event invoke config as ListFunctionEventInvokeConfigs answers it."""
+    sides = (config.get("DestinationConfig") or {}).values()
+    return {side["Destination"] for side in sides if (side or {}).get("Destination")}
+
+
 _ENCRYPTED_SERVICES = ("sqs", "sns")  # the destinations that may have a customer-managed KMS key
 
-# One function's grant between its two steps: the role and policy, the document before the task, the one its
-# configs need, the one written before the writes (``widened``), and why it may not shrink (None: it may).
-FunctionGrant = namedtuple("FunctionGrant", "function_name role_arn policy_name before needed widened keep_reason")
+# What one function of the task asks of one execution role: the destinations of its qualifiers on that role before
+# and after the task (frozensets of ARNs), and the qualifiers (for check mode's prediction of the narrowing).
+RoleUse = namedtuple("RoleUse", "before after")
+# One function of the task, as the grant sees it: its name and region, and a RoleUse per role of its qualifiers.
+FunctionUse = namedtuple("FunctionUse", "name region roles")
+# One role's policy between the two steps: the task's functions on it, the document before the task, the one the
+# task's configs need after it, the one written before the writes, the statements (Sids) the task's configs stop
+# using, and why nothing may go (None: it may).
+RoleGrant = namedtuple(
+    "RoleGrant", "role_arn region policy_name functions before needed widened candidates keep_reason"
+)
 
 
 class Grant:
-    """The task's grant: per function, the inline policy on its execution role for every destination it keeps.
+    """The task's grant: on each execution role, one inline policy per region that allows the destinations of the
+    functions of that region on the role, each statement once however many functions use it.
 
-    ``checks`` (destination_checks.DestinationChecks) gives the role, the function's account and each queue's
-    or topic's KMS key, and the paced IAM client; ``policies`` collects what was (or would be) done, for the
-    task's result and diff, and ``warnings`` what the task should say.
+    ``checks`` (destination_checks.DestinationChecks) gives the roles, each queue's or topic's KMS key and the paced
+    IAM client; ``policies`` collects what was (or would be) done, for the task's result and diff, and ``warnings``
+    what the task should say. The steps: uses() per function (its roles), widen() once for the task before any
+    config write, narrow() once after them all.
     """
 
     def __init__(self, checks):
         self.checks = checks
         self.policies = []
         self.warnings = []
+        self._roles = {}
         self._lock = threading.Lock()
+        self._listings = {}
 
-    def widen(self, lambda_client, target, destinations, check_mode):
-        """Step one, before the writes of ``target``'s function: on the role of each of its qualifiers, the policy
-        allows what it allowed, and the destinations of that role's qualifiers after the task.
-
-        ``destinations`` maps each qualifier that has a config before or after the task to its destinations after
-        it. A version keeps the role it was published with, so the qualifiers of one function may use several roles;
-        each role's policy holds the destinations of its own qualifiers. Returns one FunctionGrant per role.
-        """
-        by_role = {}
+    def uses(self, lambda_client, target, before, after):
+        """The FunctionUse of ``target``'s function: ``before`` and ``after`` map each qualifier with a config before
+        (after) the task to its destinations. A version keeps the role it was published with, and an alias answers
+        for its version, so each qualifier's destinations go to its own role (one read per qualifier)."""
+        roles = {}
         identity = None
-        for qualifier in sorted(destinations):
+        for qualifier in sorted(set(before) | set(after)):
             function = self.checks.function_configuration(lambda_client, target._replace(qualifier=qualifier))
             if function is None:
                 raise InvalidOptionError(
@@ -279,94 +295,176 @@ class Grant:
                 )
             identity = FULL_ARN_RE.match(function["FunctionArn"])
             refuse_role(function.get("Role"), identity.group("account"))
-            by_role.setdefault(function["Role"], set()).update(destinations[qualifier])
-        return [
-            self._widen_role(role, policy_name(target.name, identity.group("region")), target.name, arns, check_mode)
-            for role, arns in sorted(by_role.items())
-        ]
+            old, new = roles.get(function["Role"], RoleUse(frozenset(), frozenset()))
+            roles[function["Role"]] = RoleUse(old | set(before.get(qualifier, ())), new | set(after.get(qualifier, ())))
+        return FunctionUse(target.name, identity.group("region") if identity else target.region, roles)
 
-    def _widen_role(self, role, name, function_name, arns, check_mode):
+    # --- step one: widen, before any config write -------------------------------------------------------------
+
+    def widen(self, uses, check_mode, workers=1):
+        """Before the config writes: each role's policy allows what it allowed, plus what the configs of the task's
+        functions on it need after the task. Returns the error of each function whose role could not be granted
+        (function name -> error): nothing of such a function may be written."""
+        by_role = {}
+        for use in uses:
+            for role, role_use in use.roles.items():
+                by_role.setdefault((role, use.region), {})[use.name] = role_use
+        return _failures(
+            map_units(
+                lambda key: _guarded(by_role[key], self._widen_role, key, by_role[key], check_mode),
+                sorted(by_role),
+                workers,
+            )
+        )
+
+    def _documents(self, arns, strict):
+        """(policy document for ``arns``, why a KMS key could not be judged or None)."""
         pairs, unknown = [], []
         for arn in sorted(arns):
-            kms_key, problem = self._kms_key(arn)
+            kms_key, problem = self._kms_key(arn, strict)
             unknown.extend([problem] if problem else [])
             pairs.append((arn, kms_key))
-        needed = policy_document(pairs)
-        size = policy_size(needed)
-        if size > INLINE_POLICY_QUOTA:
-            raise InvalidOptionError(
-                f"Cannot grant destination permissions: function {function_name} needs a policy of "
-                f"{size} characters on role {role} for its {len(arns)} destinations, and IAM allows "
-                f"{INLINE_POLICY_QUOTA} characters of inline policy per role in all. Give the function fewer "
-                f"destinations, or set {OPTION}: false and attach a managed policy to the role.",
-                option=OPTION,
-            )
+        return policy_document(pairs), "; ".join(unknown) or None
+
+    def _widen_role(self, key, functions, check_mode):
+        role, region = key
+        name = policy_name(region)
+        needed, unknown_after = self._documents(set().union(*(use.after for use in functions.values())), strict=True)
+        used_before, unknown_before = self._documents(
+            set().union(*(use.before for use in functions.values())), strict=False
+        )
         iam = self.checks.client("iam")
         before = _read_policy(iam, role, name)
         wide = widened(before, needed)
-        if wide != before and not check_mode:
-            _write_policy(iam, role, name, wide)
-        return FunctionGrant(function_name, role, name, before, needed, wide, "; ".join(unknown) or None)
-
-    def narrow(self, lambda_client, target, grants, *, writes_failed, check_mode, destinations_now):
-        """Step two, after the writes of ``target``'s function: each policy shrinks to exactly what the configs need,
-        unless that cannot be known.
-
-        Before a statement goes, the function's configs are read again (``destinations_now()``, one List, only on
-        that path): a task that changed another qualifier of the function meanwhile keeps what its configs use.
-        """
-        shrinking = [grant for grant in grants if not grant.keep_reason and grant.widened != grant.needed]
-        now = destinations_now() if shrinking and not writes_failed and not check_mode else None
-        failed = "a config write of the function failed, so the statements its old destinations may still need are kept"
-        for grant in grants:
-            keep = grant.keep_reason or (failed if writes_failed else None)
-            self._narrow_role(lambda_client, target, grant, keep=keep, check_mode=check_mode, now=now)
-
-    def _narrow_role(self, lambda_client, target, grant, *, keep, check_mode, now):
-        after = grant.widened if keep else grant.needed
-        if now is not None and not keep and after != grant.widened:
-            after = self._needed_now(lambda_client, target, grant.role_arn, now)
-        if keep and grant.widened != grant.needed:
-            self._warn(
-                f"The inline policy {grant.policy_name} of role {grant.role_arn} keeps statements its configs may no "
-                f"longer need: {keep}. Run the task again once that is resolved to remove them."
+        if wide != before:
+            self._fits(iam, role, name, wide, sorted(functions), check_mode=check_mode)
+            if not check_mode:
+                _write_policy(iam, role, name, wide, functions=sorted(functions))
+        candidates = _sids(used_before) - _sids(needed)
+        with self._lock:
+            self._roles[key] = RoleGrant(
+                role, region, name, functions, before, needed, wide, candidates, unknown_after or unknown_before
             )
-        if after != grant.widened and not check_mode:
-            _write_policy(self.checks.client("iam"), grant.role_arn, grant.policy_name, after)
+
+    def _fits(self, iam, role, name, document, functions, *, check_mode):
+        """Refuse a policy that cannot fit IAM's inline quota, before writing it; in check mode the role's other
+        inline policies are read to tell (a real run learns it from the write)."""
+        others = _other_policies_size(iam, role, name) if check_mode else 0
+        if policy_size(document) + others > INLINE_POLICY_QUOTA:
+            raise _quota_error(role, name, document, functions, others)
+
+    # --- step two: narrow, after every config write -----------------------------------------------------------
+
+    def narrow(self, lambda_client, check_mode, workers=1):
+        """After the config writes: a statement the task's configs stopped using goes when no function of the region
+        on the role uses it any more, which is read (the role's functions, then their configs) only when there is
+        such a statement. A read that fails, or a KMS key that cannot be judged, keeps the statements, with a
+        warning. Returns the error of each function whose role's policy could not be written."""
+        roles = [self._roles[key] for key in sorted(self._roles)]
+        return _failures(
+            map_units(
+                lambda grant: _guarded(grant.functions, self._narrow_role, grant, lambda_client, check_mode),
+                roles,
+                workers,
+            )
+        )
+
+    def _narrow_role(self, grant, lambda_client, check_mode):
+        after = grant.widened
+        if grant.keep_reason:
+            self._keep(grant, grant.keep_reason)
+        elif grant.candidates:
+            try:
+                used, orphans = self._still_used(lambda_client, grant, check_mode)
+            except (EventInvokeConfigError, InvalidOptionError) as e:
+                self._keep(grant, f"what the functions on the role use could not be read ({e})")
+            else:
+                gone = grant.candidates - used
+                after = _without(grant.widened, gone)
+                if orphans - gone:
+                    self._warn(
+                        f"The inline policy {grant.policy_name} of role {grant.role_arn} allows resources no function "
+                        f"of {grant.region} on the role uses: {', '.join(_resources(grant.widened, orphans - gone))}. "
+                        "The module removes a statement only when a config of the task stops using it; remove these "
+                        "statements yourself if nothing else needs them."
+                    )
+            if after != grant.widened and not check_mode:
+                _write_policy(self.checks.client("iam"), grant.role_arn, grant.policy_name, after)
         self._record(
             dict(
-                function_name=grant.function_name,
                 role_arn=grant.role_arn,
                 policy_name=grant.policy_name,
+                functions=sorted(grant.functions),
                 changed=grant.before != after,
                 before=grant.before,
                 after=after,
             )
         )
 
-    def _needed_now(self, lambda_client, target, role, now):
-        """The document ``role`` needs for the destinations of its qualifiers in ``now`` (qualifier -> ARNs)."""
-        arns = set()
-        for qualifier, destinations in now.items():
-            function = self.checks.function_configuration(lambda_client, target._replace(qualifier=qualifier))
-            if function is not None and function.get("Role") == role:
-                arns.update(destinations)
-        return policy_document([(arn, self._kms_key(arn)[0]) for arn in sorted(arns)])
+    def _still_used(self, lambda_client, grant, check_mode):
+        """(Sids of the policy some function of the region on the role still needs, Sids none needs).
 
-    def _kms_key(self, arn):
-        """(exact KMS key ARN or None, why its statements cannot be judged or None) of a queue or topic."""
+        Each function with a version on the role has its configs read (one List each); in check mode the task's own
+        functions count with their configs after the task instead (nothing was written)."""
+        arns = set().union(*(use.after for use in grant.functions.values()))
+        for name, versions in self._functions_on(lambda_client, grant.role_arn).items():
+            if check_mode and name in grant.functions:
+                continue
+            for config in self._configs(lambda_client, name):
+                qualifier = qualifier_from_arn(config["FunctionArn"])
+                if versions.get(qualifier, grant.role_arn) == grant.role_arn:  # an alias counts for every role
+                    arns.update(_config_destinations(config))
+        needed, unknown = self._documents(arns, strict=False)
+        if unknown:
+            raise InvalidOptionError(unknown, option=OPTION)
+        sids = _sids(grant.widened)
+        return sids & _sids(needed), sids - _sids(needed) - grant.candidates
+
+    def _functions_on(self, lambda_client, role_arn):
+        """The functions of the region with a version (or $LATEST) on ``role_arn``: name -> {version: role}."""
+        with self._lock:
+            listing = self._listings.get("functions")
+        if listing is None:
+            listing = {}
+            for function in lambda_api.list_functions(lambda_client, every_version=True):
+                listing.setdefault(function["FunctionName"], {})[function["Version"]] = function.get("Role")
+            with self._lock:
+                self._listings["functions"] = listing
+        return {name: versions for name, versions in listing.items() if role_arn in versions.values()}
+
+    def _configs(self, lambda_client, name):
+        try:
+            return lambda_api.list_configs(lambda_client, parse_function_name(name))
+        except MissingFunctionError:
+            return []  # deleted since the listing: it uses nothing
+
+    def _keep(self, grant, reason):
+        self._warn(
+            f"The grant could not judge every statement of the inline policy {grant.policy_name} of role "
+            f"{grant.role_arn}: {reason}. It removed nothing, and granted no key it could not learn; run the task "
+            "again once that is resolved."
+        )
+
+    def _kms_key(self, arn, strict=True):
+        """(exact KMS key ARN or None, why its statements cannot be judged or None) of a queue or topic.
+
+        ``strict``: a key the grant may not write is refused (the destinations the task grants); otherwise it is a
+        reason to keep what the policy holds (the destinations it may remove)."""
         if parse_destination(arn).service not in _ENCRYPTED_SERVICES:
             return None, None
         state = self.checks.destination(arn)
-        if state.kms_problem:
+        if state.kms_problem and strict:
             raise InvalidOptionError(
                 f"Cannot grant destination permissions for {arn}: {state.kms_problem}. The grant writes only exact key "
                 f"ARNs: point the destination at a key by id, key ARN or alias, or set {OPTION}: false and allow the key "
                 "yourself.",
                 option=OPTION,
             )
-        if state.state == UNKNOWN:
-            return None, f"the destination {arn} could not be read to learn its KMS key ({state.reason})"
+        if state.state == UNKNOWN or state.kms_problem:
+            return (
+                None,
+                f"the destination {arn} could not be read to learn its KMS key ({state.reason or state.kms_problem})",
+            )
         return state.kms_key, None
 
     def _warn(self, message):
@@ -376,3 +474,64 @@ class Grant:
     def _record(self, policy):
         with self._lock:
             self.policies.append(policy)
+
+
+def _guarded(functions, step, *args):
+    """{function name: error} of ``functions`` when ``step(*args)`` fails; {} when it succeeds."""
+    try:
+        step(*args)
+    except (EventInvokeConfigError, InvalidOptionError) as e:
+        return dict.fromkeys(functions, e)
+    return {}
+
+
+def _failures(results):
+    return {name: error for failures in results for name, error in failures.items()}
+
+
+def _sids(document):
+    return {statement["Sid"] for statement in document["Statement"]} if document else set()
+
+
+def _without(document, sids):
+    """``document`` without the statements ``sids``; None when none is left."""
+    kept = [statement for statement in document["Statement"] if statement["Sid"] not in sids]
+    return _document(kept) if kept else None
+
+
+def _resources(document, sids):
+    return sorted(str(statement["Resource"]) for statement in document["Statement"] if statement["Sid"] in sids)
+
+
+def _other_policies_size(iam, role, name):
+    """The characters of ``role``'s inline policies other than ``name``, as IAM counts them."""
+    role_name = _role(role).group("name")
+    try:
+        names = iam.list_role_policies(aws_retry=True, RoleName=role_name)["PolicyNames"]
+        return sum(
+            policy_size(
+                _parse_document(
+                    iam.get_role_policy(aws_retry=True, RoleName=role_name, PolicyName=other)["PolicyDocument"]
+                )
+            )
+            for other in names
+            if other != name
+        )
+    except _CLIENT_ERRORS as e:
+        raise _grant_error(
+            f"read the inline policies of role {role}", "iam:ListRolePolicies and iam:GetRolePolicy", role, e
+        ) from e
+
+
+def _quota_error(role, name, document, functions, others):
+    size = policy_size(document)
+    held = f" and its other inline policies hold {others}" if others else ""
+    return InvalidOptionError(
+        f"Cannot grant destination permissions: the destinations of {len(functions)} function(s) on role {role} "
+        f"({', '.join(functions[:5])}{', ...' if len(functions) > 5 else ''}) need the inline policy {name} of "
+        f"{size} characters{held}, and IAM allows {INLINE_POLICY_QUOTA} characters of inline policy per role in all "
+        "(whitespace not counted). Nothing was written. Ways out: fewer destinations for the functions of that role; "
+        "an execution role of their own for some of them; or set "
+        f"{OPTION}: false and attach managed policies you write (6,144 characters each, 10 per role by default).",
+        option=OPTION,
+    )

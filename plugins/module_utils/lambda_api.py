@@ -324,10 +324,16 @@ def list_configs(client, target):
     return result.get("FunctionEventInvokeConfigs", [])
 
 
-def list_function_names(client):
-    """The names of every function in the connection's region (all pages)."""
+def list_functions(client, every_version=False):
+    """ListFunctions' entries for the connection's region (all pages); with ``every_version`` one per version."""
+    params = {"FunctionVersion": "ALL"} if every_version else {}
     try:
-        result = paginated_query_with_retries(client, "list_functions", retry_decorator())
+        result = paginated_query_with_retries(client, "list_functions", retry_decorator(), **params)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         raise call_error("list the Lambda functions of the region", e) from e
-    return [function["FunctionName"] for function in result.get("Functions", [])]
+    return result.get("Functions", [])
+
+
+def list_function_names(client):
+    """The names of every function in the connection's region (all pages)."""
+    return [function["FunctionName"] for function in list_functions(client)]

@@ -192,15 +192,18 @@ options:
     version_added: 0.2.0
   grant_destination_permissions:
     description:
-      - Make one inline policy on the function's execution role allow what its destinations need, and nothing
-        else; see the guide's section on the grant for the policy.
-      - The policy is named C(serverless-aws-lambda-destinations-<region>-<function name>), one per function and
-        region. It covers the destinations of every config of the function that remains after the task (all
-        qualifiers, so the function's configs are read with one C(ListFunctionEventInvokeConfigs)).
-      - Before the function's config writes, the policy only widens (what it allowed, plus what the configs need);
-        after them, when every write of the function succeeded, it narrows to exactly what the configs need, and is
-        deleted when none remains. A failed write, or a queue or topic whose KMS key could not be read, keeps the
-        wider policy and says so in a warning; the next run narrows it.
+      - Make one inline policy on each execution role of the task's functions allow what their destinations need,
+        and nothing else; see the guide's section on the grant for the policy.
+      - The policy is named C(serverless-aws-lambda-destinations-<region>), one per role and region, shared by
+        every function of the region that runs with the role; each destination has one statement, however many
+        functions use it. It covers the destinations of every config of the task's functions that remains after the
+        task (all qualifiers, so each function's configs are read with one C(ListFunctionEventInvokeConfigs)).
+      - Before any config write of the task, each policy only widens (what it allowed, plus what the configs need).
+        After the writes, a statement goes only when a config of the task stopped using its destination and no
+        function of the region on the role uses it any more, which is read on that path only (C(ListFunctions) once,
+        then C(ListFunctionEventInvokeConfigs) for each function with a version on the role). A read that fails, or
+        a queue or topic whose KMS key could not be read, keeps the statements and says so in a warning; statements
+        no function on the role uses are reported and left in place.
       - One statement per resource, as SAM writes them, with the delivery action on the queue, topic, function
         or event bus; V(s3:PutObject) on C(bucket/*) and V(s3:ListBucket) on the bucket; V(kms:GenerateDataKey) and
         V(kms:Decrypt) on the exact key ARN of the customer-managed key of an encrypted queue or topic (a key id or
@@ -208,13 +211,15 @@ options:
         refused). No statement holds a wildcard, other than the objects of an S3 bucket.
       - Every statement's Sid starts with C(LambdaDestination); a policy of that name whose statements lack the mark
         was not written by the module and is never changed (the task fails and says so).
-      - The role is that of the function, read once (C(GetFunctionConfiguration)). A role of another account and a
-        service-linked role are refused, as is a policy larger than IAM's 10,240-character quota for inline policies.
+      - The role is that of each qualifier, read once (C(GetFunctionConfiguration)). A role of another account and a
+        service-linked role are refused. A policy that cannot fit IAM's quota of 10,240 characters of inline policy
+        per role fails the functions of that role before any of their configs is written, with the numbers.
         IAM changes take a while to reach Lambda, so the writes that follow retry a rejected destination for
         O(destination_retry_timeout) seconds.
       - Check mode and diff mode show the policy change; RV(role_policies) lists each policy, also when the task
         fails after writing it.
-      - Needs C(iam:GetRolePolicy), C(iam:PutRolePolicy) and C(iam:DeleteRolePolicy) on the role.
+      - Needs C(iam:GetRolePolicy), C(iam:PutRolePolicy), C(iam:DeleteRolePolicy) and C(iam:ListRolePolicies) on the
+        role, and C(lambda:ListFunctions).
     type: bool
     default: false
     version_added: 0.2.0
@@ -526,16 +531,12 @@ configs:
                 "prediction": "ok", "reason": null}]
 role_policies:
   description:
-    - With O(grant_destination_permissions), one entry per function whose configs the task manages.
+    - With O(grant_destination_permissions), one entry per execution role and region of the functions whose
+      configs the task manages.
   returned: when O(grant_destination_permissions=true)
   type: list
   elements: dict
   contains:
-    function_name:
-      description: The function whose destinations the policy allows.
-      type: str
-      returned: always
-      sample: my-function
     role_arn:
       description: The execution role that holds the policy.
       type: str
@@ -545,14 +546,21 @@ role_policies:
       description: The name of the inline policy.
       type: str
       returned: always
-      sample: serverless-aws-lambda-destinations-us-east-1-my-function
+      sample: serverless-aws-lambda-destinations-us-east-1
+    functions:
+      description: The functions of the task whose destinations the policy allows (other functions on the role may
+        use it too).
+      type: list
+      elements: str
+      returned: always
+      sample: ["my-function"]
     changed:
       description: Whether the policy changed (in check mode, would change).
       type: bool
       returned: always
       sample: true
     policy:
-      description: The policy document after the task; V(null) when the function has no destination left.
+      description: The policy document after the task; V(null) when no destination of the role's functions is left.
       type: dict
       returned: always
       sample: {"Version": "2012-10-17", "Statement": [{"Sid": "LambdaDestinationSqsMySuccessQueue1a2b3c4d", "Effect": "Allow",
@@ -603,10 +611,10 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.results impo
 def granted(grant):
     """The role_policies result and the diffs of the changed policies of a task with the grant on."""
     results, diffs = [], []
-    for policy in sorted(grant.policies, key=lambda policy: policy["function_name"]):
+    for policy in sorted(grant.policies, key=lambda policy: (policy["role_arn"], policy["policy_name"])):
         results.append(
             dict(
-                {key: policy[key] for key in ("function_name", "role_arn", "policy_name", "changed")},
+                {key: policy[key] for key in ("role_arn", "policy_name", "functions", "changed")},
                 policy=policy["after"],
             )
         )

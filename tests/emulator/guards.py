@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Answers AWS gives that moto does not: reads of another account's destinations, and IAM's inline-policy quota.
+"""Answers AWS gives that moto does not: reads of another account's destinations, and IAM's policy quotas.
 
-Each returns the AwsError AWS would answer, or None to let the call through to moto (CONTRACT.md items 66-67).
+Each returns the AwsError AWS would answer, or None to let the call through to moto (CONTRACT.md items 66-68).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from .operation_names import read_body
 
 ARN_ACCOUNT = re.compile(r"^arn:[^:]+:[^:]+:[^:]*:(?P<account>\d{12}):")
 INLINE_POLICY_QUOTA = 10240  # characters of all inline policies of one role, whitespace not counted
+MANAGED_POLICY_QUOTA = 6144  # characters of one managed policy version, whitespace not counted
+MANAGED_POLICIES_PER_ROLE = 10  # IAM's default quota of managed policies attached to one role
 _CALLER = f"arn:aws:iam::{ACCOUNT_ID}:user/emulator"
 
 
@@ -96,6 +98,29 @@ def inline_policy_quota(info: RequestInfo, environ: dict) -> AwsError | None:
     return None
 
 
+def managed_policy_quotas(info: RequestInfo, environ: dict) -> AwsError | None:
+    """CreatePolicy or CreatePolicyVersion past 6,144 characters, AttachRolePolicy of an 11th managed policy:
+    LimitExceeded, as IAM answers them."""
+    if info.service != "iam":
+        return None
+    form = _form(environ, info)
+    if info.operation in ("CreatePolicy", "CreatePolicyVersion"):
+        if _size(form.get("PolicyDocument", "")) > MANAGED_POLICY_QUOTA:
+            return AwsError("LimitExceeded", f"Cannot exceed quota for PolicySize: {MANAGED_POLICY_QUOTA}", 409)
+    elif info.operation == "AttachRolePolicy":
+        role = iam_policies.moto_role(ACCOUNT_ID, form.get("RoleName"))
+        attached = dict(role.managed_policies) if role is not None else {}
+        if form.get("PolicyArn") not in attached and len(attached) >= MANAGED_POLICIES_PER_ROLE:
+            return AwsError(
+                "LimitExceeded", f"Cannot exceed quota for PoliciesPerRole: {MANAGED_POLICIES_PER_ROLE}", 409
+            )
+    return None
+
+
 def refusal(info: RequestInfo, environ: dict) -> AwsError | None:
     """The error AWS gives this call where moto would answer otherwise; None to let moto answer."""
-    return another_account_read(info, environ) or inline_policy_quota(info, environ)
+    return (
+        another_account_read(info, environ)
+        or inline_policy_quota(info, environ)
+        or managed_policy_quotas(info, environ)
+    )

@@ -75,3 +75,24 @@ def test_item67_a_role_s_inline_policies_share_10240_characters(aws):
     assert error["Message"] == "Maximum policy size of 10240 bytes exceeded for role quota"
     # Replacing a policy counts its new document, not both.
     aws.iam.put_role_policy(RoleName="quota", PolicyName="first", PolicyDocument=json.dumps(second))
+
+
+def test_item68_managed_policies_hold_6144_characters_and_a_role_takes_10(aws):
+    aws.iam.create_role(RoleName="managed", AssumeRolePolicyDocument=TRUST_POLICY)
+    large = {"Version": "2012-10-17", "Statement": statements(60)}
+    assert size(large) > 6144
+    error = error_of(aws.iam.create_policy, PolicyName="large", PolicyDocument=json.dumps(large))
+    assert (error["Code"], error["Status"], error["Message"]) == (
+        "LimitExceeded",
+        409,
+        "Cannot exceed quota for PolicySize: 6144",
+    )
+    small = json.dumps({"Version": "2012-10-17", "Statement": statements(1)})
+    arns = [aws.iam.create_policy(PolicyName=f"p{index}", PolicyDocument=small)["Policy"]["Arn"] for index in range(11)]
+    error = error_of(aws.iam.create_policy_version, PolicyArn=arns[0], PolicyDocument=json.dumps(large))
+    assert error["Message"] == "Cannot exceed quota for PolicySize: 6144"
+    for arn in arns[:10]:
+        aws.iam.attach_role_policy(RoleName="managed", PolicyArn=arn)
+    aws.iam.attach_role_policy(RoleName="managed", PolicyArn=arns[0])  # attached already: no change, no error
+    error = error_of(aws.iam.attach_role_policy, RoleName="managed", PolicyArn=arns[10])
+    assert (error["Code"], error["Message"]) == ("LimitExceeded", "Cannot exceed quota for PoliciesPerRole: 10")

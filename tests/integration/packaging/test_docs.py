@@ -165,6 +165,6 @@ def test_destinations_guide_matches_the_grant(tools):
             assert f"``{action}`` on ``{resource.format(arn=ARN_FORMS[service])}``" in guide, (service, action)
     for action in KMS_ACTIONS:
         assert f"``{action}``" in guide, action
-    assert f"``{policy_name('FUNCTION', 'REGION')}``" in guide
+    assert f"``{policy_name('REGION')}``" in guide
     examples = re.findall(r"\.\. code-block:: json\n\n((?:    .*\n|\n)+)", guide)
     assert [json.loads(example) for example in examples] == [policy_document(EXAMPLE_DESTINATIONS)]

@@ -98,7 +98,7 @@ def policy_resources(iam, role_name, policy_name):
 def test_grant_then_apply_succeeds_and_follows_the_destinations(aws, clean_emulator, fleet, run_fleet):
     _items, _missing_queue, role = fleet  # preflight-restricted's role allows nothing
     iam = clean_emulator.client("iam")
-    policy = "serverless-aws-lambda-destinations-us-east-1-preflight-restricted"
+    policy = "serverless-aws-lambda-destinations-us-east-1"
     both = {"on_success": {"destination": aws.success_queue}, "on_failure": {"destination": aws.topic}}
     items = [{"function_name": "preflight-restricted", "destination_config": both}]
     grant = {"grant_destination_permissions": True}
@@ -127,3 +127,97 @@ def test_grant_then_apply_succeeds_and_follows_the_destinations(aws, clean_emula
 
     assert gone.returncode == 0, gone.output[-3000:]
     assert policy_resources(iam, NO_DELIVERY_ROLE, policy) is None
+
+
+def shared_roles(clean_emulator, names, roles):
+    """Functions ``names`` on ``roles`` execution roles that allow nothing, taken in turn; the role ARNs."""
+    iam = clean_emulator.client("iam")
+    trust = json.dumps(
+        {
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ]
+        }
+    )
+    arns = [
+        iam.create_role(RoleName=f"shared-{index}", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+        for index in range(roles)
+    ]
+    for index, name in enumerate(names):
+        clean_emulator.create_function(name, role=arns[index % roles])
+    return arns
+
+
+def test_the_grant_fits_functions_that_share_roles_in_one_policy_per_role(aws, clean_emulator, run_fleet):
+    """12 functions on 2 roles, 3 destinations: one statement per destination on each role, granted in one task;
+    the re-apply writes nothing; a destination one function leaves stays while another function of its role uses it."""
+    names = [f"shared-fn-{index:02d}" for index in range(12)]
+    shared_roles(clean_emulator, names, 2)
+    destinations = [aws.success_queue, aws.failure_queue, aws.topic]
+    items = [
+        {"function_name": name, "destination_config": {"on_failure": {"destination": destinations[index % 3]}}}
+        for index, name in enumerate(names)
+    ]
+    grant = {"grant_destination_permissions": True}
+    iam = clean_emulator.client("iam")
+    policy = "serverless-aws-lambda-destinations-us-east-1"
+
+    first = run_fleet(items, grant)
+    clean_emulator.clear_calls()
+    again = run_fleet(items, grant)
+
+    assert (first.returncode, again.returncode) == (0, 0), first.output[-3000:]
+    assert [
+        (p["role_arn"].rsplit("/", 1)[1], len(p["functions"])) for p in first.result(FLEET_TASK)["role_policies"]
+    ] == [
+        ("shared-0", 6),
+        ("shared-1", 6),
+    ]
+    for role in ("shared-0", "shared-1"):
+        assert iam.list_role_policies(RoleName=role)["PolicyNames"] == [policy]
+        assert policy_resources(iam, role, policy) == sorted(destinations)
+    assert operations(clean_emulator, ("PutRolePolicy", "DeleteRolePolicy") + WRITES) == []
+    assert again.result(FLEET_TASK)["changed"] is False
+
+    # shared-fn-00 (role shared-0) leaves the success queue; shared-fn-06, also on shared-0, still uses it.
+    left = run_fleet([dict(items[0], state="absent")], grant)
+
+    assert left.returncode == 0, left.output[-3000:]
+    assert policy_resources(iam, "shared-0", policy) == sorted(destinations)
+    assert left.result(FLEET_TASK)["role_policies"][0]["changed"] is False
+
+
+def test_a_grant_that_cannot_fit_the_role_s_quota_fails_before_writing(aws, clean_emulator, run_fleet):
+    """The role's other inline policies leave too little room: IAM refuses the policy, nothing is written, and the
+    message gives the numbers and the ways out."""
+    names = [f"full-fn-{index:02d}" for index in range(3)]
+    (role,) = shared_roles(clean_emulator, names, 1)
+    existing = {"Version": "2012-10-17", "Statement": []}
+    while len("".join(json.dumps(existing).split())) < 10240 - 100:  # room for less than one queue's statement
+        index = len(existing["Statement"])
+        existing["Statement"].append(
+            {
+                "Sid": f"S{index}",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::b-{index:04d}/*",
+            }
+        )
+    iam = clean_emulator.client("iam")
+    iam.put_role_policy(RoleName="shared-0", PolicyName="existing", PolicyDocument=json.dumps(existing))
+    items = [
+        {"function_name": name, "destination_config": {"on_failure": {"destination": aws.failure_queue}}}
+        for name in names
+    ]
+    clean_emulator.clear_calls()
+
+    run = run_fleet(items, {"grant_destination_permissions": True})
+
+    assert run.returncode != 0
+    messages = [config["msg"] for config in run.result(FLEET_TASK)["configs"]]
+    assert len({message.split(": ", 1)[1] for message in messages}) == 1  # one failure, told for each config
+    assert f"the destinations of 3 function(s) on role {role} (full-fn-00, full-fn-01, full-fn-02)" in messages[0]
+    assert "and IAM allows 10240 characters of inline policy per role in all" in messages[0]
+    assert "Nothing was written." in messages[0]
+    assert operations(clean_emulator, WRITES) == []
+    assert iam.list_role_policies(RoleName="shared-0")["PolicyNames"] == ["existing"]

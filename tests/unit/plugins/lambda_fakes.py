@@ -162,6 +162,10 @@ class FakeIAM:
             document = urllib.parse.quote(json.dumps(document))
         return {"RoleName": params["RoleName"], "PolicyName": params["PolicyName"], "PolicyDocument": document}
 
+    @_operation("ListRolePolicies")
+    def list_role_policies(self, params):
+        return {"PolicyNames": sorted(self._policies("ListRolePolicies", params)), "IsTruncated": False}
+
     @_operation("PutRolePolicy")
     def put_role_policy(self, params):
         self._policies("PutRolePolicy", params)[params["PolicyName"]] = json.loads(params["PolicyDocument"])
@@ -301,8 +305,19 @@ class FakeLambda:
 
     @_operation("ListFunctions")
     def list_functions(self, params):
-        assert set(params) <= {"Marker", "MaxItems"}
-        functions = [{"FunctionName": name, "FunctionArn": function_arn(name)} for name in self.functions]
+        assert set(params) <= {"Marker", "MaxItems", "FunctionVersion"}
+        every = params.get("FunctionVersion") == "ALL"
+        functions = [
+            {
+                "FunctionName": name,
+                "FunctionArn": function_arn(name) + ("" if version == "$LATEST" else f":{version}"),
+                "Version": version,
+                "Role": self.roles.get((name, version), self.roles.get(name, ROLE)),
+            }
+            for name, qualifiers in self.functions.items()
+            for version in ["$LATEST"]
+            + ([qualifier for qualifier in qualifiers if qualifier.isdigit()] if every else [])
+        ]
         return self._page("Functions", functions, params, self.function_page_size)
 
     def get_paginator(self, name):

@@ -32,7 +32,7 @@ KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 KMS = ["kms:Decrypt", "kms:GenerateDataKey"]
 ROLE_NAME = "my-function-role"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/{ROLE_NAME}"
-NAME = f"serverless-aws-lambda-destinations-{REGION}-my-function"
+NAME = f"serverless-aws-lambda-destinations-{REGION}"
 
 
 def grants(document):
@@ -40,10 +40,10 @@ def grants(document):
     return sorted((statement["Action"], statement["Resource"]) for statement in document["Statement"])
 
 
-def test_policy_name_is_per_function_and_region_within_iam_s_limit():
-    assert grant.policy_name("my-function", REGION) == NAME
-    assert grant.policy_name("my-function", "eu-west-1") != NAME
-    assert len(grant.policy_name("f" * 64, "ap-southeast-4")) <= 128
+def test_policy_name_is_per_region_within_iam_s_limit():
+    assert grant.policy_name(REGION) == NAME
+    assert grant.policy_name("eu-west-1") != NAME
+    assert len(grant.policy_name("us-isob-east-1")) <= 128
 
 
 @pytest.mark.parametrize(
@@ -232,7 +232,7 @@ def test_the_grant_allows_every_qualifier_s_destinations_before_the_write(check_
     assert client.operations()[0] == "ListFunctionEventInvokeConfigs"  # every qualifier's destinations
     assert client.operations().count("ListFunctionEventInvokeConfigs") == 1  # nothing shrinks: no second read
     assert granting.policies == [
-        dict(function_name="my-function", role_arn=FN_ROLE, policy_name=NAME, changed=True, before=None, after=expected)
+        dict(role_arn=FN_ROLE, policy_name=NAME, functions=["my-function"], changed=True, before=None, after=expected)
     ]
     assert iam.role_policies[FN_ROLE_NAME] == ({"other": OTHER} if check_mode else {"other": OTHER, NAME: expected})
     assert written_with == ([] if check_mode else [{"other": OTHER, NAME: expected}])
@@ -253,9 +253,10 @@ def test_switching_a_destination_widens_before_the_write_and_narrows_after(check
         (stored, grant.policy_document([(BUS, None)]))
     ]
     assert granting.warnings == []
+    assert client.operations().count("ListFunctions") == 1  # who else on the role uses the topic
     if check_mode:
         assert (iam.writes, iam.role_policies[FN_ROLE_NAME]) == ([], {NAME: stored})
-        assert client.operations().count("ListFunctionEventInvokeConfigs") == 1  # nothing to read again
+        assert client.operations().count("ListFunctionEventInvokeConfigs") == 1  # its own configs are the plan's
         return
     assert written_with == [{NAME: grant.policy_document([(TOPIC, KEY), (BUS, None)])}]  # both, while the Put runs
     assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(BUS, None)])}
@@ -282,7 +283,7 @@ def test_before_a_statement_goes_the_configs_are_read_again():
     assert client.operations().count("ListFunctionEventInvokeConfigs") == 2  # the read, and the one before narrowing
 
 
-def test_a_failed_write_keeps_the_wider_policy_and_says_so():
+def test_a_failed_write_keeps_what_the_config_still_uses():
     iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: grant.policy_document([(TOPIC, KEY)])}})
     client, granting = task(iam, {"$LATEST": dict(ON_FAILURE_TOPIC)})
     client.failures["UpdateFunctionEventInvokeConfig"] = [client_error("InvalidParameterValueException", {}, "Update")]
@@ -292,13 +293,9 @@ def test_a_failed_write_keeps_the_wider_policy_and_says_so():
     wide = grant.policy_document([(TOPIC, KEY), (BUS, None)])
     assert isinstance(outcome.error, EventInvokeConfigError)
     assert iam.role_policies[FN_ROLE_NAME] == {NAME: wide}
-    assert client.operations().count("ListFunctionEventInvokeConfigs") == 1
+    assert client.operations().count("ListFunctionEventInvokeConfigs") == 2  # the config still sends to the topic
     assert [(policy["changed"], policy["after"]) for policy in granting.policies] == [(True, wide)]
-    assert granting.warnings == [
-        f"The inline policy {NAME} of role {FN_ROLE} keeps statements its configs may no longer need: a config write "
-        "of the function failed, so the statements its old destinations may still need are kept. Run the task again "
-        "once that is resolved to remove them."
-    ]
+    assert granting.warnings == []
 
 
 def test_the_grant_removes_the_policy_after_the_last_config():
@@ -335,8 +332,11 @@ def test_topics_that_cannot_be_read_keep_their_key_statement():
     assert iam.role_policies[FN_ROLE_NAME] == {NAME: stored}
     assert iam.writes == []
     (warning,) = granting.warnings
+    assert warning.startswith(
+        f"The grant could not judge every statement of the inline policy {NAME} of role {FN_ROLE}"
+    )
     assert f"the destination {TOPIC} could not be read to learn its KMS key" in warning
-    assert f"; the destination {other_topic} could not be read to learn its KMS key" in warning
+    assert f"the destination {other_topic} could not be read to learn its KMS key" in warning
 
 
 @pytest.mark.parametrize(
@@ -380,28 +380,56 @@ def test_a_policy_of_the_grant_s_name_it_did_not_write_is_never_touched():
     assert outcome.error.option == "grant_destination_permissions"
 
 
-def test_a_policy_over_iam_s_quota_is_refused_before_any_call():
+def uses(*arns, name="my-function", role=FN_ROLE, before=()):
+    """The FunctionUse of a function whose qualifiers on ``role`` send to ``arns`` after the task."""
+    return grant.FunctionUse(name, REGION, {role: grant.RoleUse(frozenset(before), frozenset(arns))})
+
+
+def test_a_policy_over_iam_s_quota_is_refused_before_any_write():
     iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
-    client, granting = task(iam, {})
+    _client, granting = task(iam, {})
     functions = [f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:destination-{index:03d}" for index in range(80)]
     size = grant.policy_size(grant.policy_document([(function, None) for function in functions]))
-    with pytest.raises(InvalidOptionError) as raised:
-        granting.widen(client, parse_function_name("my-function"), {"$LATEST": functions}, False)
-    assert str(raised.value) == (
-        f"Cannot grant destination permissions: function my-function needs a policy of {size} characters on role "
-        f"{FN_ROLE} for its 80 destinations, and IAM allows 10240 characters of inline policy per role in all. Give the function fewer "
-        "destinations, or set grant_destination_permissions: false and attach a managed policy to the role."
+
+    refused = granting.widen([uses(*functions[:40]), uses(*functions[40:], name="other")], check_mode=False)
+
+    assert refused["my-function"] is refused["other"]
+    assert str(refused["other"]) == (
+        f"Cannot grant destination permissions: the destinations of 2 function(s) on role {FN_ROLE} (my-function, "
+        f"other) need the inline policy {NAME} of {size} characters, and IAM allows 10240 characters of inline policy "
+        "per role in all (whitespace not counted). Nothing was written. Ways out: fewer destinations for the "
+        "functions of that role; an execution role of their own for some of them; or set "
+        "grant_destination_permissions: false and attach managed policies you write (6,144 characters each, 10 per "
+        "role by default)."
     )
     assert size > 10240
-    assert (iam.calls, raised.value.option) == ([], "grant_destination_permissions")
+    assert ([call.operation for call in iam.calls], refused["other"].option) == (
+        ["GetRolePolicy"],
+        "grant_destination_permissions",
+    )
 
 
 def test_a_policy_exactly_at_iam_s_quota_is_written(monkeypatch):
     iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
-    client, granting = task(iam, {})
+    _client, granting = task(iam, {})
     monkeypatch.setattr(grant, "INLINE_POLICY_QUOTA", grant.policy_size(grant.policy_document([(BUS, None)])))
-    (widened,) = granting.widen(client, parse_function_name("my-function"), {"$LATEST": [BUS]}, False)
-    assert iam.role_policies[FN_ROLE_NAME] == {NAME: widened.needed}
+    assert granting.widen([uses(BUS)], check_mode=False) == {}
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(BUS, None)])}
+
+
+def test_check_mode_counts_the_role_s_other_inline_policies(monkeypatch):
+    """A real run learns the quota from IAM's LimitExceeded; check mode reads the other policies to tell."""
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {"other": OTHER}})
+    _client, granting = task(iam, {})
+    needed = grant.policy_size(grant.policy_document([(BUS, None)]))
+    monkeypatch.setattr(grant, "INLINE_POLICY_QUOTA", needed + grant.policy_size(OTHER) - 1)
+
+    refused = granting.widen([uses(BUS)], check_mode=True)
+
+    assert f"of {needed} characters and its other inline policies hold {grant.policy_size(OTHER)}" in str(
+        refused["my-function"]
+    )
+    assert [call.operation for call in iam.calls] == ["GetRolePolicy", "ListRolePolicies", "GetRolePolicy"]
 
 
 @pytest.mark.parametrize("denied", [True, False])
@@ -481,7 +509,7 @@ def test_the_grant_needs_the_function_configuration():
         access_denied("GetFunctionConfiguration", "lambda:GetFunctionConfiguration")
     ]
     with pytest.raises(InvalidOptionError) as raised:
-        granting.widen(client, parse_function_name("my-function"), {"1": [TOPIC]}, False)
+        granting.uses(client, parse_function_name("my-function"), {}, {"1": [TOPIC]})
     assert (str(raised.value), raised.value.option) == (
         "Cannot grant destination permissions: the configuration of function my-function (qualifier 1) could "
         "not be read "
@@ -540,17 +568,121 @@ def test_iam_s_server_errors_and_throttling_are_retried(monkeypatch, operation, 
     assert [call.operation for call in iam.calls].count(operation) == 2
 
 
-def test_iam_s_inline_quota_is_explained():
-    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
+def test_iam_s_inline_quota_is_explained_with_the_numbers():
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {"other": OTHER}})
     client, granting = task(iam, {})
     error = client_error("LimitExceeded", {"Message": "Maximum policy size exceeded"}, "PutRolePolicy", 409)
     iam.failures["PutRolePolicy"] = [error]
 
     (outcome,) = converge(client, request(destination_config=TO_BUS), grant=granting)
 
-    assert outcome.error.message == (
-        f"Failed to write the policy {NAME} of role {FN_ROLE}. IAM allows 10240 characters of inline policy per role "
-        "in all: remove other inline policies of the role, give the function fewer destinations, or set "
-        "grant_destination_permissions: false and attach a managed policy"
+    size = grant.policy_size(grant.policy_document([(BUS, None)]))
+    assert str(outcome.error).startswith(
+        f"Cannot grant destination permissions: the destinations of 1 function(s) on role {FN_ROLE} (my-function) "
+        f"need the inline policy {NAME} of {size} characters and its other inline policies hold "
+        f"{grant.policy_size(OTHER)}, and IAM allows 10240 characters"
     )
-    assert outcome.error.exception is error
+    assert outcome.error.__cause__ is error
+    assert client.writes == []
+
+
+# --- one role, many functions ------------------------------------------------------------------------------------
+
+QUEUE_CONFIG = {"DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}
+
+
+def shared(iam, **functions):
+    """(Lambda client, Grant) over functions that all use FN_ROLE: name -> {qualifier: config or None}."""
+    sqs = lambda_fakes.FakeService(
+        get_queue_url=lambda QueueName, QueueOwnerAWSAccountId: {"QueueUrl": QueueName},
+        get_queue_attributes=lambda **params: {"Attributes": {}},
+    )
+    clients = {
+        "iam": iam,
+        "sqs": sqs,
+        "events": lambda_fakes.FakeService(describe_event_bus=lambda Name: {"Arn": Name}),
+    }
+    return lambda_fakes.FakeLambda(functions), grant.Grant(DestinationChecks(lambda service, region: clients[service]))
+
+
+def fleet(*items):
+    top = dict(dict.fromkeys(CONFIG_OPTIONS), state="present", destination_retry_timeout=0)
+    labelled = [(f"configs[{index}]", dict(dict.fromkeys(CONFIG_OPTIONS), **item)) for index, item in enumerate(items)]
+    return build_requests(labelled, top, REGION)
+
+
+def test_functions_on_one_role_share_one_statement_per_destination_and_re_apply_writes_nothing():
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
+    names = [f"fn-{index}" for index in range(3)]
+    client, granting = shared(iam, **{name: {"$LATEST": None} for name in names})
+    items = [dict(function_name=name, destination_config=TO_BUS) for name in names]
+
+    assert all(outcome.error is None for outcome in converge(client, fleet(*items), grant=granting, workers=2))
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(BUS, None)])}
+    assert [call.operation for call in iam.calls] == ["GetRolePolicy", "PutRolePolicy"]
+    assert granting.policies[0]["functions"] == names
+
+    client.calls.clear()
+    iam.calls.clear()
+    again = grant.Grant(granting.checks)
+    assert all(outcome.error is None for outcome in converge(client, fleet(*items), grant=again, workers=2))
+    assert ([call.operation for call in iam.calls], again.policies[0]["changed"]) == (["GetRolePolicy"], False)
+    assert "ListFunctions" not in client.operations()  # nothing the task's configs used goes
+
+
+def test_a_statement_goes_only_when_no_function_on_the_role_uses_it():
+    stored = grant.policy_document([(QUEUE, None)])
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: stored}})
+    client, granting = shared(iam, left={"$LATEST": dict(QUEUE_CONFIG)}, other={"$LATEST": dict(QUEUE_CONFIG)})
+
+    converge(client, fleet(dict(function_name="left", destination_config=TO_BUS)), grant=granting)
+
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(QUEUE, None), (BUS, None)])}
+    assert client.operations().count("ListFunctions") == 1
+    assert client.operations().count("ListFunctionEventInvokeConfigs") == 3  # left's read, then left and other
+
+    granting = grant.Grant(granting.checks)
+    converge(client, fleet(dict(function_name="other", state="absent")), grant=granting)
+
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(BUS, None)])}
+
+
+def test_a_function_of_another_role_does_not_keep_a_statement():
+    """Only the functions with a version on the role count: one on another role using the queue does not."""
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: grant.policy_document([(QUEUE, None)])}, "own": {}})
+    client, granting = shared(iam, left={"$LATEST": dict(QUEUE_CONFIG)}, apart={"$LATEST": dict(QUEUE_CONFIG)})
+    client.roles["apart"] = f"arn:aws:iam::{ACCOUNT}:role/own"
+
+    converge(client, fleet(dict(function_name="left", state="absent")), grant=granting)
+
+    assert iam.role_policies[FN_ROLE_NAME] == {}
+    assert client.operations().count("ListFunctionEventInvokeConfigs") == 2  # apart is not read
+
+
+def test_what_no_function_on_the_role_uses_is_reported_and_left():
+    stored = grant.policy_document([(QUEUE, None), (BUS, None)])
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: stored}})
+    client, granting = shared(iam, left={"$LATEST": dict(QUEUE_CONFIG)})
+
+    converge(client, fleet(dict(function_name="left", state="absent")), grant=granting)
+
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(BUS, None)])}
+    assert granting.warnings == [
+        f"The inline policy {NAME} of role {FN_ROLE} allows resources no function of {REGION} on the role uses: "
+        f"{BUS}. The module removes a statement only when a config of the task stops using it; remove these "
+        "statements yourself if nothing else needs them."
+    ]
+
+
+def test_when_the_role_s_functions_cannot_be_read_nothing_goes():
+    stored = grant.policy_document([(QUEUE, None)])
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: stored}})
+    client, granting = shared(iam, left={"$LATEST": dict(QUEUE_CONFIG)})
+    client.failures["ListFunctions"] = [access_denied("ListFunctions", "lambda:ListFunctions")]
+
+    (outcome,) = converge(client, fleet(dict(function_name="left", state="absent")), grant=granting)
+
+    assert outcome.error is None
+    assert (iam.role_policies[FN_ROLE_NAME], iam.writes) == ({NAME: stored}, [])
+    (warning,) = granting.warnings
+    assert "what the functions on the role use could not be read (Failed to list the Lambda functions" in warning

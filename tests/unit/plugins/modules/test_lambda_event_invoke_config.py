@@ -65,15 +65,15 @@ def test_a_task_that_wrote_the_policy_and_then_failed_reports_it(fleet):
     assert (result["failed"], result["changed"]) == (True, True)
     assert result["role_policies"] == [
         dict(
-            function_name="my-function",
             role_arn=lambda_fakes.ROLE,
-            policy_name=f"serverless-aws-lambda-destinations-{REGION}-my-function",
+            policy_name=f"serverless-aws-lambda-destinations-{REGION}",
+            functions=["my-function"],
             changed=True,
             policy=policy,
         )
     ]
     assert result["diff"][-1]["after"] == policy
-    assert iam.role_policies[ROLE_NAME] == {f"serverless-aws-lambda-destinations-{REGION}-my-function": policy}
+    assert iam.role_policies[ROLE_NAME] == {f"serverless-aws-lambda-destinations-{REGION}": policy}
     if not fleet:
         assert result["msg"].startswith("Failed to put the event invoke config of function my-function")
         assert result["error"] == {"code": "InvalidParameterValueException", "message": "bad"}
