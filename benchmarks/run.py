@@ -635,6 +635,8 @@ def markdown(results):
     destinations = results.get("destinations")
     if destinations:
         out += destinations_markdown(destinations)
+    if results.get("shared_roles"):
+        out += shared_markdown(results["shared_roles"])
     return "\n".join(out) + "\n"
 
 
@@ -756,7 +758,13 @@ def ad_hoc(runner, module, arguments, check=False):
     Returns (wall seconds, return code, the module's result, the emulator's calls of the run with their times).
     """
     command = [os.path.join(BIN, "ansible"), "localhost", "-i", INVENTORY, "-m", f"serverless.aws_lambda.{module}"]
-    command += ["-a", json.dumps(arguments)] if arguments else []  # ad hoc refuses '{}' as raw params
+    if arguments:  # ad hoc refuses '{}' as raw params
+        # Through a file: a thousand configs on the command line pass the kernel's limit ("Argument list too long").
+        # A value that is one Jinja expression templates to the variable itself, so types are kept.
+        path = os.path.join(runner.workdir, "ad_hoc_arguments.json")
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump({"ad_hoc_arguments": arguments}, handle)
+        command += ["-e", f"@{path}", "-a", " ".join(f"{key}={{{{ ad_hoc_arguments.{key} }}}}" for key in arguments)]
     command += ["--check"] if check else []
     env = dict(runner.env, ANSIBLE_LOAD_CALLBACK_PLUGINS="1")  # ad hoc then prints with the JSON callback too
     runner.emulator.clear_calls()
@@ -832,7 +840,14 @@ PREFLIGHT_READS = (
     "DescribeKey",
     "GetCallerIdentity",
 )
-GRANT_OPERATIONS = ("GetFunctionConfiguration", "ListFunctionEventInvokeConfigs", "GetRolePolicy", "PutRolePolicy")
+GRANT_OPERATIONS = (
+    "GetFunctionConfiguration",
+    "ListFunctions",
+    "ListFunctionEventInvokeConfigs",
+    "GetRolePolicy",
+    "PutRolePolicy",
+    "DeleteRolePolicy",
+)
 PREFLIGHT_OPERATIONS = (
     "GetFunctionConfiguration",
     *PREFLIGHT_READS,
@@ -1004,6 +1019,155 @@ def measure_grant(runner, resources, items):
     return rows
 
 
+SHARED_PREFIX = "shared"
+SHARED_QUEUES = 10
+
+
+SHARED_RATES = {"limit lifted": {"max_requests_per_second": 0}, "default limit": {}}
+SHARED_POLICY = "serverless-aws-lambda-destinations-us-east-1"
+
+
+def granted_configs(runner, items, rate):
+    arguments = dict({"configs": items, "grant_destination_permissions": True}, **SHARED_RATES[rate])
+    return ad_hoc(runner, "lambda_event_invoke_config", arguments)
+
+
+def shared_grant_row(runner, case, items, rate, *, roles, check):
+    """One grant run of the shared-roles fleet: calls, writes, policy characters per role, and ``check(result,
+    writes)``'s bounds."""
+    wall, code, result, calls = granted_configs(runner, items, rate)
+    counts = collections.Counter(call["operation"] for call in calls)
+    iam_calls = [call for call in calls if call["service"] == "iam"]
+    writes = counts.get("PutRolePolicy", 0) + counts.get("DeleteRolePolicy", 0)
+    iam = runner.emulator.client("iam")
+    sizes = []
+    for role in roles:
+        try:
+            document = iam.get_role_policy(RoleName=role, PolicyName=SHARED_POLICY)["PolicyDocument"]
+            sizes.append(len("".join(json.dumps(document).split())))
+        except iam.exceptions.NoSuchEntityException:
+            sizes.append(0)
+    return {
+        "case": f"{case}, {rate}",
+        "configs": len(items),
+        "wall": wall,
+        "operations": {operation: counts.get(operation, 0) for operation in GRANT_OPERATIONS},
+        "iam_calls": len(iam_calls),
+        "iam_writes": writes,
+        "policy_characters": "/".join(str(size) for size in sizes),
+        "lambda_busiest_second": max_calls_in_window(lambda_calls(calls)),
+        "iam_busiest_second": max_calls_in_window(iam_calls) if iam_calls else 0,
+        "checks": [bound(f"rc {code} == 0", code == 0), *check(result, writes)],
+    }
+
+
+def statement_bound(queue, removed):
+    def check(result, _writes):
+        statements = [s for p in result.get("role_policies", []) for s in (p["policy"] or {}).get("Statement", [])]
+        present = any(statement["Resource"] == queue for statement in statements)
+        return [bound(f"statement of {queue.rsplit(':', 1)[1]} {'removed' if removed else 'kept'}", present != removed)]
+
+    return check
+
+
+def measure_shared_grant(runner, functions, roles=4):
+    """``functions`` functions on ``roles`` shared execution roles that allow nothing, 2 configs each ($LATEST and
+    version 1) over SHARED_QUEUES queues, function 0's success queue its own: the grant applied (limit lifted) and
+    re-applied (default limit); then, at each limit, function 4 (on role 0 with many others) leaves a queue other
+    functions of the role use, and function 0 leaves the queue no other function uses (each taken back after)."""
+    emulator = runner.emulator
+    sqs, iam = emulator.client("sqs"), emulator.client("iam")
+    queues = []
+    for index in range(SHARED_QUEUES + 1):
+        url = sqs.create_queue(QueueName=f"shared-destination-{index}")["QueueUrl"]
+        queues.append(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
+    own_queue = queues.pop()
+    role_names = [f"{SHARED_PREFIX}-role-{index}" for index in range(roles)]
+    role_arns = [
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST_POLICY)["Role"]["Arn"] for name in role_names
+    ]
+    names = [fleet_function(index, SHARED_PREFIX) for index in range(functions)]
+    for index, name in enumerate(names):
+        emulator.create_function(name, versions=1, role=role_arns[index % roles])
+
+    def configs(index, leave=None):
+        """Function ``index``'s two configs; with ``leave``, version 1 sends its successes to its failure queue."""
+        failure = queues[index % SHARED_QUEUES]
+        success = own_queue if index == 0 else queues[(index + 1) % SHARED_QUEUES]
+        return [
+            {"function_name": names[index], "destination_config": {"on_failure": {"destination": failure}}},
+            {
+                "function_name": names[index],
+                "qualifier": "1",
+                "destination_config": {"on_success": {"destination": failure if leave else success}},
+            },
+        ]
+
+    items = [item for index in range(functions) for item in configs(index)]
+    rows = [
+        shared_grant_row(
+            runner,
+            "apply",
+            items,
+            "limit lifted",
+            roles=role_names,
+            check=lambda _result, writes: [bound(f"IAM writes {writes} <= {roles} roles", writes <= roles)],
+        ),
+        shared_grant_row(
+            runner,
+            "re-apply",
+            items,
+            "default limit",
+            roles=role_names,
+            check=lambda _result, writes: [bound(f"IAM writes {writes} == 0", writes == 0)],
+        ),
+    ]
+    leaves = (
+        ("function 4 leaves a queue other functions of its role use", 4, queues[5], False),
+        ("function 0 leaves the queue no other function uses", 0, own_queue, True),
+    )
+    for case, index, queue, removed in leaves:
+        for rate in SHARED_RATES:
+            rows.append(
+                shared_grant_row(
+                    runner,
+                    case,
+                    configs(index, leave=True),
+                    rate,
+                    roles=role_names,
+                    check=statement_bound(queue, removed),
+                )
+            )
+            granted_configs(runner, configs(index), rate)  # taken back, for the next case
+    return rows
+
+
+def shared_markdown(rows):
+    out = [
+        "",
+        f"## 6. The grant on shared roles: {rows[0]['configs'] // 2} functions on 4 roles, {rows[0]['configs']} configs",
+        "",
+    ]
+    out.append(
+        f"{SHARED_QUEUES} queues, 2 configs per function ($LATEST and version 1), one policy per role and region. "
+        "Calls per operation from the emulator's call log; policy characters per role after the run, whitespace not "
+        "counted (IAM's quota: 10,240 per role)."
+    )
+    out.append("")
+    columns = [("case", "case"), ("configs", "configs"), ("wall s", "wall")]
+    columns += [(operation, operation) for operation in GRANT_OPERATIONS]
+    columns += [
+        ("IAM calls", "iam_calls"),
+        ("IAM writes", "iam_writes"),
+        ("policy characters per role", "policy_characters"),
+        ("most Lambda calls in 1 s", "lambda_busiest_second"),
+        ("most IAM calls in 1 s", "iam_busiest_second"),
+        ("bounds", "bounds"),
+    ]
+    out.append(table([dict(row, **row["operations"], bounds=verdicts(row["checks"])) for row in rows], columns))
+    return out
+
+
 def measure_audit(runner, functions):
     """A region audit with metrics_hours after a config on every function ($LATEST, and version 1 of every fourth)."""
     emulator = runner.emulator
@@ -1070,6 +1234,13 @@ def parse_options():
         help="with --destinations: functions of the preflight's fleet, 4 configs each; the audit has 5 times as many "
         "(default 50)",
     )
+    parser.add_argument(
+        "--shared-roles",
+        type=int,
+        default=0,
+        metavar="FUNCTIONS",
+        help="add the grant on FUNCTIONS functions sharing 4 execution roles, 2 configs each (issue: 500)",
+    )
     options = parser.parse_args()
     if options.quick:
         options.tasks, options.fleet_functions = 10, 10
@@ -1110,6 +1281,9 @@ def main():
             results["destinations"]["grant"] = measure_grant(runner, resources, items)
             print(f"destinations: region audit of {5 * functions} functions with metrics ...", flush=True)
             results["destinations"]["audit"] = measure_audit(runner, 5 * functions)
+        if options.shared_roles:
+            print(f"shared roles: grant of {options.shared_roles} functions on 4 roles ...", flush=True)
+            results["shared_roles"] = measure_shared_grant(runner, options.shared_roles)
     results["environment"]["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
     report = markdown(results)
     path = os.path.join(RESULTS, timestamp)
@@ -1120,7 +1294,10 @@ def main():
     print(report)
     destinations = results.get("destinations", {})
     grant_rows = destinations.get("grant", [])
-    for row in destinations.get("preflight", []) + grant_rows + ([destinations["audit"]] if destinations else []):
+    shared = results.get("shared_roles", [])
+    for row in (
+        destinations.get("preflight", []) + grant_rows + ([destinations["audit"]] if destinations else []) + shared
+    ):
         for check in row["checks"]:
             print(f"{'PASS' if check['met'] else 'FAIL'} {row['case']}: {check['target']}")
     for row in results.get("fleet", []):
