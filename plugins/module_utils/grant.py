@@ -1,17 +1,19 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The opt-in grant: one inline policy on a function's execution role that lets Lambda deliver to its destinations.
+"""The opt-in grant: on each execution role, one inline policy per region that lets Lambda deliver to the
+destinations of the functions of that region on the role.
 
 The policy allows exactly what the destinations need (``destinations.delivery_permissions()``), one statement
-per resource, in a deterministic order, so that an unchanged set of destinations gives the same document and
-no write. Its name carries the function's region and name; every statement's Sid carries the module's mark, so a
-policy the module did not write is never changed.
+per resource however many functions use it, in a deterministic order, so that an unchanged set of destinations
+gives the same document and no write. Its name carries the region; every statement's Sid carries the module's
+mark, so a policy the module did not write is never changed. One policy per role, not per function, keeps a role
+shared by hundreds of functions within IAM's 10,240-character quota.
 
-The policy follows the configs in two steps around a function's config writes: before them it only widens (the
-statements already there, plus those the configs need after the task), so no write ever meets a role that lost
-a permission it still uses; after them, once every write of the function succeeded and every destination could be
-judged, it shrinks to exactly what the configs need. A write that failed, or a queue or topic whose KMS key could
-not be read, keeps the wider policy (the result says so), and the next clean run shrinks it.
+The policy follows the configs in two steps around the task's config writes: before any of them it only widens
+(the statements already there, plus those the task's configs need after it), so no write ever meets a role that
+lost a permission it still uses; after the last, a statement that a config of the task stopped using goes when no
+function of the region on the role uses it any more, as AWS has the configs then. What cannot be read keeps the
+statements, with a warning.
 """
 
 import hashlib
@@ -247,16 +249,14 @@ def _config_destinations(config):
 _ENCRYPTED_SERVICES = ("sqs", "sns")  # the destinations that may have a customer-managed KMS key
 
 # What one function of the task asks of one execution role: the destinations of its qualifiers on that role before
-# and after the task (frozensets of ARNs), and the qualifiers (for check mode's prediction of the narrowing).
+# and after the task (frozensets of ARNs).
 RoleUse = namedtuple("RoleUse", "before after")
 # One function of the task, as the grant sees it: its name and region, and a RoleUse per role of its qualifiers.
 FunctionUse = namedtuple("FunctionUse", "name region roles")
-# One role's policy between the two steps: the task's functions on it, the document before the task, the one the
-# task's configs need after it, the one written before the writes, the statements (Sids) the task's configs stop
-# using, and why nothing may go (None: it may).
-RoleGrant = namedtuple(
-    "RoleGrant", "role_arn region policy_name functions before needed widened candidates keep_reason"
-)
+# One role's policy between the two steps: the task's functions on it (name -> RoleUse), the document before the
+# task, the one written before the writes, the statements (Sids) the task's configs stop using, and why nothing may
+# go (None: it may).
+RoleGrant = namedtuple("RoleGrant", "role_arn region policy_name functions before widened candidates keep_reason")
 
 
 class Grant:
@@ -275,7 +275,7 @@ class Grant:
         self.warnings = []
         self._roles = {}
         self._lock = threading.Lock()
-        self._listings = {}
+        self._listing = None  # the region's functions: name -> {version: role}, read once, when a statement may go
 
     def uses(self, lambda_client, target, before, after):
         """The FunctionUse of ``target``'s function: ``before`` and ``after`` map each qualifier with a config before
@@ -343,7 +343,7 @@ class Grant:
         candidates = _sids(used_before) - _sids(needed)
         with self._lock:
             self._roles[key] = RoleGrant(
-                role, region, name, functions, before, needed, wide, candidates, unknown_after or unknown_before
+                role, region, name, functions, before, wide, candidates, unknown_after or unknown_before
             )
 
     def _fits(self, iam, role, name, document, functions, *, check_mode):
@@ -423,14 +423,12 @@ class Grant:
     def _functions_on(self, lambda_client, role_arn):
         """The functions of the region with a version (or $LATEST) on ``role_arn``: name -> {version: role}."""
         with self._lock:
-            listing = self._listings.get("functions")
-        if listing is None:
-            listing = {}
-            for function in lambda_api.list_functions(lambda_client, every_version=True):
-                listing.setdefault(function["FunctionName"], {})[function["Version"]] = function.get("Role")
-            with self._lock:
-                self._listings["functions"] = listing
-        return {name: versions for name, versions in listing.items() if role_arn in versions.values()}
+            if self._listing is None:
+                listing = {}
+                for function in lambda_api.list_functions(lambda_client, every_version=True):
+                    listing.setdefault(function["FunctionName"], {})[function["Version"]] = function.get("Role")
+                self._listing = listing
+        return {name: versions for name, versions in self._listing.items() if role_arn in versions.values()}
 
     def _configs(self, lambda_client, name):
         try:
