@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: setup demo test unit integration sanity lint format benchmark clean
 .PHONY: matrix-setup matrix matrix-unit matrix-sanity matrix-core217 matrix-core221 docs
-.PHONY: mutation coverage
+.PHONY: mutation coverage try try-stop
 
 # The version matrix (README "Development"): besides .venv (ansible 12 = ansible-core 2.19 + amazon.aws 10),
 # the oldest ansible-core the collection claims with the oldest amazon.aws (2.17 + 10.x) and the newest
@@ -25,7 +25,7 @@ VENV_CORE221 := .venv-core221
 
 setup: $(STAMP) $(COLLECTION_LINK)
 
-$(STAMP): requirements.txt tests/requirements.txt
+$(STAMP): requirements.txt tests/requirements.txt tests/emulator/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
 	$(VPY) -m pip install --quiet -r tests/requirements.txt
@@ -35,6 +35,23 @@ $(STAMP): requirements.txt tests/requirements.txt
 $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn $(CURDIR) $@
+
+# README "Try it without AWS": the emulator in a virtual environment of its own (.build/try/venv), started in the
+# background on TRY_PORT with the README's functions and queue; it prints what to export. try-stop ends it.
+TRY_PORT ?= 5000
+TRY_VENV := .build/try/venv
+TRY_STAMP := $(TRY_VENV)/.installed
+
+$(TRY_STAMP): tests/emulator/requirements.txt
+	$(PYTHON) -m venv $(TRY_VENV)
+	$(TRY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/emulator/requirements.txt
+	touch $@
+
+try: $(TRY_STAMP)
+	@$(TRY_VENV)/bin/python scripts/try_without_aws.py start --port $(TRY_PORT)
+
+try-stop:
+	@$(TRY_VENV)/bin/python scripts/try_without_aws.py stop
 
 demo: setup
 	$(VPY) scripts/run_demo.py

@@ -278,12 +278,12 @@ class Grant:
         self._listing = None  # the region's functions: name -> {version: role}, read once, when a statement may go
 
     def uses(self, lambda_client, target, before, after):
-        """The FunctionUse of ``target``'s function: ``before`` and ``after`` map each qualifier with a config before
-        (after) the task to its destinations. A version keeps the role it was published with, and an alias answers
+        """The FunctionUse of ``target``'s function: ``before`` maps each qualifier with a config before the task to its
+        destinations, ``after`` each qualifier the task leaves or names (those of ``before`` included) to its
+        destinations after it. A version keeps the role it was published with, and an alias answers
         for its version, so each qualifier's destinations go to its own role (one read per qualifier)."""
         roles = {}
-        identity = None
-        for qualifier in sorted(set(before) | set(after)):
+        for qualifier in sorted(after):  # every qualifier with a config before the task is in ``after`` too
             function = self.checks.function_configuration(lambda_client, target._replace(qualifier=qualifier))
             if function is None:
                 raise InvalidOptionError(
@@ -296,8 +296,8 @@ class Grant:
             identity = FULL_ARN_RE.match(function["FunctionArn"])
             refuse_role(function.get("Role"), identity.group("account"))
             old, new = roles.get(function["Role"], RoleUse(frozenset(), frozenset()))
-            roles[function["Role"]] = RoleUse(old | set(before.get(qualifier, ())), new | set(after.get(qualifier, ())))
-        return FunctionUse(target.name, identity.group("region") if identity else target.region, roles)
+            roles[function["Role"]] = RoleUse(old | set(before.get(qualifier, ())), new | set(after[qualifier]))
+        return FunctionUse(target.name, identity.group("region"), roles)
 
     # --- step one: widen, before any config write -------------------------------------------------------------
 
@@ -321,7 +321,7 @@ class Grant:
         """(policy document for ``arns``, why a KMS key could not be judged or None)."""
         pairs, unknown = [], []
         for arn in sorted(arns):
-            kms_key, problem = self._kms_key(arn, strict)
+            kms_key, problem = self._kms_key(arn, strict=strict)
             unknown.extend([problem] if problem else [])
             pairs.append((arn, kms_key))
         return policy_document(pairs), "; ".join(unknown) or None
@@ -443,7 +443,7 @@ class Grant:
             "again once that is resolved."
         )
 
-    def _kms_key(self, arn, strict=True):
+    def _kms_key(self, arn, *, strict):
         """(exact KMS key ARN or None, why its statements cannot be judged or None) of a queue or topic.
 
         ``strict``: a key the grant may not write is refused (the destinations the task grants); otherwise it is a

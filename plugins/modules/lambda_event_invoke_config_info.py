@@ -71,12 +71,28 @@ options:
     version_added: 0.2.0
 notes:
   - Throttling and server errors are retried with a jittered backoff, each worker with its own.
-  - Makes only read calls; supports check mode.
+  - Makes only read calls.
+requirements:
+  - python >= 3.11
+  - boto3 >= 1.34.0
+  - botocore >= 1.34.0
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - serverless.aws_lambda.aws
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
   - serverless.aws_lambda.pacing
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - amazon.aws.boto3
 """
 
 EXAMPLES = r"""

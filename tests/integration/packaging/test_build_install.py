@@ -25,7 +25,10 @@ TOP_LEVEL = {
     "plugins",
     "tests",
 }
-SHIPPED_TESTS = ("tests/unit/", "tests/integration/targets/")
+SHIPPED_TESTS = ("tests/unit/", "tests/config.yml")
+# What the tarball must not carry: the emulator-driven integration tests (they need the emulator's control
+# endpoints, which an installed collection does not have), a developer's note, build leftovers.
+UNSHIPPED = ("tests/integration", "tests/unit/MUTATION.md", "context", "dist", ".github")
 REQUIRED_MEMBERS = (
     "meta/runtime.yml",
     "meta/execution-environment.yml",
@@ -37,7 +40,8 @@ REQUIRED_MEMBERS = (
     "changelogs/config.yaml",
     "changelogs/changelog.yaml",
     "tests/unit/plugins/lambda_fakes.py",
-    "tests/integration/targets/lambda_event_invoke_config/tasks/main.yml",
+    "tests/config.yml",
+    "CONTRIBUTING.md",
 )
 FORBIDDEN_DIRECTORIES = {".venv", ".build", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".ansible"}
 
@@ -80,11 +84,12 @@ def test_tarball_holds_the_collection_and_nothing_else(collection_tarball):
         member
         for member in members
         if member.startswith("tests/")
-        and member not in ("tests", "tests/integration")
+        and member != "tests"
         and not member.startswith(SHIPPED_TESTS)
         and member + "/" not in SHIPPED_TESTS
     ]
-    assert other_tests == [], "only the ansible-test style tests ship"
+    assert other_tests == [], "only the unit tests and tests/config.yml ship"
+    assert [member for member in members if member.startswith(UNSHIPPED)] == []
     info = manifest["collection_info"]
     assert (info["namespace"], info["name"]) == ("serverless", "aws_lambda")
     assert info["version"] == collection_version(), "galaxy.yml's version must be COLLECTION_VERSION of modules.py"

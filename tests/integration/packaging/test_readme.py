@@ -6,17 +6,18 @@ import json
 import os
 import re
 import shutil
+import socket
 import tarfile
 
 import pytest
 
-from tests.emulator.harness import ACCESS_KEY
-from tests.emulator.harness import SECRET_KEY
+from tests.emulator.harness import Emulator
 
 SECTIONS = [
     "Included content",
     "Requirements",
     "Installation",
+    "Try it without AWS",
     "Quick start",
     "Audit",
     "AWX and execution environments",
@@ -149,32 +150,59 @@ def quick_start_playbook(tools):
     return play + "".join(tasks)
 
 
-def test_quick_start_and_audit_run_as_written(tools, installed_collections, clean_emulator, tmp_path):
-    """The README's playbook text, unchanged, on the installed tarball against the emulator: only the endpoint
-    and the keys come from the environment (the region is the play's module_defaults). Run twice: the second
-    run changes nothing."""
-    clean_emulator.create_function("my-function", versions=1, aliases={"prod": "1"})
-    clean_emulator.create_function("orders", versions=1, aliases={"prod": "1"})
-    clean_emulator.create_function("billing", versions=1, aliases={"live": "1"})
-    queue_arn = clean_emulator.create_queue("my-function-failures")
-    playbook = tmp_path / "quick_start.yml"
-    playbook.write_text(quick_start_playbook(tools), encoding="utf-8")
-    env = tools.bare_env(
-        ANSIBLE_COLLECTIONS_PATH=str(installed_collections),
-        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
-        HOME=str(tmp_path),
-        AWS_URL=clean_emulator.url,
-        AWS_ACCESS_KEY_ID=ACCESS_KEY,
-        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
-    )
-    runs = []
-    for _run in range(2):
-        completed = tools.run(["ansible-playbook", str(playbook)], env=env, cwd=str(tmp_path))
-        assert completed.returncode == 0, tools.output_of(completed)
-        runs.append(json.loads(completed.stdout))
-    assert [run["stats"]["localhost"]["changed"] for run in runs] == [2, 0]
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
-    lambda_client = clean_emulator.client("lambda")
+
+def exported(text):
+    """The variables of the ``export`` lines of ``text``."""
+    lines = [line for line in text.splitlines() if line.startswith("export ")]
+    return dict(pair.split("=", 1) for line in lines for pair in line.split()[1:])
+
+
+def test_try_it_without_aws_then_quick_start_and_audit_run_as_written(tools, installed_collections, tmp_path):
+    """The "Try it without AWS" section, then the README's playbook text, unchanged, on the installed tarball: the
+    environment is what make try printed (only its port differs from the README's). Run twice: the second run
+    changes nothing. Then make try-stop ends the emulator."""
+    make = [shutil.which("make"), "--no-print-directory"]
+    env = {key: value for key, value in tools.bare_env().items() if not key.startswith("MAKE")}
+    port = free_port()
+    started = tools.run([*make, "try", f"TRY_PORT={port}"], env=env)
+    try:
+        assert started.returncode == 0, tools.output_of(started)
+        block, _stop = [block for block in bash_blocks(tools) if "make try" in block]
+        printed = exported(started.stdout)
+        assert printed == dict(exported(block), AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}")
+        queue_arn = re.search(r"queue (arn:\S+)", started.stdout).group(1)
+
+        playbook = tmp_path / "quick_start.yml"
+        playbook.write_text(quick_start_playbook(tools), encoding="utf-8")
+        run_env = tools.bare_env(
+            ANSIBLE_COLLECTIONS_PATH=str(installed_collections),
+            ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
+            HOME=str(tmp_path),
+            **printed,
+        )
+        runs = []
+        for _run in range(2):
+            completed = tools.run(["ansible-playbook", str(playbook)], env=run_env, cwd=str(tmp_path))
+            assert completed.returncode == 0, tools.output_of(completed)
+            runs.append(json.loads(completed.stdout))
+        assert [run["stats"]["localhost"]["changed"] for run in runs] == [2, 0]
+        check_quick_start_results(runs, Emulator(None, printed["AWS_ENDPOINT_URL"], ""), queue_arn)
+    finally:
+        stopped = tools.run([*make, "try-stop"], env=env)
+    assert stopped.returncode == 0, tools.output_of(stopped)
+    assert "stopped" in stopped.stdout, tools.output_of(stopped)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+
+
+def check_quick_start_results(runs, emulator, queue_arn):
+    """What the quick start, fleet and audit tasks leave, as AWS (the emulator) has it."""
+    lambda_client = emulator.client("lambda")
     prod = lambda_client.get_function_event_invoke_config(FunctionName="my-function", Qualifier="prod")
     assert (prod["MaximumRetryAttempts"], prod["MaximumEventAgeInSeconds"]) == (1, 3600)
     assert prod["DestinationConfig"]["OnFailure"] == {"Destination": queue_arn}

@@ -16,9 +16,13 @@ and ``make matrix``), where a missing environment fails.
 import json
 import os
 import re
+import shutil
+import zipfile
 
 import pytest
 import yaml
+
+from ansible_collections.serverless.aws_lambda.plugins.module_utils import modules
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SCENARIOS = os.path.join(ROOT, "extensions", "molecule")
@@ -55,17 +59,10 @@ def venv_bin(venv):
 
 
 def lower_bound(spec):
-    """'>=2.17.0' or '>=10.0.0,<12.0.0' -> (2, 17) or (10, 0)."""
+    """'>=2.17.0' or '>=10.0.0' -> (2, 17) or (10, 0)."""
     match = re.match(r"\s*>=\s*(\d+)\.(\d+)(?:\.\d+)?\s*(,|$)", spec)
     assert match, f"expected a '>=X.Y.Z' requirement, got {spec!r}"
     return int(match.group(1)), int(match.group(2))
-
-
-def upper_major(spec):
-    """'>=10.0.0,<12.0.0' -> 12."""
-    match = re.search(r",\s*<\s*(\d+)\.0\.0\s*$", spec)
-    assert match, f"expected an upper bound '<X.0.0', got {spec!r}"
-    return int(match.group(1))
 
 
 def test_matrix_starts_at_the_claimed_minimums():
@@ -79,10 +76,16 @@ def test_matrix_starts_at_the_claimed_minimums():
     assert amazon_aws[0] == oldest_amazon_aws
 
 
-def test_amazon_aws_upper_bound_is_the_next_major_after_the_newest_tested():
+def test_amazon_aws_has_a_lower_bound_and_the_readme_names_the_tested_majors():
+    """As community.aws: galaxy.yml only bounds amazon.aws from below; the README says which majors are tested."""
     with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as stream:
         spec = yaml.safe_load(stream)["dependencies"]["amazon.aws"]
-    assert upper_major(spec) == max(major for _core, major in MATRIX.values()) + 1
+    assert "<" not in spec
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as stream:
+        (line,) = [line for line in stream if line.startswith("- `amazon.aws` >=")]
+    assert sorted(
+        {int(version.split(".")[0]) for version in re.findall(r"tested with ([\d.]+) and ([\d.]+)", line)[0]}
+    ) == sorted({major for _core, major in MATRIX.values()}), line
 
 
 @pytest.mark.parametrize("venv", sorted(MATRIX))
@@ -149,3 +152,70 @@ def test_integration_scenario(tools, ansible_env, tmp_path, venv, scenario):
     assert recap(second) == (0, 0), "not idempotent:\n" + second.stdout[-5000:]
     verify = playbook(tools, path, env, scenario, "verify.yml")
     assert recap(verify)[1] == 0
+
+
+OLD_AMAZON_AWS = os.path.join(ROOT, ".build", "amazon-aws-8")
+
+
+@pytest.fixture(scope="session")
+def old_amazon_aws(tools):
+    """amazon.aws 8.2.1, as the ansible 10.7.0 package (ansible-core 2.17) carries it, in a collections path: the
+    wheel is downloaded from PyPI once and only amazon/aws is unpacked."""
+    manifest = os.path.join(OLD_AMAZON_AWS, "ansible_collections", "amazon", "aws", "MANIFEST.json")
+    if not os.path.exists(manifest):
+        download = os.path.join(OLD_AMAZON_AWS, "download")
+        completed = tools.run(
+            [
+                "python",
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+                "ansible==10.7.0",
+                "-d",
+                download,
+            ]
+        )
+        assert completed.returncode == 0, tools.output_of(completed)
+        (wheel,) = os.listdir(download)
+        with zipfile.ZipFile(os.path.join(download, wheel)) as archive:
+            archive.extractall(
+                OLD_AMAZON_AWS,
+                [name for name in archive.namelist() if name.startswith("ansible_collections/amazon/aws/")],
+            )
+        shutil.rmtree(download)
+    return OLD_AMAZON_AWS
+
+
+def test_minimum_amazon_aws_of_the_modules_is_galaxy_yml_s():
+    with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as stream:
+        spec = yaml.safe_load(stream)["dependencies"]["amazon.aws"]
+    assert lower_bound(spec) == tuple(int(part) for part in modules.MINIMUM_AMAZON_AWS.split(".")[:2])
+
+
+def test_an_older_amazon_aws_is_refused_with_both_versions(tools, ansible_env, old_amazon_aws):
+    """ansible 10's amazon.aws 8 found first (as after `--no-deps` on an ansible 10 install): the module says which
+    version it found, which it needs and how to upgrade, instead of running an untested combination."""
+    path = venv_bin(".venv-core217")
+    env = dict(
+        ansible_env, ANSIBLE_COLLECTIONS_PATH=os.pathsep.join([old_amazon_aws, ansible_env["ANSIBLE_COLLECTIONS_PATH"]])
+    )
+    completed = tools.run(
+        [
+            os.path.join(path, "ansible"),
+            "localhost",
+            "-m",
+            "serverless.aws_lambda.lambda_event_invoke_config_info",
+            "-a",
+            "function_name=my-function",
+            "-e",
+            f"ansible_python_interpreter={os.path.join(path, 'python')}",
+        ],
+        env=env,
+    )
+    assert completed.returncode != 0
+    assert (
+        "needs amazon.aws 10.0.0 or later, and Ansible loaded amazon.aws 8.2.1. Upgrade it" in completed.stdout
+    ), tools.output_of(completed)

@@ -418,18 +418,47 @@ def test_a_policy_exactly_at_iam_s_quota_is_written(monkeypatch):
 
 
 def test_check_mode_counts_the_role_s_other_inline_policies(monkeypatch):
-    """A real run learns the quota from IAM's LimitExceeded; check mode reads the other policies to tell."""
-    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {"other": OTHER}})
+    monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=lambda seconds: None))
+    """A real run learns the quota from IAM's LimitExceeded; check mode reads the other policies to tell (its own
+    policy, which the new document replaces, does not count)."""
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {"other": OTHER, NAME: grant.policy_document([(QUEUE, None)])}})
     _client, granting = task(iam, {})
-    needed = grant.policy_size(grant.policy_document([(BUS, None)]))
-    monkeypatch.setattr(grant, "INLINE_POLICY_QUOTA", needed + grant.policy_size(OTHER) - 1)
+    for operation in ("ListRolePolicies", "GetRolePolicy"):  # throttled once each: retried as every IAM call
+        iam.failures[operation] = [client_error("Throttling", {"Message": "Rate exceeded"}, operation, 400)]
+    wide = grant.policy_size(grant.policy_document([(QUEUE, None), (BUS, None)]))
+    monkeypatch.setattr(grant, "INLINE_POLICY_QUOTA", wide + grant.policy_size(OTHER) - 1)
 
     refused = granting.widen([uses(BUS)], check_mode=True)
 
-    assert f"of {needed} characters and its other inline policies hold {grant.policy_size(OTHER)}" in str(
+    assert f"of {wide} characters and its other inline policies hold {grant.policy_size(OTHER)}, and IAM allows" in str(
         refused["my-function"]
     )
-    assert [call.operation for call in iam.calls] == ["GetRolePolicy", "ListRolePolicies", "GetRolePolicy"]
+    assert [call.operation for call in iam.calls] == ["GetRolePolicy"] * 2 + ["ListRolePolicies"] * 2 + [
+        "GetRolePolicy"
+    ]
+
+
+def test_the_role_s_other_policies_that_cannot_be_read_are_named():
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
+    _client, granting = task(iam, {})
+    iam.failures["ListRolePolicies"] = [access_denied("ListRolePolicies", "iam:ListRolePolicies")]
+
+    refused = granting.widen([uses(BUS)], check_mode=True)
+
+    assert refused["my-function"].message == (
+        f"Failed to read the inline policies of role {FN_ROLE}. The identity that runs Ansible needs "
+        f"iam:ListRolePolicies and iam:GetRolePolicy on {FN_ROLE}: allow it, or set grant_destination_permissions: "
+        "false and give the role the delivery permissions yourself"
+    )
+
+
+@pytest.mark.parametrize("count, named", [(5, "f0, f1, f2, f3, f4"), (6, "f0, f1, f2, f3, f4, ...")])
+def test_the_quota_refusal_names_the_first_five_functions(monkeypatch, count, named):
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
+    _client, granting = task(iam, {})
+    monkeypatch.setattr(grant, "INLINE_POLICY_QUOTA", 10)
+    refused = granting.widen([uses(BUS, name=f"f{index}") for index in range(count)], check_mode=False)
+    assert f"the destinations of {count} function(s) on role {FN_ROLE} ({named}) need" in str(refused["f0"])
 
 
 @pytest.mark.parametrize("denied", [True, False])
@@ -569,14 +598,14 @@ def test_iam_s_server_errors_and_throttling_are_retried(monkeypatch, operation, 
 
 
 def test_iam_s_inline_quota_is_explained_with_the_numbers():
-    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {"other": OTHER}})
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {"other": OTHER, NAME: grant.policy_document([(QUEUE, None)])}})
     client, granting = task(iam, {})
     error = client_error("LimitExceeded", {"Message": "Maximum policy size exceeded"}, "PutRolePolicy", 409)
     iam.failures["PutRolePolicy"] = [error]
 
     (outcome,) = converge(client, request(destination_config=TO_BUS), grant=granting)
 
-    size = grant.policy_size(grant.policy_document([(BUS, None)]))
+    size = grant.policy_size(grant.policy_document([(QUEUE, None), (BUS, None)]))
     assert str(outcome.error).startswith(
         f"Cannot grant destination permissions: the destinations of 1 function(s) on role {FN_ROLE} (my-function) "
         f"need the inline policy {NAME} of {size} characters and its other inline policies hold "
@@ -660,16 +689,16 @@ def test_a_function_of_another_role_does_not_keep_a_statement():
 
 
 def test_what_no_function_on_the_role_uses_is_reported_and_left():
-    stored = grant.policy_document([(QUEUE, None), (BUS, None)])
+    stored = grant.policy_document([(QUEUE, None), (BUS, None), (FUNCTION, None)])
     iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: stored}})
     client, granting = shared(iam, left={"$LATEST": dict(QUEUE_CONFIG)})
 
     converge(client, fleet(dict(function_name="left", state="absent")), grant=granting)
 
-    assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(BUS, None)])}
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(BUS, None), (FUNCTION, None)])}
     assert granting.warnings == [
         f"The inline policy {NAME} of role {FN_ROLE} allows resources no function of {REGION} on the role uses: "
-        f"{BUS}. The module removes a statement only when a config of the task stops using it; remove these "
+        f"{BUS}, {FUNCTION}. The module removes a statement only when a config of the task stops using it; remove these "
         "statements yourself if nothing else needs them."
     ]
 
@@ -686,3 +715,60 @@ def test_when_the_role_s_functions_cannot_be_read_nothing_goes():
     assert (iam.role_policies[FN_ROLE_NAME], iam.writes) == ({NAME: stored}, [])
     (warning,) = granting.warnings
     assert "what the functions on the role use could not be read (Failed to list the Lambda functions" in warning
+
+
+def test_check_mode_predicts_the_narrowing_from_the_plan_and_the_others_configs():
+    """The task's own function counts with its configs after the task (not read again); every other function on
+    the role is read: other still uses the queue, so the prediction keeps it."""
+    stored = grant.policy_document([(QUEUE, None)])
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: stored}})
+    client, granting = shared(iam, left={"$LATEST": dict(QUEUE_CONFIG)}, other={"$LATEST": dict(QUEUE_CONFIG)})
+
+    converge(client, fleet(dict(function_name="left", state="absent")), grant=granting, check_mode=True)
+
+    assert [(policy["changed"], policy["after"]) for policy in granting.policies] == [(False, stored)]
+    reads = [call.params["FunctionName"] for call in client.calls if call.operation == "ListFunctionEventInvokeConfigs"]
+    assert reads == ["left", "other"]
+
+
+def test_a_config_on_an_alias_of_another_function_keeps_the_statement():
+    """An alias answers for a version the listing does not name: its config counts for every role of its function."""
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: grant.policy_document([(QUEUE, None)])}})
+    client, granting = shared(iam, left={"$LATEST": dict(QUEUE_CONFIG)}, other={"$LATEST": None, "live": QUEUE_CONFIG})
+
+    converge(client, fleet(dict(function_name="left", state="absent")), grant=granting)
+
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(QUEUE, None)])}
+
+
+@pytest.mark.parametrize(
+    "topic_reader_args, reason",
+    [
+        (
+            dict(failure=access_denied("GetTopicAttributes", "sns:GetTopicAttributes")),
+            "(it could not be read (AccessDenied)",
+        ),
+        (dict(attributes={"KmsMasterKeyId": "arn:aws:kms:*:*:*"}), "is not an exact KMS key ARN"),
+    ],
+)
+def test_leaving_a_topic_whose_key_cannot_be_judged_removes_nothing(topic_reader_args, reason):
+    """The task leaves the topic; its key is unknown (unreadable, or not an exact key ARN): nothing goes, the task
+    does not fail for a key it no longer grants, and the warning says why."""
+    stored = grant.policy_document([(TOPIC, KEY)])
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: stored}})
+    client, granting = task(iam, {"$LATEST": dict(ON_FAILURE_TOPIC)}, sns=topic_reader(**topic_reader_args))
+
+    (outcome,) = converge(client, request(destination_config=TO_BUS), grant=granting)
+
+    assert outcome.error is None
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(TOPIC, KEY), (BUS, None)])}
+    (warning,) = granting.warnings
+    assert warning.startswith(
+        f"The grant could not judge every statement of the inline policy {NAME} of role {FN_ROLE}: the destination "
+        f"{TOPIC} could not be read to learn its KMS key ("
+    )
+    assert reason in warning
+    assert warning.endswith(
+        ". It removed nothing, and granted no key it could not learn; run the task again once that is resolved."
+    )
+    assert "ListFunctions" not in client.operations()

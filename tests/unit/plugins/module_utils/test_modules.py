@@ -46,3 +46,15 @@ def test_the_module_registers_the_collection_and_hides_the_access_key(monkeypatc
     assert module.argument_spec["access_key"]["no_log"] is True
     assert "AKIDEXAMPLE" in module.no_log_values
     assert common.get_collection_info() == {"name": "serverless.aws_lambda", "version": "0.2.0"}
+
+
+@pytest.mark.parametrize("found", ["10.0.0", "10.1.2", "11.4.0"])
+def test_amazon_aws_from_the_minimum_on_is_accepted(found):
+    assert modules.amazon_aws_refusal(found) is None
+
+
+@pytest.mark.parametrize("found, said", [("9.5.0", "amazon.aws 9.5.0"), (None, "(a version too old to tell)")])
+def test_an_older_amazon_aws_is_refused_with_what_to_do(found, said):
+    refusal = modules.amazon_aws_refusal(found)
+    assert refusal.startswith(f"serverless.aws_lambda {modules.COLLECTION_VERSION} needs amazon.aws 10.0.0 or later")
+    assert f"Ansible loaded {said}. Upgrade it" in refusal
