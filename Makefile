@@ -22,6 +22,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 PYTHON312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12.*/bin/python3.12) python3.12)
 VENV_CORE217 := .venv-core217
 VENV_CORE221 := .venv-core221
+VENV_IMPORTER := .venv-importer
 
 setup: $(STAMP) $(COLLECTION_LINK)
 
@@ -93,7 +94,7 @@ coverage: setup
 	rm -f .coverage
 
 clean:
-	rm -rf $(VENV) $(VENV_CORE217) $(VENV_CORE221) .build
+	rm -rf $(VENV) $(VENV_CORE217) $(VENV_CORE221) $(VENV_IMPORTER) .build
 
 # The documentation site as users browse it (antsibull-docs, Sphinx): .build/docs/build/html/index.html
 docs: setup
@@ -112,7 +113,14 @@ $(VENV_CORE221)/.installed: requirements.txt tests/requirements-core221.txt
 	$(VENV_CORE221)/bin/python -m pip install --quiet -r tests/requirements-core221.txt
 	touch $@
 
-matrix-setup: setup $(VENV_CORE217)/.installed $(VENV_CORE221)/.installed
+matrix-setup: setup $(VENV_CORE217)/.installed $(VENV_CORE221)/.installed $(VENV_IMPORTER)/.installed
+
+# Galaxy's importer (galaxy-importer from PyPI), run on the built tarball by tests/integration/packaging.
+$(VENV_IMPORTER)/.installed: tests/requirements-importer.txt
+	$(PYTHON) -m venv $(VENV_IMPORTER)
+	$(VENV_IMPORTER)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_IMPORTER)/bin/python -m pip install --quiet -r tests/requirements-importer.txt
+	touch $@
 
 # The parts of the matrix `make test` runs after the main suite (whose pytest run includes the integration
 # scenarios under both, tests/integration/packaging/test_version_matrix.py): unit tests and ansible-test

@@ -14,6 +14,11 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import 
 SHOWN_FAILURES = 5
 
 
+# What AWS applies to a config that does not set them (documented for PutFunctionEventInvokeConfig).
+DEFAULT_RETRIES = 2
+DEFAULT_EVENT_AGE = 21600
+
+
 def options_view(settings):
     """Settings in the shape of the module's options (for diffs); {} when there is no config."""
     if settings is None:
@@ -96,7 +101,13 @@ class Outcome:
         return [judgement._asdict() for judgement in self.judgements or []]
 
     def diff(self):
-        return dict(before=options_view(self.before), after=options_view(self.after))
+        """The config's diff, headed by its function and qualifier in both modes; the header says what a null
+        setting means when one shows (Ansible prints it as ``--- before: <header>``)."""
+        before, after = options_view(self.before), options_view(self.after)
+        header = self.describe()
+        if any(view.get(setting, 0) is None for view in (before, after) for setting in (RETRIES, EVENT_AGE)):
+            header += f"; null = not set, AWS's default applies ({DEFAULT_RETRIES} retries, {DEFAULT_EVENT_AGE} s)"
+        return dict(before=before, after=after, before_header=header, after_header=header)
 
     def result(self):
         target = self.request.target

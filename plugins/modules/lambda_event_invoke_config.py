@@ -584,8 +584,10 @@ diff:
   description:
     - The config before and after the change, in the shape of the module's options.
     - An empty dict stands for no config.
-    - For one config, a dict with C(before) and C(after).
-    - With O(configs), a list of such dicts, one per changed config, headed by its function and qualifier.
+    - For one config, a dict with C(before) and C(after), headed (C(before_header), C(after_header)) by its function
+      and qualifier; when a setting shows as V(null), the header says that it is not set and AWS's default
+      applies (2 retries, 21600 seconds).
+    - With O(configs), a list of such dicts, one per changed config.
     - With O(grant_destination_permissions), a list of the configs' diffs, then one per changed role policy.
   returned: when diff mode is on
   type: raw
@@ -664,11 +666,7 @@ def report(module, outcomes, fleet, grant, checks):
     changed = any(outcome.changed for outcome in outcomes)
     if fleet:
         result = dict(configs=[outcome.result() for outcome in outcomes])
-        diffs = [
-            dict(outcome.diff(), before_header=outcome.describe(), after_header=outcome.describe())
-            for outcome in outcomes
-            if outcome.changed
-        ]
+        diffs = [outcome.diff() for outcome in outcomes if outcome.changed]
     else:
         (outcome,) = outcomes
         result = dict(event_invoke_config=outcome.config)

@@ -154,3 +154,31 @@ def test_survey_spec_is_what_awx_accepts(tools, tmp_path, venv, templated_intege
     integers = {q["variable"]: q["default"] for q in questions if q["type"] == "integer"}
     assert integers == {"maximum_retry_attempts": 1, "maximum_event_age_in_seconds": 3600}
     assert isinstance(sent["control"], templated_integer)
+
+
+def test_without_the_aws_keys_the_setup_stops_before_touching_awx(tools):
+    """AWX writes the credential's keys only on creation (update_secrets: false): the play asserts them first."""
+    env = tools.bare_env(ANSIBLE_COLLECTIONS_PATH=os.path.join(tools.ROOT, ".build", "collections"))
+    completed = tools.run(
+        [
+            "ansible-playbook",
+            "-i",
+            "localhost,",
+            "-e",
+            "ansible_python_interpreter={{ ansible_playbook_python }}",
+            SETUP,
+        ],
+        env=env,
+    )
+    assert completed.returncode != 0
+    assert "Export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" in completed.stdout, tools.output_of(completed)
+    assert re.search(r"ok=0\s+changed=0\s+unreachable=0\s+failed=1", completed.stdout), tools.output_of(completed)
+
+
+def test_one_image_tag_in_the_readme_the_guide_and_the_examples(tools):
+    texts = [
+        open(os.path.join(tools.ROOT, path), encoding="utf-8").read()
+        for path in ("README.md", GUIDE, SETUP, "examples/execution-environment.yml")
+    ]
+    tags = {tag for text in texts for tag in re.findall(r"[\w./-]*serverless-aws-lambda[\w.-]*:\d+\.\d+\.\d+", text)}
+    assert tags == {"registry.example.com/ee/serverless-aws-lambda:0.2.0"}

@@ -15,6 +15,7 @@ TOP_LEVEL = {
     "MANIFEST.json",
     "FILES.json",
     "README.md",
+    "CONTRIBUTING.md",
     "CHANGELOG.rst",
     "COPYING",
     "requirements.txt",

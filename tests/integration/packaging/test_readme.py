@@ -22,6 +22,9 @@ SECTIONS = [
     "Audit",
     "AWX and execution environments",
     "Development and tests",
+    "Contributing",
+    "Communication",
+    "Release and support policy",
     "License",
 ]
 REPOSITORY = "https://github.com/serverless-aws-lambda/serverless.aws_lambda/"
@@ -40,8 +43,11 @@ def yaml_blocks(tools):
     return re.findall(r"```yaml\n(.*?)```", readme(tools), re.DOTALL)
 
 
-def test_sections_go_from_what_it_is_to_development(tools):
+def test_sections_go_from_what_it_is_to_development_and_the_contents_list_them(tools):
     assert re.findall(r"^## (.+)$", readme(tools), re.MULTILINE) == SECTIONS
+    contents = re.search(r"^Contents: (.*?)\n\n", readme(tools), re.MULTILINE | re.DOTALL).group(1)
+    anchors = [(name, f"#{name.lower().replace(' ', '-')}") for name in SECTIONS]
+    assert re.findall(r"\[([^\]]+)\]\((#[^)]+)\)", contents) == anchors
 
 
 def test_relative_links_point_at_files_the_tarball_ships(tools, collection_tarball):
@@ -53,7 +59,7 @@ def test_relative_links_point_at_files_the_tarball_ships(tools, collection_tarba
     assert relative
     assert [link for link in relative if link.rstrip("/") not in shipped] == []
     for link in links:
-        if link.startswith(REPOSITORY):
+        if link.startswith((REPOSITORY + "blob/", REPOSITORY + "tree/")):
             path = re.sub(r"^(blob|tree)/main/", "", link[len(REPOSITORY) :])
             assert os.path.exists(os.path.join(tools.ROOT, path)), link
 

@@ -216,6 +216,7 @@ def test_an_older_amazon_aws_is_refused_with_both_versions(tools, ansible_env, o
         env=env,
     )
     assert completed.returncode != 0
-    assert (
-        "needs amazon.aws 10.0.0 or later, and Ansible loaded amazon.aws 8.2.1. Upgrade it" in completed.stdout
-    ), tools.output_of(completed)
+    said = " ".join(completed.stdout.replace("''", "'").split())  # the default callback folds the msg
+    assert "needs amazon.aws 10.0.0 or later, and Ansible loaded amazon.aws 8.2.1. Upgrade it" in said, tools.output_of(
+        completed
+    )

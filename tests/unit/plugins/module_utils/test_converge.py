@@ -154,6 +154,8 @@ def test_check_mode_predicts_a_change_without_a_write():
             "maximum_event_age_in_seconds": 60,
             "destination_config": destinations(on_failure=TOPIC),
         },
+        "before_header": "function my-function (qualifier $LATEST)",
+        "after_header": "function my-function (qualifier $LATEST)",
     }
     assert client.operations() == ["GetFunctionEventInvokeConfig"]
 
@@ -671,7 +673,8 @@ def test_an_outcome_whose_read_failed_has_an_empty_diff_and_no_warnings():
         client_error("AccessDeniedException", {"Message": "no"}, "GetFunctionEventInvokeConfig", 403)
     ]
     (outcome,) = converge(client, single(maximum_retry_attempts=1))
-    assert outcome.diff() == {"before": {}, "after": {}}
+    header = "function my-function (qualifier $LATEST)"
+    assert outcome.diff() == {"before": {}, "after": {}, "before_header": header, "after_header": header}
     assert outcome.warnings == []
     assert outcome.result()["failed"] is True
 

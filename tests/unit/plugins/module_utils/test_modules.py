@@ -53,8 +53,8 @@ def test_amazon_aws_from_the_minimum_on_is_accepted(found):
     assert modules.amazon_aws_refusal(found) is None
 
 
-@pytest.mark.parametrize("found, said", [("9.5.0", "amazon.aws 9.5.0"), (None, "(a version too old to tell)")])
+@pytest.mark.parametrize("found, said", [("9.5.0", "9.5.0"), (None, "(a version too old to tell)")])
 def test_an_older_amazon_aws_is_refused_with_what_to_do(found, said):
     refusal = modules.amazon_aws_refusal(found)
     assert refusal.startswith(f"serverless.aws_lambda {modules.COLLECTION_VERSION} needs amazon.aws 10.0.0 or later")
-    assert f"Ansible loaded {said}. Upgrade it" in refusal
+    assert f"Ansible loaded amazon.aws {said}. Upgrade it" in refusal

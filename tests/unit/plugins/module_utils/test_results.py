@@ -3,6 +3,7 @@
 
 import datetime
 import random
+import types
 
 import pytest
 from lambda_fakes import BUCKET
@@ -13,9 +14,11 @@ from lambda_fakes import TOPIC
 from lambda_fakes import WHEN
 from lambda_fakes import settings
 
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import EVENT_AGE
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import RETRIES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import Outcome
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import config_item
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import item_sort_key
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import options_view
@@ -313,3 +316,21 @@ def test_result_view_of_no_config():
 )
 def test_result_from_api(config, expected):
     assert result_from_api(config) == expected
+
+
+@pytest.mark.parametrize(
+    "before, after, noted",
+    [
+        (settings(retries=1, event_age=60), settings(retries=0, event_age=60), False),
+        (settings(retries=1, event_age=60), settings(event_age=60), True),  # the retries go back to AWS's default
+        (None, settings(retries=0), True),  # a new config without an event age
+        (settings(retries=1, event_age=60), None, False),  # deleted: {} after, nothing shows as null
+    ],
+)
+def test_a_diff_is_headed_by_its_config_and_says_what_null_means(before, after, noted):
+    outcome = Outcome(types.SimpleNamespace(target=parse_function_name("my-function", "prod")))
+    outcome.before, outcome.after = before, after
+    diff = outcome.diff()
+    note = "; null = not set, AWS's default applies (2 retries, 21600 s)"
+    header = "function my-function (qualifier prod)" + (note if noted else "")
+    assert (diff["before_header"], diff["after_header"]) == (header, header)
