@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: setup demo test unit integration sanity lint format benchmark clean
 .PHONY: matrix-setup matrix matrix-unit matrix-sanity matrix-core217 matrix-core221 docs
-.PHONY: mutation coverage try try-stop
+.PHONY: mutation coverage try try-stop screenshots
 
 # The version matrix (README "Development"): besides .venv (ansible 12 = ansible-core 2.19 + amazon.aws 10),
 # the oldest ansible-core the collection claims with the oldest amazon.aws (2.17 + 10.x) and the newest
@@ -87,6 +87,10 @@ benchmark: setup
 # one, the survivors follow, and tests/unit/MUTATION.md lists those that are equivalent.
 mutation: setup
 	scripts/mutation.sh
+
+# The README as Galaxy renders it and a module page of `make docs`, in headless Chromium (.build/screenshots/).
+screenshots: docs $(VENV_IMPORTER)/.installed
+	$(VPY) scripts/screenshots.py
 
 # Branch coverage of plugins/module_utils by the unit tests.
 coverage: setup

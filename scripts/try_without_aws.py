@@ -84,7 +84,9 @@ def start(port):
         print(f"  function {name}: version 1, alias {', '.join(aliases)}")
     print(f"  queue {queue}")
     print("\nIn the shell where you run the README's playbooks, export:\n")
-    print(f"export AWS_ENDPOINT_URL={url} AWS_ACCESS_KEY_ID={ACCESS_KEY} AWS_SECRET_ACCESS_KEY={SECRET_KEY}")
+    print(f"export AWS_ENDPOINT_URL={url}")
+    print(f"export AWS_ACCESS_KEY_ID={ACCESS_KEY}")
+    print(f"export AWS_SECRET_ACCESS_KEY={SECRET_KEY}")
     print(f"export AWS_REGION={DEFAULT_REGION}")
     print("\n'make try-stop' ends the emulator (and forgets everything it holds).")
 
