@@ -27,9 +27,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors impor
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import PredictedRefusalError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_from_arn
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.grant import destinations_after
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ABSENT
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import map_units
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import plan_change
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import plan_request
@@ -39,6 +36,9 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import Outcome
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import result_from_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import result_view
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import ABSENT
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import SIDES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import destinations_of
 
 
 def group_by_function(requests):
@@ -179,8 +179,8 @@ def _grant_use(client, requests, outcomes, configs, task):
     return task.grant.uses(
         client,
         requests[0].target,
-        {qualifier: destinations_after([settings]) for qualifier, settings in before.items()},
-        {qualifier: destinations_after([settings]) for qualifier, settings in after.items()},
+        {qualifier: destinations_of(settings) for qualifier, settings in before.items()},
+        {qualifier: destinations_of(settings) for qualifier, settings in after.items()},
     )
 
 

@@ -27,7 +27,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_nam
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import ACCESS_DENIED_CODES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import call_error
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import SIDES
 
 NAMESPACE = "AWS/Lambda"
 # CloudWatch metric -> key of the ``metrics`` return value.

@@ -10,7 +10,8 @@ import re
 from collections import namedtuple
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import FULL_ARN_RE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import ON_FAILURE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import ON_SUCCESS
 
 # The DestinationArn pattern of the Lambda API (botocore model), as AWS enforced it in 2025-11.
 DESTINATION_ARN_RE = re.compile(
@@ -19,8 +20,6 @@ DESTINATION_ARN_RE = re.compile(
 )
 MAX_DESTINATION_LENGTH = 350
 
-ON_SUCCESS = "on_success"
-ON_FAILURE = "on_failure"
 
 # Service -> (resource pattern, what the resource is called, sides it is allowed on).
 _SERVICES = {
@@ -108,12 +107,12 @@ def _is_self(parsed, target):
     same name in another account is a valid destination, so with a bare function name the question
     waits until AWS has named the account (see refuse_self_destination()).
     """
-    match = FULL_ARN_RE.match(parsed.arn)
-    if not match or match.group("name") != target.name or target.account is None:
+    name = parsed.resource.split(":")[1]  # function:NAME[:QUALIFIER], as validate_destination() checked
+    if name != target.name or target.account is None:
         return False
     for part in ("partition", "region", "account"):
         mine = getattr(target, part)
-        if mine is not None and mine != match.group(part):
+        if mine is not None and mine != getattr(parsed, part):
             return False
     return True
 

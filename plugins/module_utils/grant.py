@@ -35,8 +35,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambd
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import listed
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import KMS_ACTIONS
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import delivery_permissions
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import parse_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
@@ -233,11 +231,6 @@ def _write_policy(iam_client, role_arn, name, document, functions=()):
         action = "iam:DeleteRolePolicy" if document is None else "iam:PutRolePolicy"
         verb = "delete" if document is None else "write"
         raise _grant_error(f"{verb} the policy {name} of role {role_arn}", action, role_arn, e) from e
-
-
-def destinations_after(afters):
-    """The destinations of every config of a function after the task: ``afters`` are settings (None: no config)."""
-    return sorted({after[side] for after in afters if after for side in (ON_SUCCESS, ON_FAILURE) if after[side]})
 
 
 def _config_destinations(config):

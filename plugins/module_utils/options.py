@@ -8,19 +8,14 @@ the info module all build from them. Validation reports every problem of a task 
 
 from collections import namedtuple
 
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import validate_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
-
-RETRIES = "maximum_retry_attempts"
-EVENT_AGE = "maximum_event_age_in_seconds"
-SIDES = (ON_SUCCESS, ON_FAILURE)
-SETTINGS = (RETRIES, EVENT_AGE, ON_SUCCESS, ON_FAILURE)
-
-PRESENT = "present"
-ABSENT = "absent"
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import ABSENT
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import EVENT_AGE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import PRESENT
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import RETRIES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import SIDES
 
 RANGES = {RETRIES: (0, 2), EVENT_AGE: (60, 21600)}
 # The audit's metrics window: CloudWatch keeps one-minute data points for 15 days, so sums over at most that

@@ -10,22 +10,16 @@ difference that is not there.
 
 from collections import namedtuple
 
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import undeliverable_warning
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import ABSENT
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import EVENT_AGE
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import RETRIES
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SETTINGS
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import ABSENT
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import API_INTEGERS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import API_SIDES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import EVENT_AGE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import RETRIES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import SETTINGS
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import SIDES
 
 EMPTY = dict.fromkeys(SETTINGS)
-
-
-_API_INTEGERS = {RETRIES: "MaximumRetryAttempts", EVENT_AGE: "MaximumEventAgeInSeconds"}
-
-
-_API_SIDES = {ON_SUCCESS: "OnSuccess", ON_FAILURE: "OnFailure"}
 
 
 # What to do: action is "none", "put", "update" or "delete"; params is the API body; after is the
@@ -37,15 +31,15 @@ def settings_from_api(config):
     """Normalise a Get/Put/Update/List response body into settings; None for no config."""
     if config is None:
         return None
-    settings = {option: config.get(api_name) for option, api_name in _API_INTEGERS.items()}
+    settings = {option: config.get(api_name) for option, api_name in API_INTEGERS.items()}
     destinations = config.get("DestinationConfig") or {}
-    for side, api_name in _API_SIDES.items():
+    for side, api_name in API_SIDES.items():
         settings[side] = (destinations.get(api_name) or {}).get("Destination") or None
     return settings
 
 
 def _destination_body(settings, sides):
-    return {_API_SIDES[side]: ({"Destination": settings[side]} if settings[side] else {}) for side in sides}
+    return {API_SIDES[side]: ({"Destination": settings[side]} if settings[side] else {}) for side in sides}
 
 
 def put_params(settings):
@@ -54,9 +48,7 @@ def put_params(settings):
     DestinationConfig is always sent, with ``{}`` for an unset side: that removes destinations and
     keeps the body valid when no integer is set (AWS refuses a Put with no setting at all).
     """
-    params = {
-        _API_INTEGERS[option]: settings[option] for option in (RETRIES, EVENT_AGE) if settings[option] is not None
-    }
+    params = {API_INTEGERS[option]: settings[option] for option in (RETRIES, EVENT_AGE) if settings[option] is not None}
     params["DestinationConfig"] = _destination_body(settings, SIDES)
     return params
 
@@ -70,7 +62,7 @@ def update_params(current, desired):
     params = {}
     for option in (RETRIES, EVENT_AGE):
         if desired[option] != current[option]:
-            params[_API_INTEGERS[option]] = desired[option]
+            params[API_INTEGERS[option]] = desired[option]
     if any(desired[side] != current[side] for side in SIDES):
         params["DestinationConfig"] = _destination_body(desired, [side for side in SIDES if desired[side]])
     return params

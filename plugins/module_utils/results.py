@@ -5,10 +5,10 @@
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_from_arn
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import EVENT_AGE
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import RETRIES
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import SIDES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import settings_from_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import EVENT_AGE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import RETRIES
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import SIDES
 
 # How many failures a fleet task's msg spells out; configs holds every one of them.
 SHOWN_FAILURES = 5

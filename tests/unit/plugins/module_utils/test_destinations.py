@@ -3,8 +3,6 @@
 
 import pytest
 
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_FAILURE
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import ON_SUCCESS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import delivery_permissions
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import parse_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import refuse_self_destination
@@ -13,6 +11,8 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import validate_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import ON_FAILURE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import ON_SUCCESS
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "210987654321"

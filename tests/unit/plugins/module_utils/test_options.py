@@ -17,8 +17,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors impor
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import FUNCTION_NAME_FORMS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import FunctionTarget
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import EVENT_AGE
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import RETRIES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
@@ -27,6 +25,8 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.options impo
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import module_argument_spec
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import validate_metrics_hours
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import validate_pacing
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import EVENT_AGE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import RETRIES
 
 
 def params(**options):

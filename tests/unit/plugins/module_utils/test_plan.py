@@ -15,8 +15,6 @@ from lambda_fakes import WHEN
 from lambda_fakes import settings
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import EVENT_AGE
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import RETRIES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import Plan
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import desired_settings
@@ -25,6 +23,8 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import settings_from_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import unmanaged_warnings
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import update_params
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import EVENT_AGE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import RETRIES
 
 QUEUE_2 = f"arn:aws:sqs:{REGION}:{ACCOUNT}:other-queue"
 

@@ -16,8 +16,6 @@ from lambda_fakes import settings
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_sort_key
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import EVENT_AGE
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import RETRIES
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import Outcome
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import config_item
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import item_sort_key
@@ -25,6 +23,8 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.results impo
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import result_from_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import result_view
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import sorted_items
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import EVENT_AGE
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import RETRIES
 
 ITEM_KEYS = {
     "function_name",
