@@ -14,6 +14,7 @@ the same path.
 from collections import namedtuple
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils import propagation
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import REFUSED
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import STRICT
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import STRICT_ADVICE
@@ -113,7 +114,7 @@ def _write(client, request, plan, windows):
 
 
 def _send(client, request, plan, windows):
-    return lambda_api.write_config(
+    return propagation.write_config(
         client,
         request.target,
         plan.action,
@@ -161,7 +162,7 @@ def _converge_one(client, outcome, current_config, known_arn, *, missing, task):
 
 
 # What every unit of a task shares: check mode or not, purge_configs, the destinations' retry windows
-# (lambda_api.DestinationWindows), the DestinationChecks whose reads the preflight, the grant and a rejected write
+# (propagation.DestinationWindows), the DestinationChecks whose reads the preflight, the grant and a rejected write
 # share, the preflight (None: off, WARN or STRICT) and the grant.Grant of grant_destination_permissions (None: off).
 Task = namedtuple("Task", "check_mode purge windows checks preflight grant")
 # One function read and planned, before anything of it is written: its Outcomes (purges included), its configs by
@@ -242,7 +243,7 @@ def converge(client, requests, *, checks=None, check_mode=False, purge=False, wo
     the boto3 client is shared).
     """
     groups = list(group_by_function(requests).values())
-    windows = lambda_api.DestinationWindows(checks.missing_here if checks is not None else None)
+    windows = propagation.DestinationWindows(checks.missing_here if checks is not None else None)
     task = Task(check_mode, purge, windows, checks, preflight, grant)
 
     def prepare(indexes):

@@ -6,9 +6,6 @@ Every botocore error is turned into an EventInvokeConfigError here, naming the f
 qualifier and the next step; modules report it once with fail_json_aws_error().
 """
 
-import threading
-import time
-
 try:
     import botocore
 except ImportError:
@@ -18,7 +15,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import required_permission
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import ConfigGoneError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import MissingFunctionError
@@ -38,7 +34,6 @@ RETRY_ATTEMPTS = 10
 # The access-denied codes of query-protocol services (IAM, CloudWatch) and of JSON ones.
 ACCESS_DENIED_CODES = ("AccessDenied", "AccessDeniedException")
 
-_DESTINATION_RETRY_MAX_DELAY = 15
 
 NO_CONFIG_MESSAGE = "doesn't have an EventInvokeConfig"
 SELF_DESTINATION_MESSAGE = "destination for itself"
@@ -93,7 +88,7 @@ def call_error(what, exception, advice=""):
     return EventInvokeConfigError(message=message, exception=exception)
 
 
-def _fail(action, target, exception, advice=""):
+def fail(action, target, exception, advice=""):
     raise call_error(f"{action} the event invoke config of {target.describe()}", exception, advice)
 
 
@@ -111,7 +106,7 @@ def get_config(client, target):
         botocore.exceptions.ClientError,
         botocore.exceptions.BotoCoreError,
     ) as e:  # pylint: disable=duplicate-except
-        _fail("read", target, e)
+        fail("read", target, e)
 
 
 def missing_function_error(target, exception=None, predicted=False, whole=False):
@@ -161,73 +156,18 @@ def _is_destination_rejection(exception):
     return ("destination ARN" in message and "is invalid" in message) or "permission" in message.lower()
 
 
-def _seconds(seconds):
-    whole = round(seconds)
-    return "1 second" if whole == 1 else f"{whole} seconds"
+class DestinationRejected(Exception):
+    """AWS rejected a write's destination: one it does not know, or that the execution role may not (yet) use.
+    ``exception`` is AWS's error; propagation.write_config() decides whether to try again."""
 
+    def __init__(self, exception):
+        super().__init__(str(exception))
+        self.exception = exception
 
-def _destination_advice(destinations, attempts, waited, shared):
-    needs = []
-    for arn in destinations:
-        needs.append("{0} on {1}".format(required_permission(arn) or "permission to deliver", arn))
-    if shared:
-        tried = "AWS rejected the destination, whose retry window already ran out for another config of this task"
-    elif attempts == 1:
-        tried = "AWS rejected the destination and destination_retry_timeout left no time to retry"
-    else:
-        tried = f"AWS still rejected the destination after {attempts} attempts over {_seconds(waited)}"
-    return (
-        f"{tried}. Check that each destination exists and that the function's execution role allows "
-        f"{'; '.join(needs) or 'delivery to it'}. IAM changes can take a minute or two to reach Lambda: "
-        "raise destination_retry_timeout to wait longer"
-    )
-
-
-def _missing_advice(destinations):
-    return (
-        f"The destination {' and '.join(destinations)} does not exist in this account (read after AWS rejected it), "
-        "so waiting for IAM changes would not help: create it first, or fix the destination ARN"
-    )
-
-
-def _nothing_missing(arn):
-    return False
-
-
-class DestinationWindows:
-    """The retry window of each rejected destination, shared by every write of a task.
-
-    IAM propagation is per destination: the first rejection of a destination opens its window
-    (destination_retry_timeout long), and every write rejected for that destination retries only until
-    that window ends, instead of waiting a whole window of its own. ``missing(arn)`` tells whether a rejected
-    destination does not exist in the caller's account (a read, made once per destination): no permission
-    can propagate to it, so its writes fail at once.
-    """
-
-    def __init__(self, missing=None):
-        self._ends = {}
-        self._lock = threading.Lock()
-        self.missing = missing if missing is not None else _nothing_missing
-
-    def end(self, rejected, now, timeout):
-        """When the window of the ``rejected`` destinations ends; opens the window of each not yet rejected.
-
-        A write without destinations that AWS rejects all the same has a window of its own.
-        """
-        with self._lock:
-            return min((self._ends.setdefault(arn, now + timeout) for arn in rejected), default=now + timeout)
-
-    def close(self, rejected, now):
-        """End the window of the ``rejected`` destinations now: a write gave up on them."""
-        with self._lock:
-            for arn in rejected:
-                self._ends[arn] = now
-
-
-def _rejected(exception, destinations):
-    """The destinations AWS's rejection names; all of them when it names none."""
-    message = _error_message(exception)
-    return [arn for arn in destinations if arn in message] or list(destinations)
+    def rejected(self, destinations):
+        """The destinations AWS's rejection names; all of them when it names none."""
+        message = _error_message(self.exception)
+        return [arn for arn in destinations if arn in message] or list(destinations)
 
 
 def _write_error(action, target, exception):
@@ -238,54 +178,25 @@ def _write_error(action, target, exception):
             raise ConfigGoneError(message=f"The config of {target.describe()} was deleted meanwhile")
         raise missing_function_error(target, exception)
     if SELF_DESTINATION_MESSAGE in message:
-        _fail(action, target, exception, "A function cannot be its own destination; choose another destination")
-    _fail(action, target, exception)
+        fail(action, target, exception, "A function cannot be its own destination; choose another destination")
+    fail(action, target, exception)
 
 
 _WRITE_OPERATIONS = {"put": "put_function_event_invoke_config", "update": "update_function_event_invoke_config"}
 
 
-def write_config(
-    client, target, action, params, *, destinations, retry_timeout, windows, sleep=time.sleep, clock=time.monotonic
-):
-    """Put (create or replace) or Update (merge into) the config of ``target``.
-
-    Returns the config as AWS returns it; raises ConfigGoneError when an Update finds no config (deleted
-    concurrently). Destination rejections, which AWS also gives while IAM changes propagate, are
-    retried after pauses of 1, 2, 4 and 8 seconds, then 15 seconds each, until the rejected
-    destination's window (``windows``, a DestinationWindows shared by the task) ends, ``retry_timeout``
-    seconds after its first rejection in the task; then the error says how long it waited, and names
-    each destination and the permission the execution role needs for it.
-    """
-    operation = getattr(client, _WRITE_OPERATIONS[action])
-    started = clock()
-    first = None  # when AWS first rejected this write; its window is counted in pauses from there
-    delay = 1
-    paused = 0
-    attempts = 0
-    while True:
-        attempts += 1
-        try:
-            return operation(aws_retry=True, **dict(target.api_params(), **params))
-        except botocore.exceptions.ClientError as e:
-            if not _is_destination_rejection(e):
-                _write_error(action, target, e)
-            now = clock()
-            first = now if first is None else first
-            rejected = _rejected(e, destinations)
-            gone = [arn for arn in rejected if windows.missing(arn)]
-            if gone:
-                _fail(action, target, e, _missing_advice(gone))
-            end = windows.end(rejected, first, retry_timeout)
-            if first + paused + delay > end:
-                windows.close(rejected, now)
-                shared = attempts == 1 and end < now + retry_timeout
-                _fail(action, target, e, _destination_advice(destinations, attempts, now - started, shared))
-        except botocore.exceptions.BotoCoreError as e:
-            _fail(action, target, e)
-        sleep(delay)
-        paused += delay
-        delay = min(delay * 2, _DESTINATION_RETRY_MAX_DELAY)
+def write_once(client, target, action, params):
+    """Put (create or replace) or Update (merge into) the config of ``target`` once; returns the config as AWS
+    returns it. Raises DestinationRejected for a rejected destination, ConfigGoneError when an Update finds no
+    config (deleted concurrently), and EventInvokeConfigError for any other failure."""
+    try:
+        return getattr(client, _WRITE_OPERATIONS[action])(aws_retry=True, **dict(target.api_params(), **params))
+    except botocore.exceptions.ClientError as e:
+        if _is_destination_rejection(e):
+            raise DestinationRejected(e) from e
+        _write_error(action, target, e)
+    except botocore.exceptions.BotoCoreError as e:
+        fail(action, target, e)
 
 
 def delete_config(client, target):
@@ -302,7 +213,7 @@ def delete_config(client, target):
         botocore.exceptions.ClientError,
         botocore.exceptions.BotoCoreError,
     ) as e:  # pylint: disable=duplicate-except
-        _fail("delete", target, e)
+        fail("delete", target, e)
 
 
 def list_configs(client, target):

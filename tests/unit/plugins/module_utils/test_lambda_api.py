@@ -23,6 +23,7 @@ from lambda_fakes import throttled
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils import propagation
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import ConfigGoneError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import EventInvokeConfigError
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import MissingFunctionError
@@ -93,14 +94,14 @@ def write(
     windows=None,
 ):
     time = time or FakeTime()
-    return lambda_api.write_config(
+    return propagation.write_config(
         client,
         target,
         action,
         params if params is not None else {"MaximumRetryAttempts": 1},
         destinations=destinations,
         retry_timeout=retry_timeout,
-        windows=windows or lambda_api.DestinationWindows(),
+        windows=windows or propagation.DestinationWindows(),
         sleep=time.sleep,
         clock=time.clock,
     )
@@ -577,7 +578,7 @@ def test_an_error_retried_until_the_retries_ran_out_says_so(code, reason):
 
 def test_writes_share_the_retry_window_of_a_rejected_destination():
     client = scripted(put_function_event_invoke_config=[destination_arn_invalid()])
-    time, windows = FakeTime(), lambda_api.DestinationWindows()
+    time, windows = FakeTime(), propagation.DestinationWindows()
     with pytest.raises(EventInvokeConfigError):
         write(client, retry_timeout=10, time=time, windows=windows)
     assert time.sleeps == [1, 2, 4]
@@ -599,7 +600,7 @@ def test_a_rejected_destination_that_does_not_exist_fails_every_write_at_once():
     rejection = invalid_parameter("The destination ARN is invalid.")  # names none: both destinations are read
     client = scripted(put_function_event_invoke_config=[rejection, rejection])
     read = []
-    windows = lambda_api.DestinationWindows(missing=lambda arn: read.append(arn) or True)
+    windows = propagation.DestinationWindows(missing=lambda arn: read.append(arn) or True)
     time = FakeTime()
     for _write in range(2):
         with pytest.raises(EventInvokeConfigError) as raised:
