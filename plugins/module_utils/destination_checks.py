@@ -34,6 +34,7 @@ except ImportError:
     _CLIENT_ERRORS = ()  # AnsibleAWSModule reports a missing botocore before any call.
 
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import KINDS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import delivery_permissions
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import parse_destination
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import put_checked
@@ -72,24 +73,6 @@ DestinationState = namedtuple("DestinationState", "arn state kms_key kms_problem
 # REFUSED, UNDELIVERABLE or UNKNOWN) and ``reason`` (None when OK and nothing needs saying).
 Judgement = namedtuple("Judgement", "destination state prediction reason")
 
-# Error codes that mean "no such destination", per service (for another account's destination, also "you may
-# not read it": SQS answers NonExistentQueue for both).
-_MISSING_CODES = {
-    "sqs": ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"),
-    "sns": ("NotFound", "NotFoundException"),
-    "lambda": ("ResourceNotFoundException",),
-    "events": ("ResourceNotFoundException",),
-    "s3": ("404", "NoSuchBucket", "NotFound"),
-}
-# The permission each destination read needs, as the task's warning names it.
-_READ_PERMISSIONS = {
-    "sqs": "sqs:GetQueueAttributes",
-    "sns": "sns:GetTopicAttributes",
-    "lambda": "lambda:GetFunction",
-    "events": "events:DescribeEventBus",
-    "s3": "s3:ListBucket",
-}
-_POLICY_READS = {"lambda": "lambda:GetPolicy", "s3": "s3:GetBucketPolicy"}
 _NO_POLICY_CODES = ("ResourceNotFoundException", "NoSuchBucketPolicy")
 
 KEY_ARN_RE = re.compile(
@@ -237,18 +220,23 @@ class DestinationChecks:
     def _read_destination(self, arn):
         parsed = parse_destination(arn)
         try:
-            kms_key, fifo, policy = self._describe(parsed)
+            kms_key, fifo, policy = KINDS[parsed.service].read(self._clients_of(parsed), parsed)
         except _CLIENT_ERRORS as e:
             return self._unread(parsed, e)
-        state = DestinationState(arn, OK, *self._kms_key(kms_key, parsed), policy, None)
+        state = DestinationState(arn, OK, *self._kms_key(kms_key, parsed), _policy(policy), None)
         if fifo:
             return state._replace(state=FIFO, reason="it is FIFO, and Lambda never delivers to a FIFO queue or topic")
         return state
 
+    def _clients_of(self, parsed):
+        """The clients of the destination's own region (a bucket's: the task's)."""
+        return lambda service: self.client(service, parsed.region or None)
+
     def _unread(self, parsed, exception):
         code = lambda_api.error_code(exception)
         arn = parsed.arn
-        if code in _MISSING_CODES[parsed.service]:
+        kind = KINDS[parsed.service]
+        if code in kind.missing_codes:
             caller = self.caller_account() if parsed.account else None
             if parsed.account and parsed.account != caller:
                 return DestinationState(
@@ -266,43 +254,16 @@ class DestinationChecks:
                     "may not read; whether it exists and accepts deliveries is for its owner's policy to say",
                 )
             return DestinationState(arn, MISSING, None, None, None, f"AWS answered {code}: it does not exist")
-        self._not_checked(_READ_PERMISSIONS[parsed.service], exception, arn)
+        self._not_checked(kind.read_permission, exception, arn)
         return DestinationState(
-            arn, UNKNOWN, None, None, None, f"it could not be read ({code or exception}): {_unknown_advice(parsed)}"
+            arn,
+            UNKNOWN,
+            None,
+            None,
+            None,
+            f"it could not be read ({code or exception}): the caller may not read it ({kind.read_permission}), "
+            "or it is in another account; it may still exist",
         )
-
-    def _describe(self, parsed):
-        """(KMS key as the destination names it or None, FIFO or not, resource policy or None) of an existing
-        destination; raises the read's botocore error."""
-        service, region = parsed.service, parsed.region
-        if service == "sqs":
-            sqs = self.client("sqs", region)
-            url = sqs.get_queue_url(aws_retry=True, QueueName=parsed.resource, QueueOwnerAWSAccountId=parsed.account)
-            answer = sqs.get_queue_attributes(
-                aws_retry=True, QueueUrl=url["QueueUrl"], AttributeNames=["FifoQueue", "KmsMasterKeyId", "Policy"]
-            )
-            attributes = answer.get("Attributes", {})  # absent when the queue has none of the attributes asked for
-            return (
-                attributes.get("KmsMasterKeyId"),
-                attributes.get("FifoQueue") == "true",
-                _policy(attributes.get("Policy")),
-            )
-        if service == "sns":
-            answer = self.client("sns", region).get_topic_attributes(aws_retry=True, TopicArn=parsed.arn)
-            attributes = answer["Attributes"]  # every topic has some (TopicArn, Owner, Policy)
-            return (
-                attributes.get("KmsMasterKeyId"),
-                attributes.get("FifoTopic") == "true",
-                _policy(attributes.get("Policy")),
-            )
-        if service == "lambda":
-            self.client("lambda", region).get_function(aws_retry=True, FunctionName=parsed.arn)
-            return None, False, None
-        if service == "events":
-            answer = self.client("events", region).describe_event_bus(aws_retry=True, Name=parsed.arn)
-            return None, False, _policy(answer.get("Policy"))
-        self.client("s3").head_bucket(aws_retry=True, Bucket=parsed.resource)
-        return None, False, None
 
     def _kms_key(self, key, parsed):
         """(exact key ARN or None, problem or None) for the KMS key a queue or topic names.
@@ -343,21 +304,18 @@ class DestinationChecks:
     def _resource_policy(self, state):
         """The destination's resource policy: read with the destination, or (functions, buckets) read here once."""
         parsed = parse_destination(state.arn)
-        if parsed.service not in _POLICY_READS:
+        if KINDS[parsed.service].policy_read is None:
             return state.policy
         return self._policies.get(state.arn, lambda: self._read_policy(parsed))
 
     def _read_policy(self, parsed):
+        permission, read = KINDS[parsed.service].policy_read
         try:
-            if parsed.service == "lambda":
-                answer = self.client("lambda", parsed.region).get_policy(aws_retry=True, FunctionName=parsed.arn)
-            else:
-                answer = self.client("s3").get_bucket_policy(aws_retry=True, Bucket=parsed.resource)
+            return _policy(read(self._clients_of(parsed), parsed))
         except _CLIENT_ERRORS as e:
             if lambda_api.error_code(e) not in _NO_POLICY_CODES:
-                self._not_checked(_POLICY_READS[parsed.service], e, parsed.arn)
+                self._not_checked(permission, e, parsed.arn)
             return None
-        return _policy(answer.get("Policy"))
 
     # --- the execution role ----------------------------------------------------------------------------------
 
@@ -571,9 +529,3 @@ def module_checks(module):
         return client
 
     return DestinationChecks(client_for)
-
-
-def _unknown_advice(parsed):
-    if parsed.service == "lambda":
-        return "the caller may not read it (lambda:GetFunction), or it is in another account"
-    return "the caller may not read it, or it is in another account; it may still exist"

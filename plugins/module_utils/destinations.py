@@ -1,9 +1,14 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Validation of asynchronous-invocation destination ARNs, before any API call.
+"""The destination kinds (queue, topic, function, event bus, bucket) in one table, and the validation of
+asynchronous-invocation destination ARNs, before any API call.
+
+Everything the collection knows of a kind is in its KINDS entry: its ARN form and sides, the actions delivery
+needs, whether it may be encrypted or FIFO, and how it is read (the read, the codes that mean "missing", the
+permission the read needs, its resource policy's read), so adding a kind touches this file only.
 
 AWS answers most bad destinations with a generic "destination ARN is invalid" or a long regular
-expression; these checks say instead which option is wrong, why, and what is allowed.
+expression; validate_destination() says instead which option is wrong, why, and what is allowed.
 """
 
 import re
@@ -21,17 +26,128 @@ DESTINATION_ARN_RE = re.compile(
 MAX_DESTINATION_LENGTH = 350
 
 
-# Service -> (resource pattern, what the resource is called, sides it is allowed on).
-_SERVICES = {
-    "sqs": (re.compile(r"^[a-zA-Z0-9_-]{1,80}(\.fifo)?$"), "an SQS queue", (ON_SUCCESS, ON_FAILURE)),
-    "sns": (re.compile(r"^[a-zA-Z0-9_-]{1,256}(\.fifo)?$"), "an SNS topic", (ON_SUCCESS, ON_FAILURE)),
-    "lambda": (
-        re.compile(r"^function:[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]{1,128}))?$"),
-        "a Lambda function",
+# The reads of each kind. ``client(service)`` is a paced client of the destination's region; each read returns
+# (the KMS key as the destination names it or None, whether it is FIFO, its resource policy's JSON text or None)
+# and raises the call's botocore error; a policy read returns the policy's JSON text.
+
+
+def _read_queue(client, parsed):
+    sqs = client("sqs")
+    url = sqs.get_queue_url(aws_retry=True, QueueName=parsed.resource, QueueOwnerAWSAccountId=parsed.account)
+    answer = sqs.get_queue_attributes(
+        aws_retry=True, QueueUrl=url["QueueUrl"], AttributeNames=["FifoQueue", "KmsMasterKeyId", "Policy"]
+    )
+    attributes = answer.get("Attributes", {})  # absent when the queue has none of the attributes asked for
+    return attributes.get("KmsMasterKeyId"), attributes.get("FifoQueue") == "true", attributes.get("Policy")
+
+
+def _read_topic(client, parsed):
+    attributes = client("sns").get_topic_attributes(aws_retry=True, TopicArn=parsed.arn)["Attributes"]
+    return attributes.get("KmsMasterKeyId"), attributes.get("FifoTopic") == "true", attributes.get("Policy")
+
+
+def _read_function(client, parsed):
+    client("lambda").get_function(aws_retry=True, FunctionName=parsed.arn)
+    return None, False, None
+
+
+def _read_bus(client, parsed):
+    return None, False, client("events").describe_event_bus(aws_retry=True, Name=parsed.arn).get("Policy")
+
+
+def _read_bucket(client, parsed):
+    client("s3").head_bucket(aws_retry=True, Bucket=parsed.resource)
+    return None, False, None
+
+
+def _function_policy(client, parsed):
+    return client("lambda").get_policy(aws_retry=True, FunctionName=parsed.arn).get("Policy")
+
+
+def _bucket_policy(client, parsed):
+    return client("s3").get_bucket_policy(aws_retry=True, Bucket=parsed.resource).get("Policy")
+
+
+# ``label`` names the kind in messages; ``resource_re`` checks the ARN's resource part; ``sides`` are the sides
+# AWS allows it on; ``regional``: its ARN names a region and an account (a bucket's names neither);
+# ``delivery`` the (action, resource) pairs the execution role needs, the resource a template over the
+# destination ARN, the first pair the delivery action Lambda's Put and Update check ("The function's execution
+# role does not have permissions to call SendMessage on ..."), the others needed by deliveries only;
+# ``encrypted``: it may name a customer-managed KMS key, whose KMS_ACTIONS the role then needs too; ``fifo``
+# what a FIFO one is called (None: it cannot be FIFO); ``missing_codes`` the error codes of its read that mean
+# "no such destination" (for another account's destination, also "you may not read it": SQS answers
+# NonExistentQueue for both); ``read_permission`` what the read needs, as warnings name it; ``read`` the read;
+# ``policy_read`` (permission, read) of a resource policy the kind's read does not return, or None.
+DestinationKind = namedtuple(
+    "DestinationKind",
+    "label resource_re sides regional delivery encrypted fifo missing_codes read_permission read policy_read",
+)
+KINDS = {
+    "sqs": DestinationKind(
+        "an SQS queue",
+        re.compile(r"^[a-zA-Z0-9_-]{1,80}(\.fifo)?$"),
         (ON_SUCCESS, ON_FAILURE),
+        True,
+        (("sqs:SendMessage", "{arn}"),),
+        True,
+        "queue",
+        ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"),
+        "sqs:GetQueueAttributes",
+        _read_queue,
+        None,
     ),
-    "events": (re.compile(r"^event-bus/[A-Za-z0-9._/-]{1,256}$"), "an EventBridge event bus", (ON_SUCCESS, ON_FAILURE)),
-    "s3": (re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), "an S3 bucket", (ON_FAILURE,)),
+    "sns": DestinationKind(
+        "an SNS topic",
+        re.compile(r"^[a-zA-Z0-9_-]{1,256}(\.fifo)?$"),
+        (ON_SUCCESS, ON_FAILURE),
+        True,
+        (("sns:Publish", "{arn}"),),
+        True,
+        "topic",
+        ("NotFound", "NotFoundException"),
+        "sns:GetTopicAttributes",
+        _read_topic,
+        None,
+    ),
+    "lambda": DestinationKind(
+        "a Lambda function",
+        re.compile(r"^function:[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]{1,128}))?$"),
+        (ON_SUCCESS, ON_FAILURE),
+        True,
+        (("lambda:InvokeFunction", "{arn}"),),
+        False,
+        None,
+        ("ResourceNotFoundException",),
+        "lambda:GetFunction",
+        _read_function,
+        ("lambda:GetPolicy", _function_policy),
+    ),
+    "events": DestinationKind(
+        "an EventBridge event bus",
+        re.compile(r"^event-bus/[A-Za-z0-9._/-]{1,256}$"),
+        (ON_SUCCESS, ON_FAILURE),
+        True,
+        (("events:PutEvents", "{arn}"),),
+        False,
+        None,
+        ("ResourceNotFoundException",),
+        "events:DescribeEventBus",
+        _read_bus,
+        None,
+    ),
+    "s3": DestinationKind(
+        "an S3 bucket",
+        re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
+        (ON_FAILURE,),
+        False,
+        (("s3:PutObject", "{arn}/*"), ("s3:ListBucket", "{arn}")),
+        False,
+        None,
+        ("404", "NoSuchBucket", "NotFound"),
+        "s3:ListBucket",
+        _read_bucket,
+        ("s3:GetBucketPolicy", _bucket_policy),
+    ),
 }
 
 ALLOWED_DESTINATIONS = (
@@ -40,18 +156,9 @@ ALLOWED_DESTINATIONS = (
     "(arn:aws:events:REGION:ACCOUNT:event-bus/NAME), or, for on_failure only, an S3 bucket (arn:aws:s3:::BUCKET)"
 )
 
-# What the function's execution role must be allowed to do for Lambda to deliver to each destination service:
-# (action, resource) pairs, the resource a template over the destination ARN. The one home of this table: the
-# messages, the check-mode preflight, the grant's policy and the guide's IAM table all read it. The first pair is
-# the delivery action, which Lambda's Put and Update check ("The function's execution role does not have
-# permissions to call SendMessage on ..."); the others, like the KMS actions, are needed by deliveries only.
-DELIVERY_PERMISSIONS = {
-    "sqs": (("sqs:SendMessage", "{arn}"),),
-    "sns": (("sns:Publish", "{arn}"),),
-    "lambda": (("lambda:InvokeFunction", "{arn}"),),
-    "events": (("events:PutEvents", "{arn}"),),
-    "s3": (("s3:PutObject", "{arn}/*"), ("s3:ListBucket", "{arn}")),
-}
+# What the function's execution role must be allowed to do for Lambda to deliver to each kind (KINDS' delivery):
+# the messages, the check-mode preflight, the grant's policy and the guide's IAM table all read it.
+DELIVERY_PERMISSIONS = {service: kind.delivery for service, kind in KINDS.items()}
 # What the role also needs on the customer-managed KMS key of an encrypted queue or topic.
 KMS_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
 REQUIRED_PERMISSIONS = {
@@ -130,8 +237,9 @@ def refuse_self_destination(side, arn, target):
 
 def _fifo_kind(parsed):
     """'queue' or 'topic' when ``parsed`` is a FIFO queue or topic (every delivery to one fails), else None."""
-    if parsed is not None and parsed.service in ("sqs", "sns") and parsed.resource.endswith(".fifo"):
-        return "queue" if parsed.service == "sqs" else "topic"
+    kind = KINDS.get(parsed.service) if parsed is not None else None
+    if kind is not None and kind.fifo and parsed.resource.endswith(".fifo"):
+        return kind.fifo
     return None
 
 
@@ -162,22 +270,22 @@ def validate_destination(side, arn, target, region=None):
     parsed = parse_destination(arn)
     if parsed is None:
         _fail(side, arn, "is not an ARN (expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)")
-    if parsed.service not in _SERVICES:
+    if parsed.service not in KINDS:
         _fail(
             side,
             arn,
             f"names the {parsed.service} service, which cannot receive asynchronous invocation records",
         )
-    resource_re, kind, sides = _SERVICES[parsed.service]
-    if side not in sides:
-        _fail(side, arn, f"is {kind}, which AWS supports as an on_failure destination only")
-    if parsed.service == "s3":
+    kind = KINDS[parsed.service]
+    if side not in kind.sides:
+        _fail(side, arn, f"is {kind.label}, which AWS supports as an on_failure destination only")
+    if not kind.regional:
         if parsed.region or parsed.account:
             _fail(side, arn, "is not a bucket ARN: an S3 bucket ARN has empty region and account (arn:aws:s3:::BUCKET)")
     elif not parsed.region or not parsed.account:
-        _fail(side, arn, f"lacks a region or account; {kind} ARN names both")
-    if not resource_re.match(parsed.resource):
-        _fail(side, arn, f"does not name {kind}")
+        _fail(side, arn, f"lacks a region or account; {kind.label} ARN names both")
+    if not kind.resource_re.match(parsed.resource):
+        _fail(side, arn, f"does not name {kind.label}")
     fifo = _fifo_kind(parsed)
     if fifo:
         raise InvalidOptionError(

@@ -34,6 +34,7 @@ except ImportError:
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import listed
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import KINDS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import KMS_ACTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import delivery_permissions
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destinations import parse_destination
@@ -239,8 +240,6 @@ def _config_destinations(config):
     return {side["Destination"] for side in sides if (side or {}).get("Destination")}
 
 
-_ENCRYPTED_SERVICES = ("sqs", "sns")  # the destinations that may have a customer-managed KMS key
-
 # What one function of the task asks of one execution role: the destinations of its qualifiers on that role before
 # and after the task (frozensets of ARNs).
 RoleUse = namedtuple("RoleUse", "before after")
@@ -441,7 +440,7 @@ class Grant:
 
         ``strict``: a key the grant may not write is refused (the destinations the task grants); otherwise it is a
         reason to keep what the policy holds (the destinations it may remove)."""
-        if parse_destination(arn).service not in _ENCRYPTED_SERVICES:
+        if not KINDS[parse_destination(arn).service].encrypted:
             return None, None
         state = self.checks.destination(arn)
         if state.kms_problem and strict:

@@ -177,14 +177,14 @@ def test_destination_state_per_service(clients, arn, state, kms_key):
         (
             dict(sqs=FakeService(get_queue_url=raises(error("AccessDenied", 403)))),
             QUEUE,
-            "it could not be read (AccessDenied): the caller may not read it, or it is in another account; "
-            "it may still exist",
+            "it could not be read (AccessDenied): the caller may not read it (sqs:GetQueueAttributes), or it is in "
+            "another account; it may still exist",
         ),
         (
             {},
             OTHER_FUNCTION,
             "it could not be read (AccessDeniedException): the caller may not read it (lambda:GetFunction), "
-            "or it is in another account",
+            "or it is in another account; it may still exist",
         ),
     ],
 )
