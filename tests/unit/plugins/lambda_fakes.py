@@ -17,6 +17,7 @@ from collections import namedtuple
 import botocore.exceptions
 import botocore.paginate
 import botocore.session
+import pytest
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -503,3 +504,35 @@ class FakeCloudWatch:
                 index = (when - start) // period
                 periods[index] = periods.get(index, 0.0) + value
         return [periods[index] for index in sorted(periods, reverse=True)]  # newest first, as AWS's default
+
+
+# --- a module's main(), run in-process ---------------------------------------------------------------------------
+
+try:  # ansible-core 2.19 and later
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core 2.17 and 2.18 (make matrix)
+    import contextlib as _contextlib
+
+    from ansible.module_utils import basic as _basic
+
+    @_contextlib.contextmanager
+    def patch_module_args(args):
+        saved = _basic._ANSIBLE_ARGS
+        _basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
+        try:
+            yield
+        finally:
+            _basic._ANSIBLE_ARGS = saved
+
+
+def run_main(module_file, args, clients, monkeypatch, capsys):
+    """Run ``module_file.main()`` with the task arguments ``args`` (and the region of these fakes), its clients the
+    fakes of ``clients`` (service -> fake) and no pacing hook; returns the result it printed."""
+    from ansible_collections.serverless.aws_lambda.plugins.module_utils import modules  # noqa: PLC0415
+
+    monkeypatch.setattr(modules.AnsibleLambdaModule, "client", lambda self, service, **kwargs: clients[service])
+    monkeypatch.setattr(module_file, "pace", lambda client, pacer: None)
+    with patch_module_args(dict({"region": REGION}, **args)):
+        with pytest.raises(SystemExit):
+            module_file.main()
+    return json.loads(capsys.readouterr().out)

@@ -2,27 +2,11 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """AnsibleLambdaModule: access_key kept out of logs, and the collection named in the AWS user agent."""
 
-import contextlib
-import json
-
 import pytest
-from ansible.module_utils import basic
+from lambda_fakes import patch_module_args
 
 from ansible_collections.amazon.aws.plugins.module_utils import common
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import modules
-
-try:  # ansible-core 2.19 and later
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core 2.17 and 2.18 (make matrix)
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        saved = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = saved
 
 
 @pytest.mark.parametrize("argument_spec", [None, {}, {"name": {"type": "str"}}])

@@ -77,3 +77,41 @@ def test_a_task_that_wrote_the_policy_and_then_failed_reports_it(fleet):
     if not fleet:
         assert result["msg"].startswith("Failed to put the event invoke config of function my-function")
         assert result["error"] == {"code": "InvalidParameterValueException", "message": "bad"}
+
+
+# --- main() ---------------------------------------------------------------------------------------------------------
+
+
+def test_main_predicts_a_change_in_check_mode_without_a_write(monkeypatch, capsys):
+    client = lambda_fakes.FakeLambda({"my-function": {"$LATEST": {"MaximumRetryAttempts": 2}}})
+    result = lambda_fakes.run_main(
+        module_file,
+        {
+            "function_name": "my-function",
+            "maximum_retry_attempts": 0,
+            "_ansible_check_mode": True,
+            "_ansible_diff": True,
+        },
+        {"lambda": client},
+        monkeypatch,
+        capsys,
+    )
+    assert (result["changed"], result["event_invoke_config"]["maximum_retry_attempts"]) == (True, 0)
+    assert (result["diff"]["before"]["maximum_retry_attempts"], result["diff"]["after"]["maximum_retry_attempts"]) == (
+        2,
+        0,
+    )
+    assert client.operations() == ["GetFunctionEventInvokeConfig"]
+
+
+def test_main_refuses_a_bad_option_before_any_call(monkeypatch, capsys):
+    client = lambda_fakes.FakeLambda({"my-function": {"$LATEST": None}})
+    result = lambda_fakes.run_main(
+        module_file,
+        {"function_name": "my-function", "maximum_retry_attempts": 3},
+        {"lambda": client},
+        monkeypatch,
+        capsys,
+    )
+    assert (result["failed"], result["option"]) == (True, "maximum_retry_attempts")
+    assert client.calls == []
