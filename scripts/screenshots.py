@@ -59,7 +59,11 @@ def readme_html(workdir):
     (tarball,) = glob.glob(os.path.join(workdir, "*.tar.gz"))
     importer = os.path.join(ROOT, ".venv-importer", "bin", "python")
     completed = subprocess.run(
-        [importer, "-m", "galaxy_importer.main", "--print-result", tarball], check=True, capture_output=True, text=True
+        [importer, "-m", "galaxy_importer.main", "--print-result", tarball],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=workdir,  # it leaves importer_result.json in its working directory
     )
     result = json.loads(completed.stdout[completed.stdout.index("\n{") + 1 :])
     return result["docs_blob"]["collection_readme"]["html"]
