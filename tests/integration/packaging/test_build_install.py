@@ -141,3 +141,17 @@ def test_playbook_runs_from_the_installed_copy(tools, installed_collections, lam
     assert config["MaximumRetryAttempts"] == 1
     assert config["MaximumEventAgeInSeconds"] == 600
     assert [call["operation"] for call in tools.write_calls(clean_emulator)] == ["PutFunctionEventInvokeConfig"]
+
+
+def test_issue_templates_are_github_issue_forms(tools):
+    """Bug, feature and documentation forms (name, description, a body of typed fields with ids), as GitHub reads
+    them; blank issues go to the forum's link."""
+    directory = os.path.join(tools.ROOT, ".github", "ISSUE_TEMPLATE")
+    forms = {name: tools.load_yaml(os.path.join(".github", "ISSUE_TEMPLATE", name)) for name in os.listdir(directory)}
+    config = forms.pop("config.yml")
+    assert sorted(forms) == ["bug_report.yml", "documentation_report.yml", "feature_request.yml"]
+    for name, form in forms.items():
+        assert form["name"] and form["description"], name
+        assert all(field["type"] in ("input", "textarea") and field["id"] for field in form["body"]), name
+    assert config["blank_issues_enabled"] is False and config["contact_links"]
+    assert os.path.isfile(os.path.join(tools.ROOT, ".github", "pull_request_template.md"))

@@ -122,6 +122,19 @@ def test_user_guides_parse_without_warnings(tools):
         assert first_line.startswith(LABEL_PREFIX), f"{path} must start with a {LABEL_PREFIX}... label"
 
 
+def test_shipped_guides_link_the_examples_they_name(tools):
+    """The examples stay in the repository: a guide read from an installed collection links them absolutely, and
+    names them bare only in a command run in a clone."""
+    repository = "https://github.com/serverless-aws-lambda/serverless.aws_lambda/blob/main/"
+    for name in os.listdir(os.path.join(tools.ROOT, DOCSITE, "rst")):
+        with open(os.path.join(tools.ROOT, DOCSITE, "rst", name), encoding="utf-8") as stream:
+            lines = [line for line in stream if not line.lstrip().startswith("$ ")]
+        for line in lines:
+            for path in re.findall(r"(?<![/\w])examples/[\w./-]+", line):
+                assert f"<{repository}{path}>" in line, (name, line)
+                assert os.path.exists(os.path.join(tools.ROOT, path)), (name, path)
+
+
 def test_docsite_config_lists_every_guide(tools):
     with open(os.path.join(tools.ROOT, DOCSITE, "extra-docs.yml"), encoding="utf-8") as stream:
         extra_docs = yaml.safe_load(stream)
@@ -133,6 +146,7 @@ def test_docsite_config_lists_every_guide(tools):
     with open(os.path.join(tools.ROOT, "galaxy.yml"), encoding="utf-8") as stream:
         galaxy = yaml.safe_load(stream)
     assert galaxy["repository"].endswith("/" + links["edit_on_github"]["repository"])
+    assert galaxy["documentation"] == "https://galaxy.ansible.com/ui/repo/published/serverless/aws_lambda/docs/"
 
 
 def test_user_guide_matches_the_code(tools, module_docs):
