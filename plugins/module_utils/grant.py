@@ -367,9 +367,11 @@ class Grant:
             self._keep(grant, grant.keep_reason)
         elif grant.candidates:
             try:
-                used, orphans = self._still_used(lambda_client, grant, check_mode)
-            except (EventInvokeConfigError, InvalidOptionError) as e:
-                self._keep(grant, f"what the functions on the role use could not be read ({e})")
+                used, orphans, unknown = self._still_used(lambda_client, grant, check_mode)
+            except EventInvokeConfigError as e:
+                used, orphans, unknown = set(), set(), f"what the functions on the role use could not be read ({e})"
+            if unknown:
+                self._keep(grant, unknown)
             else:
                 gone = grant.candidates - used
                 after = _without(grant.widened, gone)
@@ -394,7 +396,8 @@ class Grant:
         )
 
     def _still_used(self, lambda_client, grant, check_mode):
-        """(Sids of the policy some function of the region on the role still needs, Sids none needs).
+        """(Sids of the policy some function of the region on the role still needs, Sids none needs, why that cannot
+        be judged or None).
 
         Each function with a version on the role has its configs read (one List each); in check mode the task's own
         functions count with their configs after the task instead (nothing was written)."""
@@ -407,10 +410,8 @@ class Grant:
                 if versions.get(qualifier, grant.role_arn) == grant.role_arn:  # an alias counts for every role
                     arns.update(_config_destinations(config))
         needed, unknown = self._documents(arns, strict=False)
-        if unknown:
-            raise InvalidOptionError(unknown, option=OPTION)
         sids = _sids(grant.widened)
-        return sids & _sids(needed), sids - _sids(needed) - grant.candidates
+        return sids & _sids(needed), sids - _sids(needed) - grant.candidates, unknown
 
     def _functions_on(self, lambda_client, role_arn):
         """The functions of the region with a version (or $LATEST) on ``role_arn``: name -> {version: role}."""

@@ -105,7 +105,7 @@ class Outcome:
         setting means when one shows (Ansible prints it as ``--- before: <header>``)."""
         before, after = options_view(self.before), options_view(self.after)
         header = self.describe()
-        if any(view.get(setting, 0) is None for view in (before, after) for setting in (RETRIES, EVENT_AGE)):
+        if any(view and view[setting] is None for view in (before, after) for setting in (RETRIES, EVENT_AGE)):
             header += f"; null = not set, AWS's default applies ({DEFAULT_RETRIES} retries, {DEFAULT_EVENT_AGE} s)"
         return dict(before=before, after=after, before_header=header, after_header=header)
 

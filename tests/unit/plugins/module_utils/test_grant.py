@@ -12,6 +12,7 @@ from lambda_fakes import no_such_entity
 
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import grant
+from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.converge import converge
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import STRICT
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import DestinationChecks
@@ -336,7 +337,10 @@ def test_topics_that_cannot_be_read_keep_their_key_statement():
         f"The grant could not judge every statement of the inline policy {NAME} of role {FN_ROLE}"
     )
     assert f"the destination {TOPIC} could not be read to learn its KMS key" in warning
-    assert f"the destination {other_topic} could not be read to learn its KMS key" in warning
+    assert (
+        f"could not be read to learn its KMS key (it could not be read (AccessDenied): the caller may not read it (sns:GetTopicAttributes), or it is in another account; it may still exist); the destination {other_topic} could"
+        in warning
+    )
 
 
 @pytest.mark.parametrize(
@@ -620,8 +624,9 @@ def test_iam_s_inline_quota_is_explained_with_the_numbers():
 QUEUE_CONFIG = {"DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}
 
 
-def shared(iam, **functions):
-    """(Lambda client, Grant) over functions that all use FN_ROLE: name -> {qualifier: config or None}."""
+def shared(iam, sns=None, **functions):
+    """(Lambda client, Grant) over functions that all use FN_ROLE: name -> {qualifier: config or None}; a topic
+    read by ``sns``."""
     sqs = lambda_fakes.FakeService(
         get_queue_url=lambda QueueName, QueueOwnerAWSAccountId: {"QueueUrl": QueueName},
         get_queue_attributes=lambda **params: {"Attributes": {}},
@@ -630,6 +635,7 @@ def shared(iam, **functions):
         "iam": iam,
         "sqs": sqs,
         "events": lambda_fakes.FakeService(describe_event_bus=lambda Name: {"Arn": Name}),
+        "sns": sns,
     }
     return lambda_fakes.FakeLambda(functions), grant.Grant(DestinationChecks(lambda service, region: clients[service]))
 
@@ -772,3 +778,45 @@ def test_leaving_a_topic_whose_key_cannot_be_judged_removes_nothing(topic_reader
         ". It removed nothing, and granted no key it could not learn; run the task again once that is resolved."
     )
     assert "ListFunctions" not in client.operations()
+
+
+def test_a_key_another_function_s_destination_cannot_be_judged_by_keeps_what_goes():
+    """left leaves the queue; other, on the role, sends to a topic whose key is a wildcard: what other needs cannot
+    be judged, so nothing goes, and the task does not fail for a key it does not grant."""
+    stored = grant.policy_document([(QUEUE, None)])
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {NAME: stored}})
+    wildcard = topic_reader({"KmsMasterKeyId": "arn:aws:kms:*:*:*"})
+    client, granting = shared(
+        iam, sns=wildcard, left={"$LATEST": dict(QUEUE_CONFIG)}, other={"$LATEST": dict(ON_FAILURE_TOPIC)}
+    )
+
+    (outcome,) = converge(client, fleet(dict(function_name="left", state="absent")), grant=granting)
+
+    assert outcome.error is None
+    assert iam.role_policies[FN_ROLE_NAME] == {NAME: stored}
+    (warning,) = granting.warnings
+    assert (
+        f": the destination {TOPIC} could not be read to learn its KMS key (its KMS key 'arn:aws:kms:*:*:*'" in warning
+    )
+
+
+def test_a_missing_function_asks_nothing_of_the_grant():
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
+    client, granting = shared(iam)
+
+    (outcome,) = converge(client, fleet(dict(function_name="gone", destination_config=TO_BUS)), grant=granting)
+
+    assert "gone" in str(outcome.error.message)
+    assert (iam.calls, granting.policies) == ([], [])
+
+
+def test_the_other_policies_are_read_with_retries(monkeypatch):
+    monkeypatch.setattr(cloud, "time", types.SimpleNamespace(sleep=lambda seconds: None))
+    iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {"other": OTHER, "more": OTHER}})
+    iam.failures["ListRolePolicies"] = [
+        client_error("Throttling", {"Message": "Rate exceeded"}, "ListRolePolicies", 400)
+    ]
+    iam.failures["GetRolePolicy"] = [client_error("Throttling", {"Message": "Rate exceeded"}, "GetRolePolicy", 400)]
+    size = grant._other_policies_size(lambda_api.retrying(iam), FN_ROLE, NAME)
+    assert size == 2 * grant.policy_size(OTHER)
+    assert [call.operation for call in iam.calls] == ["ListRolePolicies"] * 2 + ["GetRolePolicy"] * 3

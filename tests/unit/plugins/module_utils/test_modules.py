@@ -2,6 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """AnsibleLambdaModule: access_key kept out of logs, and the collection named in the AWS user agent."""
 
+import json
+
 import pytest
 from lambda_fakes import patch_module_args
 
@@ -39,6 +41,16 @@ def test_amazon_aws_from_the_minimum_on_is_accepted(found):
 
 @pytest.mark.parametrize("found, said", [("9.5.0", "9.5.0"), (None, "(a version too old to tell)")])
 def test_an_older_amazon_aws_is_refused_with_what_to_do(found, said):
-    refusal = modules.amazon_aws_refusal(found)
-    assert refusal.startswith(f"serverless.aws_lambda {modules.COLLECTION_VERSION} needs amazon.aws 10.0.0 or later")
-    assert f"Ansible loaded amazon.aws {said}. Upgrade it" in refusal
+    assert modules.amazon_aws_refusal(found) == (
+        f"serverless.aws_lambda {modules.COLLECTION_VERSION} needs amazon.aws 10.0.0 or later, and Ansible loaded "
+        f"amazon.aws {said}. Upgrade it: with the ansible package, pip install --upgrade 'ansible>=12' (it carries "
+        "amazon.aws 10 or later); with Galaxy, ansible-galaxy collection install --upgrade 'amazon.aws:>=10.0.0'. "
+        "ansible-galaxy collection list amazon.aws shows which copies Ansible finds, the first one wins."
+    )
+
+
+def test_the_module_fails_with_the_refusal_before_anything_else(monkeypatch, capsys):
+    monkeypatch.setattr(modules, "amazon_aws_refusal", lambda: "too old")
+    with patch_module_args({"name": "f"}), pytest.raises(SystemExit):
+        modules.AnsibleLambdaModule(argument_spec={"name": {"type": "str"}})
+    assert json.loads(capsys.readouterr().out)["msg"] == "too old"
