@@ -243,17 +243,9 @@ notes:
   - When a config to delete is already gone by the time of the C(DeleteFunctionEventInvokeConfig) call
     (a retried call whose first attempt went through, or someone else deleted it), the result still
     reports a change, since the config the task read is gone as the task asked; the diff says the same.
-requirements:
-  - python >= 3.11
-  - boto3 >= 1.34.0
-  - botocore >= 1.34.0
 attributes:
-  check_mode:
-    support: full
   diff_mode:
     support: full
-  platform:
-    platforms: all
   action_group:
     support: full
     membership:
@@ -261,6 +253,7 @@ attributes:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
+  - serverless.aws_lambda.modules
   - serverless.aws_lambda.pacing
   - amazon.aws.common.modules
   - amazon.aws.region.modules

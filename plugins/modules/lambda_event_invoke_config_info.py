@@ -72,17 +72,9 @@ options:
 notes:
   - Throttling and server errors are retried with a jittered backoff, each worker with its own.
   - Makes only read calls.
-requirements:
-  - python >= 3.11
-  - boto3 >= 1.34.0
-  - botocore >= 1.34.0
 attributes:
-  check_mode:
-    support: full
   diff_mode:
     support: none
-  platform:
-    platforms: all
   action_group:
     support: full
     membership:
@@ -90,6 +82,7 @@ attributes:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
+  - serverless.aws_lambda.modules
   - serverless.aws_lambda.pacing
   - amazon.aws.common.modules
   - amazon.aws.region.modules
