@@ -338,8 +338,9 @@ def test_topics_that_cannot_be_read_keep_their_key_statement():
     )
     assert f"the destination {TOPIC} could not be read to learn its KMS key" in warning
     assert (
-        f"could not be read to learn its KMS key (it could not be read (AccessDenied): the caller may not read it (sns:GetTopicAttributes), or it is in another account; it may still exist); the destination {other_topic} could"
-        in warning
+        "could not be read to learn its KMS key (it could not be read (AccessDenied): the caller may not read it "
+        f"(sns:GetTopicAttributes), or it is in another account; it may still exist); the destination {other_topic} "
+        "could" in warning
     )
 
 
