@@ -13,6 +13,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import paginated_query_with_retries
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.errors import ConfigGoneError
@@ -88,6 +89,28 @@ def call_error(what, exception, advice=""):
     return EventInvokeConfigError(message=message, exception=exception)
 
 
+class _CallFailed(EventInvokeConfigError):
+    """What LambdaErrors raises: AWSErrorHandler's "Failed to <what>", with call_error()'s advice."""
+
+    def __init__(self, message, exception=None):
+        advice = _retries_exhausted_advice(exception)
+        super().__init__(message=f"{message}. {advice}" if advice else message, exception=exception)
+
+
+class LambdaErrors(AWSErrorHandler):
+    """The error boundary of the Lambda calls, in amazon.aws's way: each thin call is decorated with what it does
+    (``common_error_handler``; ``list_error_handler``, a missing resource answers the default;
+    ``deletion_error_handler``, a missing resource is already deleted), and any botocore error becomes an
+    EventInvokeConfigError that says what failed and what to do. A call that gives "missing" a meaning of its
+    own (a missing function) raises it inside the call."""
+
+    _CUSTOM_EXCEPTION = _CallFailed
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ResourceNotFoundException")
+
+
 def fail(action, target, exception, advice=""):
     raise call_error(f"{action} the event invoke config of {target.describe()}", exception, advice)
 
@@ -98,15 +121,12 @@ def get_config(client, target):
     AWS answers a missing function, version or alias with the same 404 as a missing config, so
     None does not prove that the function exists (see function_arn()).
     """
-    try:
+
+    @LambdaErrors.list_error_handler(f"read the event invoke config of {target.describe()}")
+    def read():
         return client.get_function_event_invoke_config(aws_retry=True, **target.api_params())
-    except is_boto3_error_code("ResourceNotFoundException"):
-        return None
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        fail("read", target, e)
+
+    return read()
 
 
 def missing_function_error(target, exception=None, predicted=False, whole=False):
@@ -136,15 +156,15 @@ def function_arn(client, target):
 
     Raises the error a real run would give when the function, version or alias does not exist.
     """
-    try:
-        function = client.get_function_configuration(aws_retry=True, **target.api_params())
-    except is_boto3_error_code("ResourceNotFoundException") as e:
-        raise missing_function_error(target, e, predicted=True) from e
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        raise call_error(f"check that {target.describe()} exists", e) from e
+
+    @LambdaErrors.common_error_handler(f"check that {target.describe()} exists")
+    def read():
+        try:
+            return client.get_function_configuration(aws_retry=True, **target.api_params())
+        except is_boto3_error_code("ResourceNotFoundException") as e:
+            raise missing_function_error(target, e, predicted=True) from e
+
+    function = read()
     return f"{unqualified_arn(function['FunctionArn'])}:{target.key_qualifier}", function
 
 
@@ -171,15 +191,14 @@ class DestinationRejected(Exception):
 
 
 def _write_error(action, target, exception):
-    """Raise the EventInvokeConfigError for a Put/Update error that is not retried."""
-    message = _error_message(exception)
+    """Raise the error of its own a Put/Update error means (a config or function gone, the function as its own
+    destination); return for any other, which the error boundary reports."""
     if error_code(exception) == "ResourceNotFoundException":
         if _is_missing_config(exception):
             raise ConfigGoneError(message=f"The config of {target.describe()} was deleted meanwhile")
         raise missing_function_error(target, exception)
-    if SELF_DESTINATION_MESSAGE in message:
+    if SELF_DESTINATION_MESSAGE in _error_message(exception):
         fail(action, target, exception, "A function cannot be its own destination; choose another destination")
-    fail(action, target, exception)
 
 
 _WRITE_OPERATIONS = {"put": "put_function_event_invoke_config", "update": "update_function_event_invoke_config"}
@@ -189,14 +208,18 @@ def write_once(client, target, action, params):
     """Put (create or replace) or Update (merge into) the config of ``target`` once; returns the config as AWS
     returns it. Raises DestinationRejected for a rejected destination, ConfigGoneError when an Update finds no
     config (deleted concurrently), and EventInvokeConfigError for any other failure."""
-    try:
-        return getattr(client, _WRITE_OPERATIONS[action])(aws_retry=True, **dict(target.api_params(), **params))
-    except botocore.exceptions.ClientError as e:
-        if _is_destination_rejection(e):
-            raise DestinationRejected(e) from e
-        _write_error(action, target, e)
-    except botocore.exceptions.BotoCoreError as e:
-        fail(action, target, e)
+
+    @LambdaErrors.common_error_handler(f"{action} the event invoke config of {target.describe()}")
+    def write():
+        try:
+            return getattr(client, _WRITE_OPERATIONS[action])(aws_retry=True, **dict(target.api_params(), **params))
+        except botocore.exceptions.ClientError as e:
+            if _is_destination_rejection(e):
+                raise DestinationRejected(e) from e
+            _write_error(action, target, e)
+            raise  # an error of no meaning of its own: the boundary says it
+
+    return write()
 
 
 def delete_config(client, target):
@@ -205,15 +228,12 @@ def delete_config(client, target):
     That happens when a retried Delete's first attempt went through, or someone removed the config
     since it was read: either way the config the task read is gone, as asked.
     """
-    try:
+
+    @LambdaErrors.deletion_error_handler(f"delete the event invoke config of {target.describe()}")
+    def delete():
         client.delete_function_event_invoke_config(aws_retry=True, **target.api_params())
-    except is_boto3_error_code("ResourceNotFoundException"):
-        return
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        fail("delete", target, e)
+
+    delete()
 
 
 def list_configs(client, target):
@@ -221,28 +241,28 @@ def list_configs(client, target):
 
     Raises MissingFunctionError, for the whole function, when it does not exist.
     """
-    try:
-        result = paginated_query_with_retries(
-            client, "list_function_event_invoke_configs", retry_decorator(), FunctionName=target.given_name
-        )
-    except is_boto3_error_code("ResourceNotFoundException") as e:
-        raise missing_function_error(target, e, whole=True) from e
-    except (
-        botocore.exceptions.ClientError,
-        botocore.exceptions.BotoCoreError,
-    ) as e:  # pylint: disable=duplicate-except
-        raise call_error(f"list the event invoke configs of function {target.name}", e) from e
-    return result.get("FunctionEventInvokeConfigs", [])
+
+    @LambdaErrors.common_error_handler(f"list the event invoke configs of function {target.name}")
+    def read():
+        try:
+            return paginated_query_with_retries(
+                client, "list_function_event_invoke_configs", retry_decorator(), FunctionName=target.given_name
+            )
+        except is_boto3_error_code("ResourceNotFoundException") as e:
+            raise missing_function_error(target, e, whole=True) from e
+
+    return read().get("FunctionEventInvokeConfigs", [])
 
 
 def list_functions(client, every_version=False):
     """ListFunctions' entries for the connection's region (all pages); with ``every_version`` one per version."""
-    params = {"FunctionVersion": "ALL"} if every_version else {}
-    try:
-        result = paginated_query_with_retries(client, "list_functions", retry_decorator(), **params)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        raise call_error("list the Lambda functions of the region", e) from e
-    return result.get("Functions", [])
+
+    @LambdaErrors.common_error_handler("list the Lambda functions of the region")
+    def read():
+        params = {"FunctionVersion": "ALL"} if every_version else {}
+        return paginated_query_with_retries(client, "list_functions", retry_decorator(), **params)
+
+    return read().get("Functions", [])
 
 
 def list_function_names(client):
