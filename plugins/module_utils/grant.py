@@ -48,6 +48,8 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api i
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import call_error
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import map_units
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import settings_from_api
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import destinations_of
 
 OPTION = "grant_destination_permissions"
 POLICY_PREFIX = "serverless-aws-lambda-destinations-"
@@ -234,12 +236,6 @@ def _write_policy(iam_client, role_arn, name, document, functions=()):
         raise _grant_error(f"{verb} the policy {name} of role {role_arn}", action, role_arn, e) from e
 
 
-def _config_destinations(config):
-    """The destinations of an event invoke config as ListFunctionEventInvokeConfigs answers it."""
-    sides = (config.get("DestinationConfig") or {}).values()
-    return {side["Destination"] for side in sides if (side or {}).get("Destination")}
-
-
 # What one function of the task asks of one execution role: the destinations of its qualifiers on that role before
 # and after the task (frozensets of ARNs).
 RoleUse = namedtuple("RoleUse", "before after")
@@ -303,9 +299,7 @@ class Grant:
                 by_role.setdefault((role, use.region), {})[use.name] = role_use
         return _failures(
             map_units(
-                lambda key: _guarded(by_role[key], self._widen_role, key, by_role[key], check_mode),
-                sorted(by_role),
-                workers,
+                lambda item: _guarded(item[1], self._widen_role, *item, check_mode), sorted(by_role.items()), workers
             )
         )
 
@@ -329,7 +323,7 @@ class Grant:
         before = _read_policy(iam, role, name)
         wide = widened(before, needed)
         if wide != before:
-            self._fits(iam, role, name, wide, sorted(functions), check_mode=check_mode)
+            _fits(iam, role, name, wide, sorted(functions), check_mode=check_mode)
             if not check_mode:
                 _write_policy(iam, role, name, wide, functions=sorted(functions))
         candidates = _sids(used_before) - _sids(needed)
@@ -337,13 +331,6 @@ class Grant:
             self._roles[key] = RoleGrant(
                 role, region, name, functions, before, wide, candidates, unknown_after or unknown_before
             )
-
-    def _fits(self, iam, role, name, document, functions, *, check_mode):
-        """Refuse a policy that cannot fit IAM's inline quota, before writing it; in check mode the role's other
-        inline policies are read to tell (a real run learns it from the write)."""
-        others = _other_policies_size(iam, role, name) if check_mode else 0
-        if policy_size(document) + others > INLINE_POLICY_QUOTA:
-            raise _quota_error(role, name, document, functions, others)
 
     # --- step two: narrow, after every config write -----------------------------------------------------------
 
@@ -408,7 +395,7 @@ class Grant:
             for config in self._configs(lambda_client, name):
                 qualifier = qualifier_from_arn(config["FunctionArn"])
                 if versions.get(qualifier, grant.role_arn) == grant.role_arn:  # an alias counts for every role
-                    arns.update(_config_destinations(config))
+                    arns.update(destinations_of(settings_from_api(config)))
         needed, unknown = self._documents(arns, strict=False)
         sids = _sids(grant.widened)
         return sids & _sids(needed), sids - _sids(needed) - grant.candidates, unknown
@@ -492,6 +479,14 @@ def _without(document, sids):
 
 def _resources(document, sids):
     return sorted(str(statement["Resource"]) for statement in document["Statement"] if statement["Sid"] in sids)
+
+
+def _fits(iam, role, name, document, functions, *, check_mode):
+    """Refuse a policy that cannot fit IAM's inline quota, before writing it; in check mode the role's other
+    inline policies are read to tell (a real run learns it from the write)."""
+    others = _other_policies_size(iam, role, name) if check_mode else 0
+    if policy_size(document) + others > INLINE_POLICY_QUOTA:
+        raise _quota_error(role, name, document, functions, others)
 
 
 def _other_policies_size(iam, role, name):

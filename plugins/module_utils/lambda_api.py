@@ -82,19 +82,18 @@ def _retries_exhausted_advice(exception):
     return f"AWS answered {code} to all {RETRY_ATTEMPTS} attempts, retried with back-off: {reason}. Run the task again later"
 
 
+class _CallFailed(EventInvokeConfigError):
+    """A failed call: ``message`` ("Failed to <what>"), then what to do about it (``advice``, or the advice for
+    retries that ran out). What call_error() returns and LambdaErrors raises."""
+
+    def __init__(self, message, exception=None, advice=""):
+        advice = advice or _retries_exhausted_advice(exception)
+        super().__init__(message=f"{message}. {advice}" if advice else message, exception=exception)
+
+
 def call_error(what, exception, advice=""):
     """The EventInvokeConfigError for a failed call: ``Failed to <what>``, then what to do about it."""
-    advice = advice or _retries_exhausted_advice(exception)
-    message = f"Failed to {what}. {advice}" if advice else f"Failed to {what}"
-    return EventInvokeConfigError(message=message, exception=exception)
-
-
-class _CallFailed(EventInvokeConfigError):
-    """What LambdaErrors raises: AWSErrorHandler's "Failed to <what>", with call_error()'s advice."""
-
-    def __init__(self, message, exception=None):
-        advice = _retries_exhausted_advice(exception)
-        super().__init__(message=f"{message}. {advice}" if advice else message, exception=exception)
+    return _CallFailed(f"Failed to {what}", exception, advice)
 
 
 class LambdaErrors(AWSErrorHandler):
