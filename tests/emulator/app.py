@@ -15,6 +15,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.moto_server.werkzeug_app import create_backend_app
 
 from . import guards
+from .accounts import caller_account
 from . import iam_policies
 from .aws_errors import AwsError
 from .aws_errors import default_message
@@ -74,8 +75,9 @@ class EmulatorApp:
     def aws_call(self, environ: dict, start_response):
         arrived = self.calls.now()
         info = self.identifier.identify(environ)
-        entry = self.calls.record(info.service, info.operation, arrived)
-        delay = self.latency.delay_for(info.service, info.operation)
+        info.account = caller_account(info.headers)
+        entry = self.calls.record(info, arrived)
+        delay = self.latency.delay_for(info)
         if delay:
             self.calls.set_delay(entry, delay)
             time.sleep(delay)  # this request's thread only
@@ -87,7 +89,7 @@ class EmulatorApp:
             return start_response(status, headers, exc_info)
 
         try:
-            fault = self.faults.take(info.service, info.operation)
+            fault = self.faults.take(info)
             if fault is not None:
                 return self.fault_response(fault, info).send(logging_start_response)
             refused = guards.refusal(info, environ)
@@ -128,9 +130,11 @@ class EmulatorApp:
             return
         if info.operation == "DeleteFunction":
             qualifier = info.query.get("Qualifier", [None])[0]
-            self.event_invoke_configs.forget(info.region, info.labels["FunctionName"], qualifier)
+            self.event_invoke_configs.forget(info.account, info.region, info.labels["FunctionName"], qualifier)
         elif info.operation == "DeleteAlias":
-            self.event_invoke_configs.forget(info.region, info.labels["FunctionName"], info.labels["Name"])
+            self.event_invoke_configs.forget(
+                info.account, info.region, info.labels["FunctionName"], info.labels["Name"]
+            )
 
 
 PARTIAL_FUNCTION_ARN = re.compile(r"^\d{12}:function:[^:/]+(:[^:/]+)?$")
@@ -159,6 +163,7 @@ def event_invoke_call(info: RequestInfo, environ: dict) -> Call:
         operation=info.operation,
         region=info.region,
         function_name=info.labels["FunctionName"],
+        account=info.account,
         qualifier=first("Qualifier"),
         body=read_body(environ),
         marker=first("Marker"),

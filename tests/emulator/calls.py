@@ -8,16 +8,17 @@ import threading
 import time
 
 PUBLIC_KEYS = ("service", "operation", "status")
-TIME_KEYS = ("time", "end_time", "delay")
+DETAIL_KEYS = ("time", "end_time", "delay", "account", "region")
 
 
 class CallLog:
-    """Thread-safe list of entries: service, operation and status, and when the call came and went.
+    """Thread-safe list of entries: service, operation and status, when the call came and went, and where it acted.
 
     An entry is appended when the request arrives (so the order is the order received), stamped ``time`` (wall
-    clock, epoch seconds, microsecond resolution); ``status`` and ``end_time`` are filled in when the response
-    starts, ``delay`` when a latency rule holds the call back. ``entries()`` gives the three public keys, or all
-    six with ``times=True``, so that comparisons of whole entries keep working.
+    clock, epoch seconds, microsecond resolution) and the ``account`` and ``region`` the call acts in; ``status``
+    and ``end_time`` are filled in when the response starts, ``delay`` when a latency rule holds the call back.
+    ``entries()`` gives the three public keys, or all eight with ``times=True``, so that comparisons of whole
+    entries keep working.
     """
 
     def __init__(self, clock=time.time):
@@ -28,9 +29,11 @@ class CallLog:
     def now(self) -> float:
         return round(self.clock(), 6)
 
-    def record(self, service: str | None, operation: str | None, arrived: float | None = None) -> dict:
-        entry = {"service": service, "operation": operation, "status": None}
+    def record(self, info, arrived: float | None = None) -> dict:
+        """``info``: the request's RequestInfo (service, operation, account, region)."""
+        entry = {"service": info.service, "operation": info.operation, "status": None}
         entry.update(time=self.now() if arrived is None else arrived, end_time=None, delay=0.0)
+        entry.update(account=info.account, region=info.region)
         with self._lock:
             self._entries.append(entry)
         return entry
@@ -46,7 +49,7 @@ class CallLog:
             entry["end_time"] = ended
 
     def entries(self, times: bool = False) -> list[dict]:
-        keys = PUBLIC_KEYS + TIME_KEYS if times else PUBLIC_KEYS
+        keys = PUBLIC_KEYS + DETAIL_KEYS if times else PUBLIC_KEYS
         with self._lock:
             return [{key: entry[key] for key in keys} for entry in self._entries]
 

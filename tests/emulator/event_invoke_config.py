@@ -19,8 +19,8 @@ from .aws_errors import invalid_parameter
 from .aws_errors import render_error
 from .aws_errors import resource_not_found
 from .config_store import ConfigStore
-from .function_names import ACCOUNT_ID
 from .function_names import LATEST
+from .operation_names import DEFAULT_ACCOUNT
 from .function_names import function_arn
 from .function_names import parse_function_name
 from .function_names import qualified_arn
@@ -46,6 +46,7 @@ class Call:
     operation: str
     region: str
     function_name: str
+    account: str = DEFAULT_ACCOUNT
     qualifier: str | None = None
     body: bytes = b""
     marker: str | None = None
@@ -54,12 +55,17 @@ class Call:
 
 @dataclass(frozen=True)
 class Target:
-    """The (function, qualifier) a call addresses, after the region and qualifier checks."""
+    """The (function, qualifier) a call addresses, after the region and qualifier checks.
+
+    ``visible`` is False for a function of another account than the caller's: it does not exist for the caller
+    (inferred, item 57: AWS may say AccessDenied).
+    """
 
     name: str
     qualifier: str
     region: str
     account: str
+    visible: bool = True
 
     @property
     def arn(self) -> str:
@@ -67,7 +73,12 @@ class Target:
 
     def exists(self) -> bool:
         """Inferred: ``$LATEST.PUBLISHED`` (allowed by the pattern) never exists."""
-        return moto_resources.function_exists(self.region, self.name, self.qualifier, self.account)
+        return self.visible and moto_resources.function_exists(self.region, self.name, self.qualifier, self.account)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Where the store keeps this function's configs."""
+        return self.account, self.region, self.name
 
     def no_config_error(self) -> AwsError:
         return resource_not_found(f"The function {self.arn} doesn't have an EventInvokeConfig")
@@ -100,14 +111,14 @@ class EventInvokeConfigService:
         config = {key: body[key] for key in SETTINGS[:2] if body.get(key) is not None}
         config["DestinationConfig"] = destinations.normalize(body.get("DestinationConfig"))
         config["LastModified"] = self.now()
-        self.store.put(target.region, target.name, target.qualifier, config)
+        self.store.put(target.key, target.qualifier, config)
         return ok(render_config(target, config))
 
     def update(self, call: Call) -> Response:
         # Inferred (CONTRACT.md items 48 and 49): Update without settings fails like Put does, and destinations are
         # checked before the config's existence.
         body, target = self.checked_write(call)
-        config = self.store.get(target.region, target.name, target.qualifier)
+        config = self.store.get(target.key, target.qualifier)
         if config is None:
             raise target.no_config_error()
         config.update({key: body[key] for key in SETTINGS[:2] if body.get(key) is not None})
@@ -115,7 +126,7 @@ class EventInvokeConfigService:
             # Inferred (item 49): a DestinationConfig in Update replaces the whole object, as LocalStack does.
             config["DestinationConfig"] = destinations.normalize(body["DestinationConfig"])
         config["LastModified"] = self.now()
-        self.store.put(target.region, target.name, target.qualifier, config)
+        self.store.put(target.key, target.qualifier, config)
         return ok(render_config(target, config))
 
     def get(self, call: Call) -> Response:
@@ -124,17 +135,17 @@ class EventInvokeConfigService:
 
     def delete(self, call: Call) -> Response:
         target = self.existing_config(call)[0]
-        self.store.delete(target.region, target.name, target.qualifier)
+        self.store.delete(target.key, target.qualifier)
         return Response.empty(204)
 
     def list(self, call: Call) -> Response:
         validation.check_request(call.function_name, None, {}, call.max_items)
         # Inferred (item 50): a qualifier inside FunctionName is ignored; List covers every qualifier.
         target = self.target(call, qualifier_allowed=False)
-        if not moto_resources.function_exists(target.region, target.name, account=target.account):
+        if not target.exists():
             raise resource_not_found(FUNCTION_MISSING)
         configs = sorted(
-            self.store.of_function(target.region, target.name).items(), key=lambda i: qualifier_sort_key(i[0])
+            self.store.of_function(target.key).items(), key=lambda i: qualifier_sort_key(i[0])
         )
         start = marker_position(call.marker, configs, target)
         size = int(call.max_items) if call.max_items is not None else DEFAULT_MAX_ITEMS
@@ -158,7 +169,7 @@ class EventInvokeConfigService:
         """Get and Delete: any miss, of function, qualifier or config, is "doesn't have an EventInvokeConfig"."""
         validation.check_request(call.function_name, call.qualifier, {}, None)
         target = self.target(call)
-        config = self.store.get(target.region, target.name, target.qualifier) if target.exists() else None
+        config = self.store.get(target.key, target.qualifier) if target.exists() else None
         if config is None:
             raise target.no_config_error()
         return target, config
@@ -175,8 +186,8 @@ class EventInvokeConfigService:
                 "The derived qualifier from the function name does not match the specified qualifier."
             )
         qualifier = (call.qualifier or ref.qualifier or LATEST) if qualifier_allowed else LATEST
-        # Inferred: an ARN of another account names a function that does not exist here (AWS may say AccessDenied).
-        target = Target(ref.name, qualifier, call.region, ref.account or ACCOUNT_ID)
+        account = ref.account or call.account
+        target = Target(ref.name, qualifier, call.region, account, visible=account == call.account)
         self.forget_deleted(target)
         return target
 
@@ -186,20 +197,21 @@ class EventInvokeConfigService:
         AWS deletes a function's configs with it. DeleteFunction/DeleteAlias are also intercepted (see
         ``forget``); this catches deletions that bypass those calls, e.g. through CloudFormation.
         """
-        if target.account == ACCOUNT_ID:
-            qualifiers = moto_resources.function_qualifiers(target.region, target.name)
-            self.store.keep_only(target.region, target.name, qualifiers)
+        if target.visible:
+            qualifiers = moto_resources.function_qualifiers(target.region, target.name, target.account)
+            self.store.keep_only(target.key, qualifiers)
 
-    def forget(self, region: str, function_name: str, qualifier: str | None = None) -> None:
+    def forget(self, account: str, region: str, function_name: str, qualifier: str | None = None) -> None:
         """Called after moto deleted a function (qualifier None), a version or an alias."""
         ref = parse_function_name(function_name)
         if ref is None:
             return
         qualifier = qualifier or ref.qualifier
+        key = (ref.account or account, region, ref.name)
         if qualifier is None:
-            self.store.forget_function(region, ref.name)
+            self.store.forget_function(key)
         else:
-            self.store.delete(region, ref.name, qualifier)
+            self.store.delete(key, qualifier)
 
     def now(self) -> float:
         """Inferred: every successful Put and Update sets LastModified (the snapshots mask it)."""
@@ -231,7 +243,7 @@ def marker_position(marker: str | None, configs: list, target: Target) -> int:
 
 
 def at(target: Target, qualifier: str) -> Target:
-    return Target(target.name, qualifier, target.region, target.account)
+    return Target(target.name, qualifier, target.region, target.account, target.visible)
 
 
 def render_config(target: Target, config: dict) -> dict:

@@ -8,7 +8,7 @@ import itertools
 import random
 import threading
 
-KNOWN_KEYS = {"operation", "error_code", "status", "times", "probability", "seed", "message", "service"}
+KNOWN_KEYS = {"operation", "error_code", "status", "times", "probability", "seed", "message", "service", "account"}
 
 
 class SpecError(ValueError):
@@ -16,7 +16,8 @@ class SpecError(ValueError):
 
 
 class Fault:
-    """One active fault. ``times`` None means no count limit; ``probability`` None means every matching call."""
+    """One active fault. ``times`` None means no count limit; ``probability`` None means every matching call;
+    ``service`` and ``account`` None mean any (the account a call acts in: its credentials' account)."""
 
     _ids = itertools.count(1)
 
@@ -28,6 +29,7 @@ class Fault:
         self.operation = required_text(spec, "operation")
         self.error_code = required_text(spec, "error_code")
         self.service = optional_text(spec, "service")
+        self.account = optional_text(spec, "account")
         self.message = optional_text(spec, "message")
         self.status = optional_int(spec, "status", minimum=400, maximum=599)
         self.times = optional_int(spec, "times", minimum=1)
@@ -35,8 +37,12 @@ class Fault:
         self.seed = spec.get("seed")
         self._random = random.Random(self.seed)
 
-    def applies_to(self, service: str | None, operation: str | None) -> bool:
-        return operation == self.operation and (self.service is None or self.service == service)
+    def applies_to(self, info) -> bool:
+        """``info``: the call's RequestInfo."""
+        return info.operation == self.operation and self.service in (None, info.service) and self.account in (
+            None,
+            info.account,
+        )
 
     def fires(self) -> bool:
         """Decide for one matching call; uses up one of ``times`` when it fires."""
@@ -56,6 +62,7 @@ class Fault:
             "operation": self.operation,
             "error_code": self.error_code,
             "service": self.service,
+            "account": self.account,
             "status": self.status,
             "message": self.message,
             "times_left": self.times,
@@ -77,11 +84,11 @@ class FaultRegistry:
             self._faults.append(fault)
         return fault
 
-    def take(self, service: str | None, operation: str | None) -> Fault | None:
-        """The fault that makes this call fail, if any."""
+    def take(self, info) -> Fault | None:
+        """The fault that makes this call (its RequestInfo) fail, if any."""
         with self._lock:
             for fault in self._faults:
-                if fault.applies_to(service, operation) and fault.fires():
+                if fault.applies_to(info) and fault.fires():
                     if fault.exhausted:
                         self._faults.remove(fault)
                     return fault

@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Answers AWS gives that moto does not: reads of another account's destinations, and IAM's policy quotas.
+"""Answers AWS gives that moto does not: reads of another account's destinations, IAM's policy quotas, and
+AssumeRole of a role that does not exist.
 
-Each returns the AwsError AWS would answer, or None to let the call through to moto (CONTRACT.md items 66-68).
+Each returns the AwsError AWS would answer, or None to let the call through to moto (CONTRACT.md items 66-69).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from urllib.parse import unquote
 
 from . import iam_policies
 from .aws_errors import AwsError
-from .function_names import ACCOUNT_ID
 from .operation_names import RequestInfo
 from .operation_names import read_body
 
@@ -22,7 +22,6 @@ ARN_ACCOUNT = re.compile(r"^arn:[^:]+:[^:]+:[^:]*:(?P<account>\d{12}):")
 INLINE_POLICY_QUOTA = 10240  # characters of all inline policies of one role, whitespace not counted
 MANAGED_POLICY_QUOTA = 6144  # characters of one managed policy version, whitespace not counted
 MANAGED_POLICIES_PER_ROLE = 10  # IAM's default quota of managed policies attached to one role
-_CALLER = f"arn:aws:iam::{ACCOUNT_ID}:user/emulator"
 
 
 def _form(environ: dict, info: RequestInfo) -> dict:
@@ -38,13 +37,14 @@ def _form(environ: dict, info: RequestInfo) -> dict:
     return form if isinstance(form, dict) else {}
 
 
-def _other_account(arn) -> bool:
+def _other_account(arn, info: RequestInfo) -> bool:
     found = ARN_ACCOUNT.match(unquote(arn or ""))
-    return found is not None and found["account"] != ACCOUNT_ID
+    return found is not None and found["account"] != info.account
 
 
-def _not_authorized(code: str, action: str, arn: str, status: int) -> AwsError:
-    return AwsError(code, f"User: {_CALLER} is not authorized to perform: {action} on resource: {arn}", status)
+def _not_authorized(code: str, action: str, arn: str, status: int, info: RequestInfo) -> AwsError:
+    caller = f"arn:aws:iam::{info.account}:user/emulator"
+    return AwsError(code, f"User: {caller} is not authorized to perform: {action} on resource: {arn}", status)
 
 
 def another_account_read(info: RequestInfo, environ: dict) -> AwsError | None:
@@ -52,7 +52,7 @@ def another_account_read(info: RequestInfo, environ: dict) -> AwsError | None:
     caller without access (inferred from AWS's documented errors; SQS recorded in its wording)."""
     if info.service == "sqs" and info.operation == "GetQueueUrl":
         owner = _form(environ, info).get("QueueOwnerAWSAccountId")
-        if owner and owner != ACCOUNT_ID:
+        if owner and owner != info.account:
             return AwsError(
                 "AWS.SimpleQueueService.NonExistentQueue",
                 "The specified queue does not exist or you do not have access to it.",
@@ -60,16 +60,16 @@ def another_account_read(info: RequestInfo, environ: dict) -> AwsError | None:
             )
     elif info.service == "sns" and info.operation == "GetTopicAttributes":
         arn = _form(environ, info).get("TopicArn")
-        if _other_account(arn):
-            return _not_authorized("AuthorizationError", "SNS:GetTopicAttributes", arn, 403)
+        if _other_account(arn, info):
+            return _not_authorized("AuthorizationError", "SNS:GetTopicAttributes", arn, 403, info)
     elif info.service == "lambda" and info.operation in ("GetFunction", "GetPolicy"):
         arn = unquote(info.labels.get("FunctionName") or "")
-        if _other_account(arn):
-            return _not_authorized("AccessDeniedException", f"lambda:{info.operation}", arn, 403)
+        if _other_account(arn, info):
+            return _not_authorized("AccessDeniedException", f"lambda:{info.operation}", arn, 403, info)
     elif info.service == "events" and info.operation == "DescribeEventBus":
         arn = _form(environ, info).get("Name")
-        if _other_account(arn):
-            return _not_authorized("AccessDeniedException", "events:DescribeEventBus", arn, 400)
+        if _other_account(arn, info):
+            return _not_authorized("AccessDeniedException", "events:DescribeEventBus", arn, 400, info)
     return None
 
 
@@ -84,7 +84,7 @@ def inline_policy_quota(info: RequestInfo, environ: dict) -> AwsError | None:
         return None
     form = _form(environ, info)
     role_name, name, document = form.get("RoleName"), form.get("PolicyName"), form.get("PolicyDocument", "")
-    role = iam_policies.moto_role(ACCOUNT_ID, role_name)
+    role = iam_policies.moto_role(info.account, role_name)
     if role is None:
         return None
     others = {key: value for key, value in dict(role.policies).items() if key != name}
@@ -108,7 +108,7 @@ def managed_policy_quotas(info: RequestInfo, environ: dict) -> AwsError | None:
         if _size(form.get("PolicyDocument", "")) > MANAGED_POLICY_QUOTA:
             return AwsError("LimitExceeded", f"Cannot exceed quota for PolicySize: {MANAGED_POLICY_QUOTA}", 409)
     elif info.operation == "AttachRolePolicy":
-        role = iam_policies.moto_role(ACCOUNT_ID, form.get("RoleName"))
+        role = iam_policies.moto_role(info.account, form.get("RoleName"))
         attached = dict(role.managed_policies) if role is not None else {}
         if form.get("PolicyArn") not in attached and len(attached) >= MANAGED_POLICIES_PER_ROLE:
             return AwsError(
@@ -117,10 +117,23 @@ def managed_policy_quotas(info: RequestInfo, environ: dict) -> AwsError | None:
     return None
 
 
+def assume_missing_role(info: RequestInfo, environ: dict) -> AwsError | None:
+    """sts:AssumeRole of a role that does not exist in its account: AccessDenied, as AWS answers it (and as it answers
+    a role whose trust policy does not trust the caller, which the emulator does not model). moto would issue
+    credentials for any role ARN."""
+    if info.service != "sts" or info.operation != "AssumeRole":
+        return None
+    arn = _form(environ, info).get("RoleArn") or ""
+    if iam_policies.ROLE_ARN.fullmatch(arn) and iam_policies.role_of(arn) is None:
+        return _not_authorized("AccessDenied", "sts:AssumeRole", arn, 403, info)
+    return None
+
+
 def refusal(info: RequestInfo, environ: dict) -> AwsError | None:
     """The error AWS gives this call where moto would answer otherwise; None to let moto answer."""
     return (
-        another_account_read(info, environ)
+        assume_missing_role(info, environ)
+        or another_account_read(info, environ)
         or inline_policy_quota(info, environ)
         or managed_policy_quotas(info, environ)
     )

@@ -166,14 +166,16 @@ class Emulator:
         seed: int | None = None,
         service: str | None = None,
         operation: str | None = None,
+        account: str | None = None,
     ) -> dict:
         """Hold back each matching AWS call ``delay`` seconds (plus or minus up to ``jitter``, seeded) before answering.
 
         ``service``/``operation`` narrow the rule (e.g. ``set_latency(0.1, operation="GetFunctionEventInvokeConfig")``);
-        the most specific rule wins, and a new rule replaces the one of the same scope. ``reset()`` and
-        ``clear_latency()`` remove all rules.
+        ``account`` narrows it to the calls that act in that account; the most specific rule wins, and a new rule
+        replaces the one of the same scope. ``reset()`` and ``clear_latency()`` remove all rules.
         """
         spec = {"delay": delay, "jitter": jitter, "seed": seed, "service": service, "operation": operation}
+        spec["account"] = account
         return self._request(
             "POST", "/_emulator/latency", {key: value for key, value in spec.items() if value is not None}
         )
@@ -226,18 +228,23 @@ class Emulator:
         env.update(extra)
         return env
 
-    def client(self, service: str, region: str = DEFAULT_REGION, **kwargs):
-        """A boto3 client for ``service`` pointed at the emulator (extra kwargs, e.g. ``config``, go to boto3)."""
+    def client(self, service: str, region: str = DEFAULT_REGION, *, role: str | None = None, **kwargs):
+        """A boto3 client for ``service`` pointed at the emulator (extra kwargs, e.g. ``config``, go to boto3).
+
+        With ``role`` (an ARN), the client acts with credentials from ``sts:AssumeRole`` into it, so in the role's
+        account.
+        """
         import boto3  # noqa: PLC0415 - only this method needs boto3; the rest works from any Python
 
-        return boto3.session.Session().client(
-            service,
-            region_name=region,
-            endpoint_url=self.url,
-            aws_access_key_id=ACCESS_KEY,
-            aws_secret_access_key=SECRET_KEY,
-            **kwargs,
-        )
+        keys = {"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY}
+        if role is not None:
+            creds = self._client("sts").assume_role(RoleArn=role, RoleSessionName="emulator")["Credentials"]
+            keys = {
+                "aws_access_key_id": creds["AccessKeyId"],
+                "aws_secret_access_key": creds["SecretAccessKey"],
+                "aws_session_token": creds["SessionToken"],
+            }
+        return boto3.session.Session().client(service, region_name=region, endpoint_url=self.url, **keys, **kwargs)
 
     def create_function(
         self,

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Latency: a fixed or jittered delay before each AWS call is answered, for all calls or per service/operation."""
+"""Latency: a fixed or jittered delay before each AWS call is answered, for all calls or per service/operation/account."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import threading
 from .faults import SpecError
 from .faults import optional_text
 
-KNOWN_KEYS = {"delay", "jitter", "seed", "service", "operation"}
+KNOWN_KEYS = {"delay", "jitter", "seed", "service", "operation", "account"}
 MAX_DELAY = 30.0
 
 
@@ -30,17 +30,23 @@ class LatencyRule:
             raise SpecError("'seed' must be an integer")
         self.service = optional_text(spec, "service")
         self.operation = optional_text(spec, "operation")
+        self.account = optional_text(spec, "account")
         self._random = random.Random(self.seed)
 
     @property
-    def scope(self) -> tuple[str | None, str | None]:
-        return self.service, self.operation
+    def scope(self) -> tuple[str | None, str | None, str | None]:
+        return self.service, self.operation, self.account
 
-    def applies_to(self, service: str | None, operation: str | None) -> bool:
-        return self.service in (None, service) and self.operation in (None, operation)
+    def applies_to(self, info) -> bool:
+        """``info``: the call's RequestInfo."""
+        return (
+            self.service in (None, info.service)
+            and self.operation in (None, info.operation)
+            and self.account in (None, info.account)
+        )
 
-    def specificity(self) -> tuple[bool, bool]:
-        return self.operation is not None, self.service is not None
+    def specificity(self) -> tuple[bool, bool, bool]:
+        return self.account is not None, self.operation is not None, self.service is not None
 
     def draw(self) -> float:
         """The delay of one call (the caller holds the registry's lock, so a seed gives one sequence)."""
@@ -55,14 +61,15 @@ class LatencyRule:
             "seed": self.seed,
             "service": self.service,
             "operation": self.operation,
+            "account": self.account,
         }
 
 
 class LatencyRegistry:
-    """One rule per (service, operation) scope; a call gets the most specific rule that matches it (thread-safe).
+    """One rule per (service, operation, account) scope; a call gets the most specific rule that matches it (thread-safe).
 
-    An operation-and-service rule beats an operation rule, which beats a service rule, which beats the rule
-    for every call. Setting a rule for a scope replaces the previous one for that scope.
+    An account rule beats one without; then an operation-and-service rule beats an operation rule, which beats a
+    service rule, which beats the rule for every call. Setting a rule for a scope replaces the previous one for that scope.
     """
 
     def __init__(self):
@@ -75,9 +82,9 @@ class LatencyRegistry:
             self._rules[rule.scope] = rule
         return rule
 
-    def delay_for(self, service: str | None, operation: str | None) -> float:
+    def delay_for(self, info) -> float:
         with self._lock:
-            matching = [rule for rule in self._rules.values() if rule.applies_to(service, operation)]
+            matching = [rule for rule in self._rules.values() if rule.applies_to(info)]
             if not matching:
                 return 0.0
             return max(matching, key=LatencyRule.specificity).draw()

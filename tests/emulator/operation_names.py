@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from .service_models import ServiceCatalog
 
 DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT = "123456789012"  # moto's account for credentials it did not issue
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/\s,]+/\d{8}/([^/\s,]+)/([^/\s,]+)/aws4_request")
 
 
@@ -27,6 +28,7 @@ class RequestInfo:
     query: dict
     headers: dict
     region: str = DEFAULT_REGION
+    account: str = DEFAULT_ACCOUNT
     service: str | None = None
     operation: str | None = None
     protocol: str | None = None

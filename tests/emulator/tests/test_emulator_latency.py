@@ -92,7 +92,8 @@ def test_the_most_specific_rule_applies(aws, fn):
 def test_a_rule_replaces_the_one_of_the_same_scope(aws):
     aws.emulator.set_latency(0.5, operation="GetFunction")
     rule = aws.emulator.set_latency(0.01, jitter=0.005, seed=4, operation="GetFunction")
-    assert rule == {"delay": 0.01, "jitter": 0.005, "seed": 4, "service": None, "operation": "GetFunction"}
+    expected = {"delay": 0.01, "jitter": 0.005, "seed": 4, "service": None, "operation": "GetFunction", "account": None}
+    assert rule == expected
     assert aws.emulator.latency() == [rule]
 
 

@@ -1,0 +1,22 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which account a request acts in: the account of the credentials that signed it (CONTRACT.md item 69).
+
+moto issues credentials per account (``sts:AssumeRole`` into ``arn:aws:iam::<ACCOUNT>:role/<name>`` gives credentials
+that act in ``<ACCOUNT>``); any key it did not issue acts in its default account, 123456789012.
+"""
+
+from __future__ import annotations
+
+import re
+
+from moto.iam.models import get_account_id_from
+
+from .operation_names import DEFAULT_ACCOUNT
+
+ACCESS_KEY = re.compile(r"Credential=([^/\s,]+)/")
+
+
+def caller_account(headers: dict) -> str:
+    found = ACCESS_KEY.search(headers.get("authorization", ""))
+    return get_account_id_from(found.group(1)) if found else DEFAULT_ACCOUNT
