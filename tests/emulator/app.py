@@ -15,8 +15,8 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.moto_server.werkzeug_app import create_backend_app
 
 from . import guards
-from .accounts import caller_account
 from . import iam_policies
+from .accounts import caller_account
 from .aws_errors import AwsError
 from .aws_errors import default_message
 from .aws_errors import render_error

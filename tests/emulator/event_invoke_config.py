@@ -20,12 +20,12 @@ from .aws_errors import render_error
 from .aws_errors import resource_not_found
 from .config_store import ConfigStore
 from .function_names import LATEST
-from .operation_names import DEFAULT_ACCOUNT
 from .function_names import function_arn
 from .function_names import parse_function_name
 from .function_names import qualified_arn
 from .function_names import qualifier_sort_key
 from .http_response import Response
+from .operation_names import DEFAULT_ACCOUNT
 
 OPERATIONS = {
     "PutFunctionEventInvokeConfig",
@@ -144,9 +144,7 @@ class EventInvokeConfigService:
         target = self.target(call, qualifier_allowed=False)
         if not target.exists():
             raise resource_not_found(FUNCTION_MISSING)
-        configs = sorted(
-            self.store.of_function(target.key).items(), key=lambda i: qualifier_sort_key(i[0])
-        )
+        configs = sorted(self.store.of_function(target.key).items(), key=lambda i: qualifier_sort_key(i[0]))
         start = marker_position(call.marker, configs, target)
         size = int(call.max_items) if call.max_items is not None else DEFAULT_MAX_ITEMS
         page = configs[start : start + size]

@@ -39,9 +39,14 @@ class Fault:
 
     def applies_to(self, info) -> bool:
         """``info``: the call's RequestInfo."""
-        return info.operation == self.operation and self.service in (None, info.service) and self.account in (
-            None,
-            info.account,
+        return (
+            info.operation == self.operation
+            and self.service in (None, info.service)
+            and self.account
+            in (
+                None,
+                info.account,
+            )
         )
 
     def fires(self) -> bool:

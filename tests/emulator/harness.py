@@ -162,6 +162,7 @@ class Emulator:
     def set_latency(
         self,
         delay: float,
+        *,
         jitter: float = 0.0,
         seed: int | None = None,
         service: str | None = None,
