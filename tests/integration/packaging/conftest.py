@@ -18,7 +18,8 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 BIN = os.path.dirname(sys.executable)
 PLAYBOOKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playbooks")
-MODULES = ("lambda_event_invoke_config", "lambda_event_invoke_config_info")
+MODULES = ("lambda_event_invoke_config", "lambda_event_invoke_config_info")  # the AWS modules
+REPORT_MODULE = "org_report"  # the organisation report: controller-side, no AWS call, no amazon.aws fragment
 WRITE_OPERATIONS = {
     "PutFunctionEventInvokeConfig",
     "UpdateFunctionEventInvokeConfig",
@@ -73,6 +74,7 @@ def tools():
         BIN=BIN,
         PLAYBOOKS=PLAYBOOKS,
         MODULES=MODULES,
+        REPORT_MODULE=REPORT_MODULE,
         bare_env=bare_env,
         run=run,
         output_of=output_of,

@@ -98,6 +98,26 @@ def test_ansible_doc_renders_every_option(tools, installed_collections, module_d
         assert key.rsplit(".", 1)[-1] in completed.stdout, key
 
 
+@pytest.mark.parametrize(
+    "kind, name, words",
+    [
+        ("module", "org_report", ("parts_dir", "expected_hosts", "summary.html", "not_run")),
+        ("inventory", "aws_organization", ("regions", "role_name", "include_filters", "aws_role_arn", "keyed_groups")),
+        (
+            "role",
+            "org",
+            ("Apply one account and region", "Audit one account and region", "org_configs", "org_report_bucket"),
+        ),
+    ],
+)
+def test_ansible_doc_renders_the_organisation_content(tools, installed_collections, kind, name, words):
+    env = tools.bare_env(ANSIBLE_COLLECTIONS_PATH=str(installed_collections), ANSIBLE_NOCOLOR="1")
+    completed = tools.run(["ansible-doc", "-t", kind, "serverless.aws_lambda." + name], env=env)
+    assert completed.returncode == 0, tools.output_of(completed)
+    assert [word for word in words if word not in completed.stdout] == [], completed.stdout[:3000]
+    assert "WARNING" not in completed.stderr, completed.stderr
+
+
 @pytest.mark.parametrize("module", sorted(OWN_OPTIONS))
 def test_every_option_and_return_key_is_described(module_docs, module):
     doc = module_docs[module]

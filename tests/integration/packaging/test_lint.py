@@ -8,8 +8,9 @@ import os
 import yaml
 
 LINTED_PATHS = (
-    # The demo, the integration targets and the molecule scenarios.
+    # The demo and org playbooks, the org role, the integration targets and the molecule scenarios.
     "playbooks",
+    "roles",
     "tests/integration/targets",
     "extensions/molecule",
     # The packaging files: collection metadata, EE definitions, docsite config, changelog, these tests' playbooks.
