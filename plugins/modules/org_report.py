@@ -10,8 +10,8 @@ module: org_report
 version_added: 0.3.0
 short_description: Summarise an organisation-wide audit or apply into one HTML, Markdown and JSON report
 description:
-  - Reads the parts the role C(serverless.aws_lambda.org) wrote, one per account and region, and writes one summary:
-    C(summary.html) (a self-contained page), C(summary.md) and C(summary.json), in O(dest).
+  - Reads the parts the role C(serverless.aws_lambda.org) wrote, one per account and region, and writes one summary
+    in O(dest) as C(summary.html) (a self-contained page), C(summary.md) and C(summary.json).
   - Per account and region the summary gives the functions and configs, the drift (configs changed by an apply, or
     that would change in check mode), the destinations C(missing), C(unknown), C(not allowed) and C(FIFO), the
     events dropped and the delivery failures over the audit's window, and for a host that failed, why.
