@@ -69,7 +69,7 @@ extends_documentation_fragment:
   - amazon.aws.region.plugins
   - amazon.aws.assume_role.plugins
 author:
-  - serverless.aws_lambda contributors
+  - serverless.aws_lambda maintainers (@serverless-aws-lambda)
 """
 
 EXAMPLES = r"""

@@ -56,6 +56,8 @@ attributes:
     support: none
   platform:
     platforms: posix
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 notes:
   - The playbooks C(serverless.aws_lambda.org_audit), C(serverless.aws_lambda.org_apply) and
     C(serverless.aws_lambda.org_report) call this module; see the organisation guide.
