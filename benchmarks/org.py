@@ -14,6 +14,7 @@ import argparse
 import datetime
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -118,6 +119,8 @@ def main():  # noqa: PLR0915 - one straight script: setup, the runs, the table
             f"report_bucket=org-reports run_id=bench report_dir={merged_dir}",
         )
         identical = read_summary(merged_dir) == whole
+        kept = os.path.join(HERE, "results", f"org-{datetime.datetime.now():%Y%m%d-%H%M%S}-report")
+        shutil.copytree(report, kept, ignore=shutil.ignore_patterns("parts"))
     lines = [
         f"# Organisation benchmark {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
         "",
@@ -141,6 +144,8 @@ def main():  # noqa: PLR0915 - one straight script: setup, the runs, the table
         f"Sliced audit (3 slices run one after the other, forks {max(args.forks)} each): "
         + ", ".join(f"{s['wall']:.1f} s" for s in slices)
         + f"; merge {merge['wall']:.1f} s; merged summary identical to the one job's: {identical}.",
+        "",
+        f"The audit's report: {os.path.relpath(kept, ROOT)} (`python scripts/screenshots.py --org-report {os.path.relpath(kept, ROOT)}`).",
     ]
     text = "\n".join(lines) + "\n"
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)

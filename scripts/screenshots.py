@@ -3,6 +3,9 @@
 """``make screenshots``: the README as Galaxy renders it and the lambda_event_invoke_config page of ``make docs``,
 in headless Chromium (``apt-get install chromium``), as PNG files in .build/screenshots/.
 
+``python scripts/screenshots.py --org-report DIR`` shoots DIR/summary.html (an organisation report, e.g. the one
+``benchmarks/org.py`` keeps) instead: org_report.png.
+
 The README's HTML is galaxy-importer's (.venv-importer) from the built tarball; the module page is shown from
 the top and with its Attributes first.
 """
@@ -71,6 +74,9 @@ def readme_html(workdir):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    if sys.argv[1:2] == ["--org-report"]:
+        shoot(os.path.abspath(os.path.join(sys.argv[2], "summary.html")), os.path.join(OUT, "org_report.png"), 1600)
+        return
     with tempfile.TemporaryDirectory() as workdir:
         html = readme_html(workdir)
     head = f"<!doctype html><html><head><meta charset='utf-8'><style>{README_STYLE}</style></head><body>"

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 name: aws_organization
 short_description: One host per account and region of an AWS Organization
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Reads the accounts of an AWS Organization (from its management account, or a delegated administrator) and makes
     one inventory host per account and region, to run a play in every account and region at once.

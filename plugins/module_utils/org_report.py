@@ -74,6 +74,11 @@ def _apply_row(result, row):
     row["functions"] = len(functions)
 
 
+def _flag(value):
+    """A part's boolean, also as ansible-core before 2.19 may template it (a string)."""
+    return value is True or str(value).lower() == "true"
+
+
 def row_of(part):
     """One row of the summary from one host's part."""
     row = {
@@ -82,7 +87,7 @@ def row_of(part):
         "account_name": part.get("account_name"),
         "region": part.get("region"),
         "action": part.get("action"),
-        "check_mode": bool(part.get("check_mode")),
+        "check_mode": _flag(part.get("check_mode")),
         "status": "ok",
         "reason": part.get("reason"),
         "functions": 0,
@@ -99,7 +104,7 @@ def row_of(part):
         _apply_row(result, row)
     else:
         _audit_row(result, row)
-    if part.get("failed"):
+    if _flag(part.get("failed")):
         row["status"] = "failed"
     elif row["problems"] or row["drift"] or row["events_dropped"] or row["delivery_failures"]:
         row["status"] = "attention"

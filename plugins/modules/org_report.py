@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 ---
 module: org_report
-version_added: 0.3.0
+version_added: 0.2.0
 short_description: Summarise an organisation-wide audit or apply into one HTML, Markdown and JSON report
 description:
   - Reads the parts the role C(serverless.aws_lambda.org) wrote, one per account and region, and writes one summary

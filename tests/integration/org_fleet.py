@@ -10,7 +10,10 @@ import os
 from dataclasses import dataclass
 from dataclasses import field
 
+import yaml
+
 from tests.emulator.harness import DELIVERY_POLICY
+from tests.emulator.harness import ROOT
 from tests.emulator.harness import TRUST_POLICY
 from tests.emulator.harness import function_zip
 
@@ -66,14 +69,14 @@ def create_organization(emulator, accounts: int, regions: tuple, functions: int,
 
 
 def write_inventory(directory: str, regions: tuple, functions: int) -> str:
-    """The organisation inventory (the management account left out) and, in configs.yml, org_apply's org_configs."""
+    """The guide's organisation inventory (examples/org.aws_organization.yml) in ``regions``, and in configs.yml
+    org_apply's org_configs."""
+    with open(os.path.join(ROOT, "examples", "org.aws_organization.yml"), encoding="utf-8") as stream:
+        inventory = yaml.safe_load(stream)
+    inventory["regions"] = list(regions)
     path = os.path.join(directory, "org.aws_organization.yml")
     with open(path, "w", encoding="utf-8") as stream:
-        stream.write(
-            "plugin: serverless.aws_lambda.aws_organization\n"
-            f"regions: [{', '.join(regions)}]\n"
-            "exclude_filters:\n  - name: master\n"
-        )
+        yaml.safe_dump(inventory, stream)
     with open(os.path.join(directory, "configs.yml"), "w", encoding="utf-8") as stream:
         stream.write("org_configs:\n")
         for index in range(functions):

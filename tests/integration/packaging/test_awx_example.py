@@ -182,3 +182,38 @@ def test_one_image_tag_in_the_readme_the_guide_and_the_examples(tools):
     ]
     tags = {tag for text in texts for tag in re.findall(r"[\w./-]*serverless-aws-lambda[\w.-]*:\d+\.\d+\.\d+", text)}
     assert tags == {"registry.example.com/ee/serverless-aws-lambda:0.2.0"}
+
+
+ORG_SETUP = "examples/awx_org_workflow.yml"
+ORG_JOBS = ("examples/org_audit_job.yml", "examples/org_report_job.yml")
+
+
+def test_org_workflow_passes_ansible_lint_with_awx_specs(tools):
+    completed = tools.run([*LINT, ORG_SETUP, *ORG_JOBS], env=lint_env(tools))
+    assert completed.returncode == 0, tools.output_of(completed)
+    for playbook in (ORG_SETUP, *ORG_JOBS):
+        check = tools.run(["ansible-playbook", "--syntax-check", "-i", "localhost,", playbook], env=lint_env(tools))
+        assert check.returncode == 0, tools.output_of(check)
+
+
+def test_org_workflow_slices_the_audit_and_merges_the_parts_in_its_last_node(tools):
+    (play,) = tools.load_yaml(ORG_SETUP)
+    tasks = {name: [task[name] for task in play["tasks"] if name in task] for name in ("awx.awx.job_template",)}
+    audit, report = tasks["awx.awx.job_template"]
+    assert (audit["playbook"], report["playbook"]) == ORG_JOBS
+    assert audit["job_slice_count"] == "{{ awx_slices }}" and play["vars"]["awx_slices"] > 1
+    # The slices write parts to S3 and no report; the report node reads and then consumes them.
+    assert audit["extra_vars"]["org_skip_report"] is True and report["extra_vars"]["org_consume_parts"] is True
+    assert audit["extra_vars"]["report_bucket"] == report["extra_vars"]["report_bucket"]
+    nodes = {
+        task["awx.awx.workflow_job_template_node"]["identifier"]: task["awx.awx.workflow_job_template_node"]
+        for task in play["tasks"]
+        if "awx.awx.workflow_job_template_node" in task
+    }
+    assert nodes["audit"]["unified_job_template"] == audit["name"]
+    assert nodes["audit"]["always_nodes"] == ["report"] and nodes["report"]["unified_job_template"] == report["name"]
+    (source,) = [task["awx.awx.inventory_source"] for task in play["tasks"] if "awx.awx.inventory_source" in task]
+    inventory = tools.load_yaml(source["source_path"])
+    assert inventory["plugin"] == "serverless.aws_lambda.aws_organization"
+    imported = [tools.load_yaml(job)[0]["ansible.builtin.import_playbook"] for job in ORG_JOBS]
+    assert imported == ["serverless.aws_lambda.org_audit", "serverless.aws_lambda.org_report"]
