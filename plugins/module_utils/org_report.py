@@ -71,6 +71,16 @@ def _apply_row(result, row):
         for check in config.get("destination_checks") or []:
             if check.get("state") in STATES:
                 row["destinations"][STATE_LABELS[check["state"]]] += 1
+                row["problems"].append(
+                    {
+                        "function": config.get("function_name"),
+                        "qualifier": config.get("qualifier"),
+                        "side": None,
+                        "destination": check.get("destination"),
+                        "state": STATE_LABELS[check["state"]],
+                        "reason": check.get("reason"),
+                    }
+                )
     row["functions"] = len(functions)
 
 
@@ -150,6 +160,20 @@ def summarize(parts, expected_hosts=None, title=None):
     }
 
 
+def grouped_problems(summary):
+    """The problems of every row, one per (host, side, destination, state, reason) with its configs listed once:
+    100 configs on one missing queue make one line, not 100."""
+    groups = {}
+    for row in summary["rows"]:
+        for problem in row["problems"]:
+            key = (row["host"], problem["side"], problem["destination"], problem["state"], problem["reason"])
+            groups.setdefault(key, []).append(f"{problem['function']}:{problem['qualifier']}")
+    return [
+        {"host": host, "side": side, "destination": destination, "state": state, "reason": reason, "configs": configs}
+        for (host, side, destination, state, reason), configs in groups.items()
+    ]
+
+
 def _count(value):
     return "-" if value is None else str(value)
 
@@ -191,12 +215,12 @@ def markdown(summary):
         lines += [
             f"- **{f['host']}** ({f['account_id']}, {f['region']}): {f['reason']}" for f in summary["failed_hosts"]
         ]
-    problems = [(row, problem) for row in summary["rows"] for problem in row["problems"]]
+    problems = grouped_problems(summary)
     if problems:
         lines += ["", "## Needs attention", ""]
-        for row, problem in problems:
-            where = f"{problem['function']}:{problem['qualifier']}" + (f" {problem['side']}" if problem["side"] else "")
-            lines.append(f"- {row['host']}: {where}: {problem['state']}. {problem['reason'] or ''}".rstrip())
+        for problem in problems:
+            where = ", ".join(problem["configs"]) + (f" {problem['side']}" if problem["side"] else "")
+            lines.append(f"- {problem['host']}: {where}: {problem['state']}. {problem['reason'] or ''}".rstrip())
     if summary["not_run"]:
         lines += ["", "## Not run", "", "- " + ", ".join(summary["not_run"])]
     return "\n".join(lines) + "\n"
@@ -209,13 +233,16 @@ h1{font-size:1.5rem;margin:0 0 .3rem}h2{font-size:1.15rem;margin:2rem 0 .6rem}
 .card{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:.7rem 1rem;min-width:8.5rem}
 .card b{display:block;font-size:1.6rem}.card span{color:#5a6b7b;font-size:.85rem}
 .card.bad b{color:#b42318}.card.warn b{color:#b54708}.card.good b{color:#067647}
-table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d8dee4;border-radius:8px;font-size:.9rem}
+table{border-collapse:collapse;background:#fff;border:1px solid #d8dee4;font-size:.9rem;max-width:100%}
 th,td{padding:.45rem .6rem;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}
-th{background:#f0f3f6;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f0f3f6;font-weight:600;white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.why{max-width:38rem;overflow-wrap:anywhere}td.nowrap{white-space:nowrap}
+.grid td{text-align:center;min-width:7rem}.grid td.account{text-align:left;white-space:nowrap}
 .badge{border-radius:999px;padding:.1rem .55rem;font-size:.8rem;font-weight:600;white-space:nowrap}
 .ok{background:#dcfae6;color:#067647}.attention{background:#fef0c7;color:#93370d}
 .failed{background:#fee4e2;color:#b42318}.notrun{background:#eaecf0;color:#344054}
-code{font-size:.82rem;word-break:break-all}
+td.ok,td.attention,td.failed,td.notrun{font-weight:600;font-size:.85rem}
+code{font-size:.82rem;overflow-wrap:anywhere}summary{cursor:pointer;font-weight:600;margin:2rem 0 .6rem}
 """
 
 
@@ -223,80 +250,108 @@ def _card(value, label, kind=""):
     return f'<div class="card {kind}"><b>{value}</b><span>{html.escape(label)}</span></div>'
 
 
-def html_page(summary):
-    """A self-contained page (no scripts, no external files)."""
-    esc = html.escape
-    totals = summary["totals"]
-    mode = " Check mode: nothing was changed." if summary["check_mode"] else ""
-    cards = [
+def _cards(totals):
+    broken = totals["destinations_missing"] + totals["destinations_not_allowed"] + totals["destinations_fifo"]
+    counted = [
+        (totals["failed_hosts"], "hosts failed", "bad"),
+        (totals["hosts_needing_attention"], "hosts needing attention", "warn"),
+        (totals["not_run"], "hosts not run", "warn"),
+        (totals["drift"], "configs drifted", "warn"),
+        (broken, "destinations broken", "bad"),
+        (totals["destinations_unknown"], "destinations unknown", "warn"),
+        (totals["events_dropped"], "events dropped", "bad"),
+        (totals["delivery_failures"], "delivery failures", "bad"),
+    ]
+    return [
         _card(totals["hosts"], f"hosts ({totals['accounts']} accounts x {totals['regions']} regions)"),
         _card(totals["configs"], f"configs of {totals['functions']} functions"),
-        _card(totals["failed_hosts"], "hosts failed", "bad" if totals["failed_hosts"] else "good"),
-        _card(
-            totals["hosts_needing_attention"],
-            "hosts needing attention",
-            "warn" if totals["hosts_needing_attention"] else "good",
-        ),
-        _card(totals["drift"], "configs drifted", "warn" if totals["drift"] else "good"),
-        _card(
-            totals["destinations_missing"] + totals["destinations_not_allowed"] + totals["destinations_fifo"],
-            "destinations broken",
-            (
-                "bad"
-                if totals["destinations_missing"] + totals["destinations_not_allowed"] + totals["destinations_fifo"]
-                else "good"
-            ),
-        ),
-        _card(
-            totals["destinations_unknown"], "destinations unknown", "warn" if totals["destinations_unknown"] else "good"
-        ),
-        _card(totals["events_dropped"], "events dropped", "bad" if totals["events_dropped"] else "good"),
-        _card(totals["delivery_failures"], "delivery failures", "bad" if totals["delivery_failures"] else "good"),
-    ]
-    rows = []
+    ] + [_card(value, label, kind if value else "good") for value, label, kind in counted]
+
+
+def _grid(summary):
+    """Accounts down, regions across: each cell the host's status, to see the organisation at a glance."""
+    esc = html.escape
+    regions = sorted({row["region"] for row in summary["rows"]})
+    accounts = {}
     for row in summary["rows"]:
-        rows.append(
-            "<tr>"
-            f"<td>{esc(str(row['account_name']))}<br><code>{esc(str(row['account_id']))}</code></td>"
-            f"<td>{esc(str(row['region']))}</td>"
-            f'<td><span class="badge {row["status"]}">{esc(row["status"])}</span></td>'
-            f'<td class="n">{row["functions"]}</td><td class="n">{row["configs"]}</td>'
-            f'<td class="n">{_count(row["drift"])}</td><td>{esc(_destinations(row))}</td>'
-            f'<td class="n">{row["events_dropped"]}</td><td class="n">{row["delivery_failures"]}</td>'
-            f"<td>{esc(row['reason'] or '')}</td>"
-            "</tr>"
-        )
-    for host in summary["not_run"]:
-        rows.append(
-            f'<tr><td colspan="2">{esc(host)}</td><td><span class="badge notrun">not run</span></td><td colspan="7"></td></tr>'
-        )
-    problems = [
-        "<tr>"
-        f"<td>{esc(str(row['account_name']))}</td><td>{esc(str(row['region']))}</td>"
-        f"<td>{esc(str(problem['function']))}:{esc(str(problem['qualifier']))}</td>"
-        f"<td>{esc(problem['side'] or '')}</td><td><code>{esc(problem['destination'] or '')}</code></td>"
-        f'<td><span class="badge {"failed" if problem["state"] != "unknown" else "attention"}">{esc(problem["state"])}</span></td>'
-        f"<td>{esc(problem['reason'] or '')}</td>"
-        "</tr>"
-        for row in summary["rows"]
-        for problem in row["problems"]
-    ]
+        accounts.setdefault((row["account_name"] or "", row["account_id"] or ""), {})[row["region"]] = row
+    lines = []
+    for (name, account_id), by_region in sorted(accounts.items()):
+        cells = []
+        for region in regions:
+            row = by_region.get(region)
+            if row is None:
+                cells.append("<td></td>")
+                continue
+            text = "failed" if row["status"] == "failed" else f"{row['configs']} configs"
+            if row["status"] == "attention":
+                text += ": " + ", ".join(_findings(row))
+            cells.append(f'<td class="{row["status"]}" title="{esc(row["host"] or "")}">{esc(text)}</td>')
+        lines.append(f'<tr><td class="account">{esc(name)} <code>{esc(account_id)}</code></td>{"".join(cells)}</tr>')
+    head = "".join(f"<th>{esc(str(region))}</th>" for region in regions)
+    return f'<table class="grid"><tr><th>account</th>{head}</tr>{"".join(lines)}</table>'
+
+
+def _findings(row):
+    """What makes a row need attention, in a few words: "3 drifted, 3 missing, 12 dropped"."""
+    found = [f"{row['drift']} drifted"] if row["drift"] else []
+    found += [f"{row['failed_configs']} failed"] if row["failed_configs"] else []
+    found += [f"{count} {label}" for label, count in row["destinations"].items() if count]
+    found += [f"{row['events_dropped']} dropped"] if row["events_dropped"] else []
+    found += [f"{row['delivery_failures']} not delivered"] if row["delivery_failures"] else []
+    return found
+
+
+def _table(headers, rows):
+    return "<table><tr>" + "".join(f"<th>{header}</th>" for header in headers) + "</tr>" + "".join(rows) + "</table>"
+
+
+def html_page(summary):
+    """A self-contained page (no scripts, no external files): cards, the accounts x regions grid, the failed hosts,
+    what needs attention, then every row."""
+    esc = html.escape
+    mode = " Check mode: nothing was changed." if summary["check_mode"] else ""
     body = [
         f"<h1>{esc(summary['title'])}</h1>",
         f'<div class="sub">Action: {esc(", ".join(summary["actions"]) or "-")}.{esc(mode)}</div>',
-        f'<div class="cards">{"".join(cards)}</div>',
+        f'<div class="cards">{"".join(_cards(summary["totals"]))}</div>',
         "<h2>Accounts and regions</h2>",
-        "<table><tr><th>account</th><th>region</th><th>status</th><th>functions</th><th>configs</th><th>drift</th>"
-        "<th>destinations</th><th>events dropped</th><th>delivery failures</th><th>why it failed</th></tr>"
-        + "".join(rows)
-        + "</table>",
+        _grid(summary),
+    ]
+    if summary["failed_hosts"]:
+        failed = [
+            f'<tr><td class="nowrap">{esc(str(f["host"]))}</td><td><code>{esc(str(f["account_id"]))}</code></td>'
+            f'<td class="nowrap">{esc(str(f["region"]))}</td><td class="why">{esc(f["reason"] or "")}</td></tr>'
+            for f in summary["failed_hosts"]
+        ]
+        body += ["<h2>Failed hosts</h2>", _table(("host", "account", "region", "why"), failed)]
+    problems = [
+        f'<tr><td class="nowrap">{esc(str(problem["host"]))}</td><td>{esc(", ".join(problem["configs"]))}</td>'
+        f"<td>{esc(problem['side'] or '')}</td><td><code>{esc(problem['destination'] or '')}</code></td>"
+        f'<td><span class="badge {"attention" if problem["state"] == "unknown" else "failed"}">'
+        f'{esc(problem["state"])}</span></td><td class="why">{esc(problem["reason"] or "")}</td></tr>'
+        for problem in grouped_problems(summary)
     ]
     if problems:
-        body += [
-            "<h2>Needs attention</h2>",
-            "<table><tr><th>account</th><th>region</th><th>function:qualifier</th><th>side</th><th>destination</th>"
-            "<th>state</th><th>why</th></tr>" + "".join(problems) + "</table>",
-        ]
+        headers = ("host", "configs (function:qualifier)", "side", "destination", "state", "why")
+        body += ["<h2>Needs attention</h2>", _table(headers, problems)]
+    if summary["not_run"]:
+        body += ["<h2>Not run</h2>", f"<p>{esc(', '.join(summary['not_run']))}</p>"]
+    rows = [
+        f'<tr><td class="nowrap">{esc(str(row["account_name"]))} <code>{esc(str(row["account_id"]))}</code></td>'
+        f'<td class="nowrap">{esc(str(row["region"]))}</td>'
+        f'<td><span class="badge {row["status"]}">{esc(row["status"])}</span></td>'
+        f'<td class="n">{row["functions"]}</td><td class="n">{row["configs"]}</td>'
+        f'<td class="n">{_count(row["drift"])}</td><td>{esc(_destinations(row))}</td>'
+        f'<td class="n">{row["events_dropped"]}</td><td class="n">{row["delivery_failures"]}</td></tr>'
+        for row in summary["rows"]
+    ]
+    headers = ("account", "region", "status", "functions", "configs", "drift", "destinations", "events dropped")
+    body += [
+        f"<details{' open' if len(rows) <= 20 else ''}><summary>Every account and region ({len(rows)})</summary>",
+        _table((*headers, "delivery failures"), rows),
+        "</details>",
+    ]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{esc(summary['title'])}</title><style>{_STYLE}</style></head><body>"

@@ -34,7 +34,14 @@ def config(qualifier, state="ok", dropped=0, failures=0):
 
 AUDIT = {
     "functions": [
-        {"function_name": "orders", "event_invoke_configs": [config("$LATEST", "missing", dropped=4), config("live")]},
+        {
+            "function_name": "orders",
+            "event_invoke_configs": [
+                config("$LATEST", "missing", dropped=4),
+                config("live"),
+                config("blue", "missing"),
+            ],
+        },
         {"function_name": "idle", "event_invoke_configs": []},
     ]
 }
@@ -54,9 +61,9 @@ APPLY = {
 
 def test_an_audit_row_counts_functions_configs_broken_destinations_and_metrics():
     (row,) = summarize([part("a-1", result=AUDIT)])["rows"]
-    assert (row["functions"], row["configs"], row["events_dropped"], row["drift"]) == (2, 2, 4, None)
-    assert row["destinations"]["missing"] == 1 and row["status"] == "attention"
-    assert row["problems"] == [
+    assert (row["functions"], row["configs"], row["events_dropped"], row["drift"]) == (2, 3, 4, None)
+    assert row["destinations"]["missing"] == 2 and row["status"] == "attention"
+    assert row["problems"][:1] == [
         {
             "function": "orders",
             "qualifier": "$LATEST",
@@ -72,7 +79,10 @@ def test_an_apply_row_counts_drift_failed_configs_and_predictions():
     (row,) = summarize([part("a-1", action="apply", result=APPLY)])["rows"]
     assert (row["functions"], row["configs"], row["drift"], row["failed_configs"]) == (2, 3, 1, 1)
     assert row["destinations"]["unknown"] == 1
-    assert [problem["reason"] for problem in row["problems"]] == ["refused"]
+    assert [(problem["state"], problem["reason"]) for problem in row["problems"]] == [
+        ("failed", "refused"),
+        ("unknown", None),
+    ]
 
 
 def test_failed_and_not_run_hosts_and_totals_do_not_depend_on_the_parts_order():
@@ -112,6 +122,9 @@ def test_the_pages_escape_what_aws_and_hosts_say_and_list_failures():
     page = html_page(summary)
     assert "<script>" not in page and "&lt;script&gt;" in page and "it is missing &lt;b&gt;" in page
     text = markdown(summary)
-    assert "| team-a | 111111111111 | 1 | attention | 2 | 2 | - | 1 missing | 4 | 0 |" in text
+    assert "| team-a | 111111111111 | 1 | attention | 2 | 3 | - | 2 missing | 4 | 0 |" in text
     assert "- **b-2** (111111111111, 2): <script>x</script>" in text
-    assert "- a-1: orders:$LATEST on_failure: missing. it is missing <b>" in text
+    # Two configs on one missing queue: one line that lists both.
+    assert "- a-1: orders:$LATEST, orders:blue on_failure: missing. it is missing <b>" in text
+    assert "<td>orders:$LATEST, orders:blue</td>" in page
+    assert '<td class="attention" title="a-1">3 configs: 2 missing, 4 dropped</td>' in page
