@@ -42,9 +42,9 @@ def children_usage():
 
 def run(emulator, env, playbook, inventory, forks, *args):
     emulator.clear_calls()
-    cpu_before, _ = children_usage()
+    cpu_before = children_usage()[0]
     started = time.monotonic()
-    completed = subprocess.run(
+    subprocess.run(
         [PLAYBOOK, f"serverless.aws_lambda.{playbook}", "-i", inventory, "-f", str(forks), *args],
         env=env,
         capture_output=True,
@@ -59,7 +59,7 @@ def run(emulator, env, playbook, inventory, forks, *args):
             per_host.setdefault((call["account"], call["region"]), []).append(call)
     busiest = max((max_calls_in_window(calls) for calls in per_host.values()), default=0)
     lambda_calls = sum(len(calls) for calls in per_host.values())
-    return completed, {
+    return {
         "wall": wall,
         "busiest": busiest,
         "cpu": cpu_after - cpu_before,
@@ -89,16 +89,16 @@ def main():  # noqa: PLR0915 - one straight script: setup, the runs, the table
         env = emulator.ansible_env()
         configs = f"@{os.path.join(work, 'configs.yml')}"
         report = os.path.join(work, "report")
-        _, first = run(emulator, env, "org_apply", inventory, 30, "-e", configs, "-e", f"report_dir={report}")
+        first = run(emulator, env, "org_apply", inventory, 30, "-e", configs, "-e", f"report_dir={report}")
         applied = read_summary(report)["totals"]
         for forks in args.forks:
-            _, audit = run(emulator, env, "org_audit", inventory, forks, "-e", f"report_dir={report}")
+            audit = run(emulator, env, "org_audit", inventory, forks, "-e", f"report_dir={report}")
             totals = read_summary(report)["totals"]
             rows.append(("org audit", forks, audit, f"{totals['hosts']} hosts, {totals['failed_hosts']} failed"))
-            _, again = run(emulator, env, "org_apply", inventory, forks, "-e", configs, "-e", f"report_dir={report}")
+            again = run(emulator, env, "org_apply", inventory, forks, "-e", configs, "-e", f"report_dir={report}")
             totals = read_summary(report)["totals"]
             rows.append(("org re-apply", forks, again, f"drift {totals['drift']}, {totals['failed_hosts']} failed"))
-        _, audit = run(emulator, env, "org_audit", inventory, max(args.forks), "-e", f"report_dir={report}")
+        run(emulator, env, "org_audit", inventory, max(args.forks), "-e", f"report_dir={report}")
         whole = read_summary(report)
         emulator.client("s3").create_bucket(Bucket="org-reports")
         hosts = org.hosts()
@@ -106,10 +106,10 @@ def main():  # noqa: PLR0915 - one straight script: setup, the runs, the table
         for index in range(3):
             limit = ",".join(hosts[index::3])
             extra = "report_bucket=org-reports run_id=bench org_skip_report=true"
-            _, sliced = run(emulator, env, "org_audit", inventory, max(args.forks), "--limit", limit, "-e", extra)
+            sliced = run(emulator, env, "org_audit", inventory, max(args.forks), "--limit", limit, "-e", extra)
             slices.append(sliced)
         merged_dir = os.path.join(work, "merged")
-        _, merge = run(
+        merge = run(
             emulator,
             env,
             "org_report",
