@@ -23,6 +23,28 @@ STATE_LABELS = {
 SIDES = ("on_success", "on_failure")
 
 
+def _problem(row, function, qualifier, side, finding):
+    """Record one finding of a config: a destination's state (counted by label) or, with no destination, a failed
+    config (``finding`` is then its failure message)."""
+    if isinstance(finding, dict):
+        label = STATE_LABELS[finding["state"]]
+        row["destinations"][label] += 1
+        destination, reason = finding.get("destination"), finding.get("reason")
+    else:
+        row["failed_configs"] += 1
+        label, destination, reason = "failed", None, finding
+    row["problems"].append(
+        {
+            "function": function,
+            "qualifier": qualifier,
+            "side": side,
+            "destination": destination,
+            "state": label,
+            "reason": reason,
+        }
+    )
+
+
 def _audit_row(result, row):
     for function in result.get("functions") or []:
         row["functions"] += 1
@@ -35,52 +57,23 @@ def _audit_row(result, row):
             for side in SIDES:
                 state = health.get(side) or {}
                 if state.get("state") in STATES:
-                    row["destinations"][STATE_LABELS[state["state"]]] += 1
-                    row["problems"].append(
-                        {
-                            "function": function.get("function_name"),
-                            "qualifier": config.get("qualifier"),
-                            "side": side,
-                            "destination": state.get("destination"),
-                            "state": STATE_LABELS[state["state"]],
-                            "reason": state.get("reason"),
-                        }
-                    )
+                    _problem(row, function.get("function_name"), config.get("qualifier"), side, state)
 
 
 def _apply_row(result, row):
     row["drift"] = 0
     functions = set()
     for config in result.get("configs") or []:
-        functions.add(config.get("function_name"))
+        name, qualifier = config.get("function_name"), config.get("qualifier")
+        functions.add(name)
         row["configs"] += 1
         if config.get("changed"):
             row["drift"] += 1
         if config.get("failed"):
-            row["failed_configs"] += 1
-            row["problems"].append(
-                {
-                    "function": config.get("function_name"),
-                    "qualifier": config.get("qualifier"),
-                    "side": None,
-                    "destination": None,
-                    "state": "failed",
-                    "reason": config.get("msg"),
-                }
-            )
+            _problem(row, name, qualifier, None, config.get("msg"))
         for check in config.get("destination_checks") or []:
             if check.get("state") in STATES:
-                row["destinations"][STATE_LABELS[check["state"]]] += 1
-                row["problems"].append(
-                    {
-                        "function": config.get("function_name"),
-                        "qualifier": config.get("qualifier"),
-                        "side": None,
-                        "destination": check.get("destination"),
-                        "state": STATE_LABELS[check["state"]],
-                        "reason": check.get("reason"),
-                    }
-                )
+                _problem(row, name, qualifier, None, check)
     row["functions"] = len(functions)
 
 
