@@ -32,6 +32,15 @@ ANSIBLE_LABELS = {
     ),
 }
 
+# Environment variables the inventory plugin's cache options (ansible.builtin's inventory_cache fragment) name; the
+# Ansible documentation describes them on its configuration page.
+ANSIBLE_ENVVARS = (
+    "ANSIBLE_CACHE_PLUGIN",
+    "ANSIBLE_CACHE_PLUGIN_CONNECTION",
+    "ANSIBLE_CACHE_PLUGIN_PREFIX",
+    "ANSIBLE_CACHE_PLUGIN_TIMEOUT",
+)
+
 
 # The start page (instead of sphinx-init's placeholder "Welcome to my Ansible collection documentation").
 INDEX_RST = """\
@@ -72,8 +81,11 @@ destinations) per function, version and alias, for Ansible. Start with the
 
 
 def write_inventory(path):
-    """A Sphinx (version 2) intersphinx inventory with the labels of ANSIBLE_LABELS."""
+    """A Sphinx (version 2) intersphinx inventory with the labels of ANSIBLE_LABELS and ANSIBLE_ENVVARS."""
     lines = "".join(f"{label} std:label -1 {uri} {title}\n" for label, (uri, title) in sorted(ANSIBLE_LABELS.items()))
+    lines += "".join(
+        f"{name} std:envvar -1 reference_appendices/config.html#envvar-{name} -\n" for name in ANSIBLE_ENVVARS
+    )
     header = "# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n"
     header += "# The remainder of this file is compressed using zlib.\n"
     with open(path, "wb") as stream:

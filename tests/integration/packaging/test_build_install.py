@@ -23,14 +23,30 @@ TOP_LEVEL = {
     "changelogs",
     "docs",
     "meta",
+    "playbooks",
     "plugins",
+    "roles",
     "tests",
 }
 SHIPPED_TESTS = ("tests/unit/", "tests/config.yml")
 # What the tarball must not carry: the emulator-driven integration tests (they need the emulator's control
 # endpoints, which an installed collection does not have), a developer's note, build leftovers.
-UNSHIPPED = ("tests/integration", "tests/unit/MUTATION.md", "context", "dist", ".github")
+UNSHIPPED = (
+    "tests/integration",
+    "tests/unit/MUTATION.md",
+    "context",
+    "dist",
+    ".github",
+    "playbooks/demo",
+    "playbooks/inventory.ini",
+)
 REQUIRED_MEMBERS = (
+    "playbooks/org_audit.yml",
+    "playbooks/org_apply.yml",
+    "playbooks/org_report.yml",
+    "playbooks/org_start.yml",
+    "roles/org/meta/argument_specs.yml",
+    "plugins/inventory/aws_organization.py",
     "meta/runtime.yml",
     "meta/execution-environment.yml",
     "plugins/modules/lambda_event_invoke_config.py",

@@ -20,6 +20,7 @@ SECTIONS = [
     "Try it without AWS",
     "Quick start",
     "Audit",
+    "Every account and region",
     "AWX and execution environments",
     "Development and tests",
     "Contributing",
