@@ -98,6 +98,12 @@ include_filters:
 import fnmatch
 import re
 
+try:
+    import botocore.exceptions
+    import botocore.session
+except ImportError:
+    pass  # AWSInventoryBase.parse says so (require_aws_sdk)
+
 from ansible.errors import AnsibleError
 
 try:
@@ -222,6 +228,7 @@ class InventoryModule(AWSInventoryBase):
         role_name = self.get_option("role_name")
         template = self.get_option("hostname_template")
         strict = self.get_option("strict")
+        partitions = botocore.session.get_session()
         for account in accounts:
             role = role_name.format(account_id=account["id"], account_name=account["name"])
             for region in regions:
@@ -233,7 +240,7 @@ class InventoryModule(AWSInventoryBase):
                     "aws_account_tags": account["tags"],
                     "aws_account_ou_path": account["ou_path"],
                     "aws_region": region,
-                    "aws_role_arn": f"arn:{_partition(region)}:iam::{account['id']}:role/{role}",
+                    "aws_role_arn": f"arn:{partition_of(partitions, region)}:iam::{account['id']}:role/{role}",
                     "ansible_connection": "local",
                     "ansible_python_interpreter": trust_as_template("{{ ansible_playbook_python }}"),
                 }
@@ -244,9 +251,10 @@ class InventoryModule(AWSInventoryBase):
                 self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, host, strict=strict)
 
 
-def _partition(region):
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+def partition_of(session, region):
+    """The region's partition as botocore knows it (aws-cn, aws-us-gov, aws-iso...); ``aws`` for a region it does not
+    know yet."""
+    try:
+        return session.get_partition_for_region(region)
+    except botocore.exceptions.UnknownRegionError:
+        return "aws"

@@ -21,6 +21,7 @@ STATE_LABELS = {
     "fifo": "FIFO",
 }
 SIDES = ("on_success", "on_failure")
+TITLE = "Lambda asynchronous invocation across the organisation"
 
 
 def _problem(row, function, qualifier, side, finding):
@@ -139,7 +140,7 @@ def summarize(parts, expected_hosts=None, title=None):
         totals[f"destinations_{label.replace(' ', '_').lower()}"] = sum(row["destinations"][label] for row in rows)
     actions = sorted({row["action"] for row in rows if row["action"]})
     return {
-        "title": title or "Lambda asynchronous invocation across the organisation",
+        "title": title or TITLE,
         "actions": actions,
         "check_mode": any(row["check_mode"] for row in rows),
         "totals": totals,

@@ -154,11 +154,10 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.modules import AnsibleLambdaModule
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.org_report import TITLE
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.org_report import html_page
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.org_report import markdown
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.org_report import summarize
-
-TITLE = "Lambda asynchronous invocation across the organisation"
 
 
 def read_parts(module, directory):
