@@ -60,20 +60,27 @@ def purge_qualifiers(listed_qualifiers, requests):
 
 
 def _read(client, requests, every):
-    """The configs of one function, by qualifier, and the MissingFunctionError of a function that does not exist.
+    """The configs of one function, by qualifier.
 
-    ``every``: read every config of the function (purge, grant), even for one request. The error is one for the
-    whole function: a task's msg then tells it once.
+    ``every``: read every config of the function (purge, grant), even for one request. One Get answers a missing
+    function as it answers a missing config (None); a List raises MissingFunctionError, one for the whole function.
     """
     if len(requests) == 1 and not every:
         target = requests[0].target
         config = lambda_api.get_config(client, target)
-        return ({target.key_qualifier: config} if config else {}), None
-    try:
-        configs = lambda_api.list_configs(client, requests[0].target)
-    except MissingFunctionError as e:
-        return {}, e
-    return {qualifier_from_arn(config["FunctionArn"]): config for config in configs}, None
+        return {target.key_qualifier: config} if config else {}
+    configs = lambda_api.list_configs(client, requests[0].target)
+    return {qualifier_from_arn(config["FunctionArn"]): config for config in configs}
+
+
+def _settle_missing(outcomes, error):
+    """The Outcomes of a function that does not exist: one that asks for no config has it already; any other fails
+    with ``error``, told once for the function."""
+    for outcome in outcomes:
+        if plan_request(outcome.request, None).action == "none":
+            outcome.before = outcome.after = settings_from_api(None)
+        else:
+            outcome.error = error
 
 
 def _refuse_self_destinations(request, function_arn):
@@ -125,7 +132,7 @@ def _send(client, request, plan, windows):
     )
 
 
-def _converge_one(client, outcome, current_config, known_arn, *, missing, task):
+def _converge_one(client, outcome, current_config, known_arn, *, task):
     request = outcome.request
     current = settings_from_api(current_config)
     plan = plan_request(request, current)
@@ -135,8 +142,6 @@ def _converge_one(client, outcome, current_config, known_arn, *, missing, task):
         outcome.after = current
         outcome.config = result_from_api(current_config)
         return
-    if missing is not None:
-        raise missing
     if plan.action == "delete":
         if not task.check_mode:
             lambda_api.delete_config(client, request.target)
@@ -166,8 +171,8 @@ def _converge_one(client, outcome, current_config, known_arn, *, missing, task):
 # share, the preflight (None: off, WARN or STRICT) and the grant.Grant of grant_destination_permissions (None: off).
 Task = namedtuple("Task", "check_mode purge windows checks preflight grant")
 # One function read and planned, before anything of it is written: its Outcomes (purges included), its configs by
-# qualifier, the MissingFunctionError of a function that does not exist, and what it asks of the grant (None: off).
-Prepared = namedtuple("Prepared", "name outcomes configs missing use")
+# qualifier, and what it asks of the grant (None: off, or nothing to ask when the function failed or does not exist).
+Prepared = namedtuple("Prepared", "name outcomes configs use")
 
 
 def _grant_use(client, requests, outcomes, configs, task):
@@ -190,19 +195,22 @@ def _prepare(client, requests, task):
     outcomes = [Outcome(request) for request in requests]
     name = requests[0].target.name
     try:
-        configs, missing = _read(client, requests, task.purge or task.grant is not None)
-        if task.purge and missing is None:
+        configs = _read(client, requests, task.purge or task.grant is not None)
+        if task.purge:
             template = requests[0]
             for qualifier in purge_qualifiers(configs, requests):
                 target = template.target._replace(qualifier=qualifier)
                 outcomes.append(Outcome(template._replace(target=target, state=ABSENT), purged=True))
         use = None
-        if task.grant is not None and missing is None:
+        if task.grant is not None:
             use = _grant_use(client, requests, outcomes, configs, task)
+    except MissingFunctionError as e:
+        _settle_missing(outcomes, e)
+        return Prepared(name, outcomes, {}, None)
     except (EventInvokeConfigError, InvalidOptionError) as e:
         _fail_all(outcomes, e)  # nothing of the function is written without its configs read and its permissions
-        return Prepared(name, outcomes, {}, None, None)
-    return Prepared(name, outcomes, configs, missing, use)
+        return Prepared(name, outcomes, {}, None)
+    return Prepared(name, outcomes, configs, use)
 
 
 def _fail_all(outcomes, error):
@@ -221,7 +229,7 @@ def _apply(client, prepared, task, refused):
     for outcome in prepared.outcomes:
         current_config = prepared.configs.get(outcome.request.target.key_qualifier)
         try:
-            _converge_one(client, outcome, current_config, known_arn, missing=prepared.missing, task=task)
+            _converge_one(client, outcome, current_config, known_arn, task=task)
         except (EventInvokeConfigError, InvalidOptionError) as e:
             outcome.error = e
 

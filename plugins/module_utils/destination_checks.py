@@ -20,6 +20,7 @@ missing permissions are collected (blind_spots()) so the task can say once what 
 organization's SCPs and KMS key policies stay unseen.
 """
 
+import functools
 import json
 import re
 import threading
@@ -28,7 +29,7 @@ from collections import namedtuple
 try:
     import botocore.exceptions
 
-    # The errors of every call; caught where a read's failure is an answer (unknown, missing, not allowed).
+    # The errors of every call; a read's failure is an answer here (see _answering).
     _CLIENT_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
 except ImportError:
     _CLIENT_ERRORS = ()  # AnsibleAWSModule reports a missing botocore before any call.
@@ -160,6 +161,35 @@ def _policy(text):
     return document if isinstance(document, dict) else None
 
 
+def _code(exception):
+    """AWS's error code, or the name of botocore's own error (a timeout, a connection that failed)."""
+    return lambda_api.error_code(exception) or type(exception).__name__
+
+
+def _answering(permission, subject, answer=lambda code, *args: None, quiet=()):
+    """The error boundary of DestinationChecks' reads, whose failure is an answer rather than the task's failure.
+
+    When the decorated read fails, the task notes once that ``permission`` (a string, or a function of the read's
+    arguments) left ``subject(*args)`` unchecked, unless AWS's code is in ``quiet`` (an answer of its own, such as
+    "there is no policy"); the read then gives ``answer(code, *args)``.
+    """
+
+    def wrapper(read):
+        @functools.wraps(read)
+        def handler(self, *args):
+            try:
+                return read(self, *args)
+            except _CLIENT_ERRORS as e:
+                code = _code(e)
+                if code not in quiet:
+                    self._not_checked(permission(*args) if callable(permission) else permission, code, subject(*args))
+                return answer(code, *args)
+
+        return handler
+
+    return wrapper
+
+
 class DestinationChecks:
     """Reads about destinations and execution roles, each made once per task; thread-safe.
 
@@ -186,8 +216,7 @@ class DestinationChecks:
 
     # --- what the task could not check ------------------------------------------------------------------------
 
-    def _not_checked(self, permission, exception, subject):
-        code = lambda_api.error_code(exception) or type(exception).__name__
+    def _not_checked(self, permission, code, subject):
         with self._blind_lock:
             self._blind.setdefault((permission, code), set()).add(subject)
 
@@ -210,19 +239,16 @@ class DestinationChecks:
         """The account of the identity that runs the task (one sts:GetCallerIdentity per task); None if unknown."""
         return self._caller.get("account", self._read_caller)
 
+    @_answering("sts:GetCallerIdentity", lambda: "the caller's account")
     def _read_caller(self):
-        try:
-            return self.client("sts").get_caller_identity(aws_retry=True)["Account"]
-        except _CLIENT_ERRORS as e:
-            self._not_checked("sts:GetCallerIdentity", e, "the caller's account")
-            return None
+        return self.client("sts").get_caller_identity(aws_retry=True)["Account"]
 
     def _read_destination(self, arn):
         parsed = parse_destination(arn)
         try:
             kms_key, fifo, policy = KINDS[parsed.service].read(self._clients_of(parsed), parsed)
         except _CLIENT_ERRORS as e:
-            return self._unread(parsed, e)
+            return self._unread(parsed, _code(e))  # AWS's code is the answer: missing, or not readable
         state = DestinationState(arn, OK, *self._kms_key(kms_key, parsed), _policy(policy), None)
         if fifo:
             return state._replace(state=FIFO, reason="it is FIFO, and Lambda never delivers to a FIFO queue or topic")
@@ -232,8 +258,7 @@ class DestinationChecks:
         """The clients of the destination's own region (a bucket's: the task's)."""
         return lambda service: self.client(service, parsed.region or None)
 
-    def _unread(self, parsed, exception):
-        code = lambda_api.error_code(exception)
+    def _unread(self, parsed, code):
         arn = parsed.arn
         kind = KINDS[parsed.service]
         if code in kind.missing_codes:
@@ -254,14 +279,14 @@ class DestinationChecks:
                     "may not read; whether it exists and accepts deliveries is for its owner's policy to say",
                 )
             return DestinationState(arn, MISSING, None, None, None, f"AWS answered {code}: it does not exist")
-        self._not_checked(kind.read_permission, exception, arn)
+        self._not_checked(kind.read_permission, code, arn)
         return DestinationState(
             arn,
             UNKNOWN,
             None,
             None,
             None,
-            f"it could not be read ({code or exception}): the caller may not read it ({kind.read_permission}), "
+            f"it could not be read ({code}): the caller may not read it ({kind.read_permission}), "
             "or it is in another account; it may still exist",
         )
 
@@ -292,14 +317,16 @@ class DestinationChecks:
             )
         return candidate, None
 
+    @_answering(
+        "kms:DescribeKey",
+        lambda region, key: key,
+        lambda code, region, key: (
+            None,
+            f"its KMS key alias {key} could not be resolved to a key (kms:DescribeKey answered {code})",
+        ),
+    )
     def _describe_key(self, region, key):
-        try:
-            answer = self.client("kms", region).describe_key(aws_retry=True, KeyId=key)
-        except _CLIENT_ERRORS as e:
-            self._not_checked("kms:DescribeKey", e, key)
-            code = lambda_api.error_code(e) or e
-            return None, f"its KMS key alias {key} could not be resolved to a key (kms:DescribeKey answered {code})"
-        return answer["KeyMetadata"]["Arn"], None
+        return self.client("kms", region).describe_key(aws_retry=True, KeyId=key)["KeyMetadata"]["Arn"], None
 
     def _resource_policy(self, state):
         """The destination's resource policy: read with the destination, or (functions, buckets) read here once."""
@@ -308,14 +335,9 @@ class DestinationChecks:
             return state.policy
         return self._policies.get(state.arn, lambda: self._read_policy(parsed))
 
+    @_answering(lambda parsed: KINDS[parsed.service].policy_read[0], lambda parsed: parsed.arn, quiet=_NO_POLICY_CODES)
     def _read_policy(self, parsed):
-        permission, read = KINDS[parsed.service].policy_read
-        try:
-            return _policy(read(self._clients_of(parsed), parsed))
-        except _CLIENT_ERRORS as e:
-            if lambda_api.error_code(e) not in _NO_POLICY_CODES:
-                self._not_checked(permission, e, parsed.arn)
-            return None
+        return _policy(KINDS[parsed.service].policy_read[1](self._clients_of(parsed), parsed))
 
     # --- the execution role ----------------------------------------------------------------------------------
 
@@ -338,13 +360,13 @@ class DestinationChecks:
         """The ARN of the function's execution role, or None when the function cannot be read."""
         return (self.function_configuration(lambda_client, target) or {}).get("Role")
 
+    @_answering(
+        "lambda:GetFunctionConfiguration",
+        lambda lambda_client, target: f"the execution role of {target.describe()}",
+        quiet=("ResourceNotFoundException",),  # a missing function is the converge's to report
+    )
     def _read_function(self, lambda_client, target):
-        try:
-            return lambda_api.retrying(lambda_client).get_function_configuration(aws_retry=True, **target.api_params())
-        except _CLIENT_ERRORS as e:
-            if lambda_api.error_code(e) != "ResourceNotFoundException":  # a missing function is the converge's
-                self._not_checked("lambda:GetFunctionConfiguration", e, f"the execution role of {target.describe()}")
-            return None
+        return lambda_api.retrying(lambda_client).get_function_configuration(aws_retry=True, **target.api_params())
 
     # --- the simulation --------------------------------------------------------------------------------------
 
@@ -356,18 +378,15 @@ class DestinationChecks:
         """
         return self._simulations.get((role_arn, state.arn, state.kms_key), lambda: self._simulate(role_arn, state))
 
+    @_answering("iam:SimulatePrincipalPolicy", lambda role_arn, state: role_arn)
     def _simulate(self, role_arn, state):
         pairs = delivery_permissions(state.arn, state.kms_key)
-        try:
-            answer = self.client("iam").simulate_principal_policy(
-                aws_retry=True,
-                PolicySourceArn=role_arn,
-                ActionNames=sorted({action for action, _resource in pairs}),
-                ResourceArns=sorted({resource for _action, resource in pairs}),
-            )
-        except _CLIENT_ERRORS as e:
-            self._not_checked("iam:SimulatePrincipalPolicy", e, role_arn)
-            return None
+        answer = self.client("iam").simulate_principal_policy(
+            aws_retry=True,
+            PolicySourceArn=role_arn,
+            ActionNames=sorted({action for action, _resource in pairs}),
+            ResourceArns=sorted({resource for _action, resource in pairs}),
+        )
         decisions = {}
         for result in answer["EvaluationResults"]:
             key = (result["EvalActionName"].lower(), result.get("EvalResourceName"))

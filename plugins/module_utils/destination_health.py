@@ -18,14 +18,10 @@ plus the further pages AWS asks for with a NextToken.
 
 import datetime
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore.
-
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import LATEST
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import ACCESS_DENIED_CODES
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import call_error
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import CallFailed
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.vocabulary import SIDES
 
@@ -75,33 +71,38 @@ def metrics_window(hours, now):
     return end - datetime.timedelta(hours=hours), end
 
 
+class _MetricsCallFailed(CallFailed):
+    @staticmethod
+    def service_advice(exception):
+        if error_code(exception) in ACCESS_DENIED_CODES:
+            return "The task needs cloudwatch:GetMetricData; grant it, or leave metrics_hours out to audit without metrics"
+        return ""
+
+
+class CloudWatchErrors(AWSErrorHandler):
+    """The error boundary of the audit's CloudWatch reads (lambda_api.LambdaErrors' counterpart)."""
+
+    _CUSTOM_EXCEPTION = _MetricsCallFailed
+
+
+@CloudWatchErrors.common_error_handler(f"read the CloudWatch metrics {' and '.join(METRICS)} (GetMetricData)")
+def _metric_data(client, params):
+    return client.get_metric_data(aws_retry=True, **params)
+
+
 def read_sums(client, queries, start, end):
     """The sum of the values of each query id, in ceil(len(queries) / 500) calls plus their NextToken pages."""
     sums = {}
     for first in range(0, len(queries), MAX_QUERIES_PER_CALL):
         params = dict(MetricDataQueries=queries[first : first + MAX_QUERIES_PER_CALL], StartTime=start, EndTime=end)
         while True:
-            try:
-                page = client.get_metric_data(aws_retry=True, **params)
-            except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-                raise _metrics_error(e) from e
+            page = _metric_data(client, params)
             for result in page.get("MetricDataResults", []):
                 sums[result["Id"]] = sums.get(result["Id"], 0) + sum(result.get("Values", []))
             if not page.get("NextToken"):
                 break
             params["NextToken"] = page["NextToken"]
     return sums
-
-
-def _metrics_error(exception):
-    what = f"read the CloudWatch metrics {' and '.join(METRICS)} (GetMetricData)"
-    if error_code(exception) in ACCESS_DENIED_CODES:
-        return call_error(
-            what,
-            exception,
-            "The task needs cloudwatch:GetMetricData; grant it, or leave metrics_hours out to audit without metrics",
-        )
-    return call_error(what, exception)
 
 
 def metrics_of(items, sums, hours):

@@ -23,14 +23,8 @@ import threading
 import urllib.parse
 from collections import namedtuple
 
-try:
-    import botocore.exceptions
-
-    # The errors of every call; caught where a read's failure is an answer (unknown, missing, not allowed).
-    _CLIENT_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
-except ImportError:
-    _CLIENT_ERRORS = ()  # AnsibleAWSModule reports a missing botocore before any call.
-
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.serverless.aws_lambda.plugins.module_utils import lambda_api
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import UNKNOWN
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.destination_checks import listed
@@ -45,7 +39,6 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_nam
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import parse_function_name
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_name import qualifier_from_arn
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import ACCESS_DENIED_CODES
-from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import call_error
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.lambda_api import error_code
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.pacing import map_units
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.plan import settings_from_api
@@ -173,22 +166,26 @@ def _parse_document(document):
     return document
 
 
-def _grant_error(what, action, role_arn, exception):
-    code = error_code(exception)
-    if code in ACCESS_DENIED_CODES:
-        return call_error(
-            what,
-            exception,
-            f"The identity that runs Ansible needs {action} on {role_arn}: allow it, or set {OPTION}: false "
-            "and give the role the delivery permissions yourself",
-        )
-    if code == "NoSuchEntity":
-        return call_error(
-            what,
-            exception,
-            f"The role does not exist: give the function an existing execution role, or set {OPTION}: false",
-        )
-    return call_error(what, exception)
+class _IAMCallFailed(lambda_api.CallFailed):
+    @staticmethod
+    def service_advice(exception):
+        code = error_code(exception)
+        if code in ACCESS_DENIED_CODES:
+            return (
+                f"The identity that runs Ansible needs iam:{getattr(exception, 'operation_name', '')} on the role: "
+                f"allow it, or set {OPTION}: false and give the role the delivery permissions yourself"
+            )
+        if code == "NoSuchEntity":
+            return f"The role does not exist: give the function an existing execution role, or set {OPTION}: false"
+        return ""
+
+
+class IAMErrors(AWSErrorHandler):
+    """The error boundary of the grant's IAM calls (lambda_api.LambdaErrors' counterpart): any botocore error
+    becomes an EventInvokeConfigError that names the call and, for a denied call, the IAM action it needs."""
+
+    _CUSTOM_EXCEPTION = _IAMCallFailed
+    _is_missing = lambda_api.missing_code("NoSuchEntity")
 
 
 def _refuse_foreign(document, role_arn, name):
@@ -203,37 +200,43 @@ def _refuse_foreign(document, role_arn, name):
 
 
 def _read_policy(iam_client, role_arn, name):
-    try:
-        answer = iam_client.get_role_policy(aws_retry=True, RoleName=_role(role_arn).group("name"), PolicyName=name)
-    except _CLIENT_ERRORS as e:
-        if error_code(e) == "NoSuchEntity":
-            return None
-        raise _grant_error(f"read the policy {name} of role {role_arn}", "iam:GetRolePolicy", role_arn, e) from e
+    """The grant's policy ``name`` of ``role_arn`` as a dict; None when the role has no such policy."""
+
+    @IAMErrors.list_error_handler(f"read the policy {name} of role {role_arn}")
+    def read():
+        return iam_client.get_role_policy(aws_retry=True, RoleName=_role(role_arn).group("name"), PolicyName=name)
+
+    answer = read()
+    if answer is None:
+        return None
     document = _parse_document(answer["PolicyDocument"])
     _refuse_foreign(document, role_arn, name)
     return document
 
 
 def _write_policy(iam_client, role_arn, name, document, functions=()):
-    """Put ``document`` as the inline policy ``name`` of ``role_arn``, or delete the policy when it is None."""
+    """Put ``document`` as the inline policy ``name`` of ``role_arn``, or delete the policy when it is None (a policy
+    deleted since it was read is gone, as wanted)."""
     role_name = _role(role_arn).group("name")
-    try:
-        if document is None:
-            iam_client.delete_role_policy(aws_retry=True, RoleName=role_name, PolicyName=name)
-        else:
+
+    @IAMErrors.deletion_error_handler(f"delete the policy {name} of role {role_arn}")
+    def delete():
+        iam_client.delete_role_policy(aws_retry=True, RoleName=role_name, PolicyName=name)
+
+    @IAMErrors.common_error_handler(f"write the policy {name} of role {role_arn}")
+    def put():
+        try:
             iam_client.put_role_policy(
                 aws_retry=True, RoleName=role_name, PolicyName=name, PolicyDocument=json.dumps(document)
             )
-    except _CLIENT_ERRORS as e:
-        if document is None and error_code(e) == "NoSuchEntity":
-            return  # deleted since it was read: the wanted end
-        if error_code(e) == "LimitExceeded":
-            raise _quota_error(
-                role_arn, name, document, functions, _other_policies_size(iam_client, role_arn, name)
-            ) from e
-        action = "iam:DeleteRolePolicy" if document is None else "iam:PutRolePolicy"
-        verb = "delete" if document is None else "write"
-        raise _grant_error(f"{verb} the policy {name} of role {role_arn}", action, role_arn, e) from e
+        except is_boto3_error_code("LimitExceeded") as e:
+            others = _other_policies_size(iam_client, role_arn, name)
+            raise _quota_error(role_arn, name, document, functions, others) from e
+
+    if document is None:
+        delete()
+    else:
+        put()
 
 
 # What one function of the task asks of one execution role: the destinations of its qualifiers on that role before
@@ -492,21 +495,17 @@ def _fits(iam, role, name, document, functions, *, check_mode):
 def _other_policies_size(iam, role, name):
     """The characters of ``role``'s inline policies other than ``name``, as IAM counts them."""
     role_name = _role(role).group("name")
-    try:
+
+    @IAMErrors.common_error_handler(f"read the inline policies of role {role}")
+    def read():
         names = iam.list_role_policies(aws_retry=True, RoleName=role_name)["PolicyNames"]
-        return sum(
-            policy_size(
-                _parse_document(
-                    iam.get_role_policy(aws_retry=True, RoleName=role_name, PolicyName=other)["PolicyDocument"]
-                )
-            )
+        return [
+            iam.get_role_policy(aws_retry=True, RoleName=role_name, PolicyName=other)["PolicyDocument"]
             for other in names
             if other != name
-        )
-    except _CLIENT_ERRORS as e:
-        raise _grant_error(
-            f"read the inline policies of role {role}", "iam:ListRolePolicies and iam:GetRolePolicy", role, e
-        ) from e
+        ]
+
+    return sum(policy_size(_parse_document(document)) for document in read())
 
 
 def _quota_error(role, name, document, functions, others):

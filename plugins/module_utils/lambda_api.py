@@ -82,18 +82,29 @@ def _retries_exhausted_advice(exception):
     return f"AWS answered {code} to all {RETRY_ATTEMPTS} attempts, retried with back-off: {reason}. Run the task again later"
 
 
-class _CallFailed(EventInvokeConfigError):
-    """A failed call: ``message`` ("Failed to <what>"), then what to do about it (``advice``, or the advice for
-    retries that ran out). What call_error() returns and LambdaErrors raises."""
+class CallFailed(EventInvokeConfigError):
+    """A failed call: ``message`` ("Failed to <what>"), then what to do about it: ``advice``, else the service's
+    advice for AWS's answer (``service_advice()``, which a service's subclass gives), else the advice for retries
+    that ran out. What call_error() returns and each service's error handler raises."""
 
     def __init__(self, message, exception=None, advice=""):
-        advice = advice or _retries_exhausted_advice(exception)
+        advice = advice or self.service_advice(exception) or _retries_exhausted_advice(exception)
         super().__init__(message=f"{message}. {advice}" if advice else message, exception=exception)
+
+    @staticmethod
+    def service_advice(exception):
+        """What to do about ``exception`` that is particular to the service called; '' when nothing is."""
+        return ""
 
 
 def call_error(what, exception, advice=""):
     """The EventInvokeConfigError for a failed call: ``Failed to <what>``, then what to do about it."""
-    return _CallFailed(f"Failed to {what}", exception, advice)
+    return CallFailed(f"Failed to {what}", exception, advice)
+
+
+def missing_code(code):
+    """The ``_is_missing()`` of an AWSErrorHandler whose service answers ``code`` for a missing resource."""
+    return classmethod(lambda cls: is_boto3_error_code(code))
 
 
 class LambdaErrors(AWSErrorHandler):
@@ -101,13 +112,11 @@ class LambdaErrors(AWSErrorHandler):
     (``common_error_handler``; ``list_error_handler``, a missing resource answers the default;
     ``deletion_error_handler``, a missing resource is already deleted), and any botocore error becomes an
     EventInvokeConfigError that says what failed and what to do. A call that gives "missing" a meaning of its
-    own (a missing function) raises it inside the call."""
+    own (a missing function) raises it inside the call. The other services the module calls have a handler of
+    their own (grant.IAMErrors, destination_health.CloudWatchErrors)."""
 
-    _CUSTOM_EXCEPTION = _CallFailed
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("ResourceNotFoundException")
+    _CUSTOM_EXCEPTION = CallFailed
+    _is_missing = missing_code("ResourceNotFoundException")
 
 
 def fail(action, target, exception, advice=""):

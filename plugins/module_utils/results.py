@@ -92,6 +92,13 @@ class Outcome:
         """The error as one line: what failed, what to do, and AWS's own answer when there is one."""
         if isinstance(self.error, InvalidOptionError):
             return f"{self.describe()}: {self.error}"
+        return self.message_of_function()
+
+    def message_of_function(self):
+        """message() without the qualifier an option error is told for (the words a failure of the whole function
+        gives each of its configs)."""
+        if isinstance(self.error, InvalidOptionError):
+            return str(self.error)
         if self.error.exception is not None:
             return f"{self.error.message}: {self.error.exception}"
         return self.error.message
@@ -130,15 +137,16 @@ class Outcome:
 def failure_message(outcomes, check_mode):
     """The msg of a fleet task with failed outcomes: counts, then the first failures.
 
-    An error shared by several outcomes (a function-level failure) is told once, with the qualifiers it
-    stopped; with many failures the msg stays readable and ``configs`` holds each failed item's msg.
+    A failure several configs of one function share (a function-level failure: the same words) is told once,
+    with the qualifiers it stopped; with many failures the msg stays readable and ``configs`` holds each failed
+    item's msg.
     """
     failed = [outcome for outcome in outcomes if outcome.error is not None]
-    by_error = {}
+    by_failure = {}
     for outcome in failed:
-        by_error.setdefault(id(outcome.error), []).append(outcome)
+        by_failure.setdefault((outcome.request.target.name, outcome.message_of_function()), []).append(outcome)
     details = []
-    for group in by_error.values():
+    for group in by_failure.values():
         detail = group[0].message()
         if len(group) > 1:
             detail += " (qualifiers " + ", ".join(o.request.target.key_qualifier for o in group) + ")"

@@ -35,6 +35,7 @@ from ansible_collections.serverless.aws_lambda.plugins.module_utils.function_nam
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import CONFIG_OPTIONS
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import Request
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.options import build_requests
+from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import Outcome
 from ansible_collections.serverless.aws_lambda.plugins.module_utils.results import failure_message
 
 FIFO_QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:failures.fifo"
@@ -492,6 +493,21 @@ def test_failure_message_of_a_check_run_names_every_failure_up_to_five():
         "5 of 6 configs failed; the others were checked; check mode changed nothing. [Cannot configure function gone-0 "
     )
     assert message.count("] [Cannot configure function gone-") == 4 and message.endswith("]")
+
+
+def test_failure_message_tells_a_failure_of_one_function_once_by_its_words():
+    outcomes = [
+        Outcome(request)
+        for request in fleet(
+            {"function_name": "a"}, {"function_name": "a", "qualifier": "live"}, {"function_name": "b"}
+        )
+    ]
+    for outcome in outcomes:
+        outcome.error = InvalidOptionError("the role is another account's")  # three errors, one text
+    assert failure_message(outcomes, check_mode=False) == (
+        "All 3 configs failed. [function a (qualifier $LATEST): the role is another account's (qualifiers $LATEST, "
+        "live)] [function b (qualifier $LATEST): the role is another account's]"
+    )
 
 
 def test_failure_message_when_every_config_failed_names_the_first_five():

@@ -452,7 +452,7 @@ def test_the_role_s_other_policies_that_cannot_be_read_are_named():
 
     assert refused["my-function"].message == (
         f"Failed to read the inline policies of role {FN_ROLE}. The identity that runs Ansible needs "
-        f"iam:ListRolePolicies and iam:GetRolePolicy on {FN_ROLE}: allow it, or set grant_destination_permissions: "
+        "iam:ListRolePolicies on the role: allow it, or set grant_destination_permissions: "
         "false and give the role the delivery permissions yourself"
     )
 
@@ -487,7 +487,7 @@ def test_a_failed_policy_call_says_what_to_do(stored, options, operation, verb, 
     (outcome,) = converge(client, request(**options), grant=granting)
 
     advice = (
-        f". The identity that runs Ansible needs iam:{operation} on {FN_ROLE}: allow it, or set "
+        f". The identity that runs Ansible needs iam:{operation} on the role: allow it, or set "
         "grant_destination_permissions: false and give the role the delivery permissions yourself"
     )
     assert outcome.error.message == f"Failed to {verb} the policy {NAME} of role {FN_ROLE}{advice if denied else ''}"
