@@ -74,12 +74,10 @@ def _read(client, requests, every):
 
 
 def _settle_missing(outcomes, error):
-    """The Outcomes of a function that does not exist: one that asks for no config has it already; any other fails
-    with ``error``, told once for the function."""
+    """The Outcomes of a function that does not exist: one that asks for no config has it already (nothing before,
+    nothing after); any other fails with ``error``, told once for the function."""
     for outcome in outcomes:
-        if plan_request(outcome.request, None).action == "none":
-            outcome.before = outcome.after = settings_from_api(None)
-        else:
+        if plan_request(outcome.request, None).action != "none":
             outcome.error = error
 
 
@@ -172,7 +170,11 @@ def _converge_one(client, outcome, current_config, known_arn, *, task):
 Task = namedtuple("Task", "check_mode purge windows checks preflight grant")
 # One function read and planned, before anything of it is written: its Outcomes (purges included), its configs by
 # qualifier, and what it asks of the grant (None: off, or nothing to ask when the function failed or does not exist).
-Prepared = namedtuple("Prepared", "name outcomes configs use")
+Prepared = namedtuple("Prepared", "outcomes configs use")
+
+
+def _name(prepared):
+    return prepared.outcomes[0].request.target.name
 
 
 def _grant_use(client, requests, outcomes, configs, task):
@@ -193,7 +195,6 @@ def _grant_use(client, requests, outcomes, configs, task):
 def _prepare(client, requests, task):
     """Step one of a function: read its configs, add its purges, learn what it asks of the grant."""
     outcomes = [Outcome(request) for request in requests]
-    name = requests[0].target.name
     try:
         configs = _read(client, requests, task.purge or task.grant is not None)
         if task.purge:
@@ -201,16 +202,12 @@ def _prepare(client, requests, task):
             for qualifier in purge_qualifiers(configs, requests):
                 target = template.target._replace(qualifier=qualifier)
                 outcomes.append(Outcome(template._replace(target=target, state=ABSENT), purged=True))
-        use = None
-        if task.grant is not None:
-            use = _grant_use(client, requests, outcomes, configs, task)
+        return Prepared(outcomes, configs, task.grant and _grant_use(client, requests, outcomes, configs, task))
     except MissingFunctionError as e:
         _settle_missing(outcomes, e)
-        return Prepared(name, outcomes, {}, None)
     except (EventInvokeConfigError, InvalidOptionError) as e:
         _fail_all(outcomes, e)  # nothing of the function is written without its configs read and its permissions
-        return Prepared(name, outcomes, {}, None)
-    return Prepared(name, outcomes, configs, use)
+    return Prepared(outcomes, {}, None)
 
 
 def _fail_all(outcomes, error):
@@ -268,10 +265,10 @@ def converge(client, requests, *, checks=None, check_mode=False, purge=False, wo
         prepared = map_units(prepare, groups, workers)
         refused = grant.widen([unit.use for unit in prepared if unit.use is not None], check_mode, workers)
         map_units(
-            lambda unit: _apply(lambda_api.retrying(client), unit, task, refused.get(unit.name)), prepared, workers
+            lambda unit: _apply(lambda_api.retrying(client), unit, task, refused.get(_name(unit))), prepared, workers
         )
         for name, error in grant.narrow(lambda_api.retrying(client), check_mode, workers).items():
-            _fail_all(next(unit.outcomes for unit in prepared if unit.name == name), error)
+            _fail_all(next(unit.outcomes for unit in prepared if _name(unit) == name), error)
     ordered = [None] * len(requests)
     purged = []
     for indexes, unit in zip(groups, prepared):

@@ -75,7 +75,9 @@ class _MetricsCallFailed(CallFailed):
     @staticmethod
     def service_advice(exception):
         if error_code(exception) in ACCESS_DENIED_CODES:
-            return "The task needs cloudwatch:GetMetricData; grant it, or leave metrics_hours out to audit without metrics"
+            return (
+                "The task needs cloudwatch:GetMetricData; grant it, or leave metrics_hours out to audit without metrics"
+            )
         return ""
 
 

@@ -172,7 +172,7 @@ class _IAMCallFailed(lambda_api.CallFailed):
         code = error_code(exception)
         if code in ACCESS_DENIED_CODES:
             return (
-                f"The identity that runs Ansible needs iam:{getattr(exception, 'operation_name', '')} on the role: "
+                f"The identity that runs Ansible needs iam:{exception.operation_name} on the role: "
                 f"allow it, or set {OPTION}: false and give the role the delivery permissions yourself"
             )
         if code == "NoSuchEntity":
@@ -185,7 +185,10 @@ class IAMErrors(AWSErrorHandler):
     becomes an EventInvokeConfigError that names the call and, for a denied call, the IAM action it needs."""
 
     _CUSTOM_EXCEPTION = _IAMCallFailed
-    _is_missing = lambda_api.missing_code("NoSuchEntity")
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("NoSuchEntity")
 
 
 def _refuse_foreign(document, role_arn, name):

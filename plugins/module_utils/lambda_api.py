@@ -85,7 +85,7 @@ def _retries_exhausted_advice(exception):
 class CallFailed(EventInvokeConfigError):
     """A failed call: ``message`` ("Failed to <what>"), then what to do about it: ``advice``, else the service's
     advice for AWS's answer (``service_advice()``, which a service's subclass gives), else the advice for retries
-    that ran out. What call_error() returns and each service's error handler raises."""
+    that ran out. What fail() and each service's error handler raise."""
 
     def __init__(self, message, exception=None, advice=""):
         advice = advice or self.service_advice(exception) or _retries_exhausted_advice(exception)
@@ -97,16 +97,6 @@ class CallFailed(EventInvokeConfigError):
         return ""
 
 
-def call_error(what, exception, advice=""):
-    """The EventInvokeConfigError for a failed call: ``Failed to <what>``, then what to do about it."""
-    return CallFailed(f"Failed to {what}", exception, advice)
-
-
-def missing_code(code):
-    """The ``_is_missing()`` of an AWSErrorHandler whose service answers ``code`` for a missing resource."""
-    return classmethod(lambda cls: is_boto3_error_code(code))
-
-
 class LambdaErrors(AWSErrorHandler):
     """The error boundary of the Lambda calls, in amazon.aws's way: each thin call is decorated with what it does
     (``common_error_handler``; ``list_error_handler``, a missing resource answers the default;
@@ -116,11 +106,15 @@ class LambdaErrors(AWSErrorHandler):
     their own (grant.IAMErrors, destination_health.CloudWatchErrors)."""
 
     _CUSTOM_EXCEPTION = CallFailed
-    _is_missing = missing_code("ResourceNotFoundException")
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ResourceNotFoundException")
 
 
-def fail(action, target, exception, advice=""):
-    raise call_error(f"{action} the event invoke config of {target.describe()}", exception, advice)
+def fail(action, target, exception, advice):
+    """Raise the error of a failed call whose advice the caller knows."""
+    raise CallFailed(f"Failed to {action} the event invoke config of {target.describe()}", exception, advice)
 
 
 def get_config(client, target):

@@ -496,17 +496,15 @@ def test_failure_message_of_a_check_run_names_every_failure_up_to_five():
 
 
 def test_failure_message_tells_a_failure_of_one_function_once_by_its_words():
-    outcomes = [
-        Outcome(request)
-        for request in fleet(
-            {"function_name": "a"}, {"function_name": "a", "qualifier": "live"}, {"function_name": "b"}
-        )
-    ]
-    for outcome in outcomes:
-        outcome.error = InvalidOptionError("the role is another account's")  # three errors, one text
+    items = [{"function_name": "a", "qualifier": qualifier} for qualifier in ("$LATEST", "live", "blue")]
+    outcomes = [Outcome(request) for request in fleet(*items, {"function_name": "b"})]
+    for outcome, words in zip(
+        outcomes, ("another account's role", "another account's role", "no role", "another account's role")
+    ):
+        outcome.error = InvalidOptionError(words)  # four errors, two texts
     assert failure_message(outcomes, check_mode=False) == (
-        "All 3 configs failed. [function a (qualifier $LATEST): the role is another account's (qualifiers $LATEST, "
-        "live)] [function b (qualifier $LATEST): the role is another account's]"
+        "All 4 configs failed. [function a (qualifier $LATEST): another account's role (qualifiers $LATEST, live)] "
+        "[function a (qualifier blue): no role] [function b (qualifier $LATEST): another account's role]"
     )
 
 
