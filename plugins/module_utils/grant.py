@@ -295,7 +295,7 @@ class Grant:
 
     # --- step one: widen, before any config write -------------------------------------------------------------
 
-    def widen(self, uses, check_mode, workers=1):
+    def widen(self, uses, check_mode, workers):
         """Before the config writes: each role's policy allows what it allowed, plus what the configs of the task's
         functions on it need after the task. Returns the error of each function whose role could not be granted
         (function name -> error): nothing of such a function may be written."""
@@ -340,7 +340,7 @@ class Grant:
 
     # --- step two: narrow, after every config write -----------------------------------------------------------
 
-    def narrow(self, lambda_client, check_mode, workers=1):
+    def narrow(self, lambda_client, check_mode, workers):
         """After the config writes: a statement the task's configs stopped using goes when no function of the region
         on the role uses it any more, which is read (the role's functions, then their configs) only when there is
         such a statement. A read that fails, or a KMS key that cannot be judged, keeps the statements, with a

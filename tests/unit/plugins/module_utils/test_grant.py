@@ -396,7 +396,7 @@ def test_a_policy_over_iam_s_quota_is_refused_before_any_write():
     functions = [f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:destination-{index:03d}" for index in range(80)]
     size = grant.policy_size(grant.policy_document([(function, None) for function in functions]))
 
-    refused = granting.widen([uses(*functions[:40]), uses(*functions[40:], name="other")], check_mode=False)
+    refused = granting.widen([uses(*functions[:40]), uses(*functions[40:], name="other")], check_mode=False, workers=1)
 
     assert refused["my-function"] is refused["other"]
     assert str(refused["other"]) == (
@@ -418,7 +418,7 @@ def test_a_policy_exactly_at_iam_s_quota_is_written(monkeypatch):
     iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
     _client, granting = task(iam, {})
     monkeypatch.setattr(grant, "INLINE_POLICY_QUOTA", grant.policy_size(grant.policy_document([(BUS, None)])))
-    assert granting.widen([uses(BUS)], check_mode=False) == {}
+    assert granting.widen([uses(BUS)], check_mode=False, workers=1) == {}
     assert iam.role_policies[FN_ROLE_NAME] == {NAME: grant.policy_document([(BUS, None)])}
 
 
@@ -433,7 +433,7 @@ def test_check_mode_counts_the_role_s_other_inline_policies(monkeypatch):
     wide = grant.policy_size(grant.policy_document([(QUEUE, None), (BUS, None)]))
     monkeypatch.setattr(grant, "INLINE_POLICY_QUOTA", wide + grant.policy_size(OTHER) - 1)
 
-    refused = granting.widen([uses(BUS)], check_mode=True)
+    refused = granting.widen([uses(BUS)], check_mode=True, workers=1)
 
     assert f"of {wide} characters and its other inline policies hold {grant.policy_size(OTHER)}, and IAM allows" in str(
         refused["my-function"]
@@ -448,7 +448,7 @@ def test_the_role_s_other_policies_that_cannot_be_read_are_named():
     _client, granting = task(iam, {})
     iam.failures["ListRolePolicies"] = [access_denied("ListRolePolicies", "iam:ListRolePolicies")]
 
-    refused = granting.widen([uses(BUS)], check_mode=True)
+    refused = granting.widen([uses(BUS)], check_mode=True, workers=1)
 
     assert refused["my-function"].message == (
         f"Failed to read the inline policies of role {FN_ROLE}. The identity that runs Ansible needs "
@@ -462,7 +462,7 @@ def test_the_quota_refusal_names_the_first_five_functions(monkeypatch, count, na
     iam = lambda_fakes.FakeIAM({FN_ROLE_NAME: {}})
     _client, granting = task(iam, {})
     monkeypatch.setattr(grant, "INLINE_POLICY_QUOTA", 10)
-    refused = granting.widen([uses(BUS, name=f"f{index}") for index in range(count)], check_mode=False)
+    refused = granting.widen([uses(BUS, name=f"f{index}") for index in range(count)], check_mode=False, workers=1)
     assert f"the destinations of {count} function(s) on role {FN_ROLE} ({named}) need" in str(refused["f0"])
 
 
