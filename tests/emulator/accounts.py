@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from moto.iam.models import get_account_id_from
+from moto.iam.models import iam_backends
 
 from .operation_names import DEFAULT_ACCOUNT
 
@@ -20,3 +21,12 @@ ACCESS_KEY = re.compile(r"Credential=([^/\s,]+)/")
 def caller_account(headers: dict) -> str:
     found = ACCESS_KEY.search(headers.get("authorization", ""))
     return get_account_id_from(found.group(1)) if found else DEFAULT_ACCOUNT
+
+
+def caller_arn(headers: dict, account: str) -> str:
+    """The principal that signed the request: the role whose AssumeRole issued the credentials, else the emulator's
+    user of ``account`` (the identity of keys moto did not issue)."""
+    found = ACCESS_KEY.search(headers.get("authorization", ""))
+    keys = iam_backends[account]["aws"].access_keys if account in iam_backends else {}
+    key = keys.get(found.group(1)) if found else None
+    return getattr(key, "role_arn", None) or f"arn:aws:iam::{account}:user/emulator"

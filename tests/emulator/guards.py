@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Answers AWS gives that moto does not: reads of another account's destinations, IAM's policy quotas, and
-AssumeRole of a role that does not exist.
+AssumeRole of a role that does not exist or does not trust the caller.
 
 Each returns the AwsError AWS would answer, or None to let the call through to moto (CONTRACT.md items 66-69).
 """
@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 from urllib.parse import unquote
 
 from . import iam_policies
+from .accounts import caller_arn
 from .aws_errors import AwsError
 from .operation_names import RequestInfo
 from .operation_names import read_body
@@ -117,14 +118,18 @@ def managed_policy_quotas(info: RequestInfo, environ: dict) -> AwsError | None:
     return None
 
 
-def assume_missing_role(info: RequestInfo, environ: dict) -> AwsError | None:
-    """sts:AssumeRole of a role that does not exist in its account: AccessDenied, as AWS answers it (and as it answers
-    a role whose trust policy does not trust the caller, which the emulator does not model). moto would issue
-    credentials for any role ARN."""
+def untrusted_assume_role(info: RequestInfo, environ: dict) -> AwsError | None:
+    """sts:AssumeRole of a role that does not exist in its account, or whose trust policy does not trust the caller:
+    AccessDenied, as AWS answers both. moto would issue credentials for any role ARN."""
     if info.service != "sts" or info.operation != "AssumeRole":
         return None
-    arn = _form(environ, info).get("RoleArn") or ""
-    if iam_policies.ROLE_ARN.fullmatch(arn) and iam_policies.role_of(arn) is None:
+    form = _form(environ, info)
+    arn = form.get("RoleArn") or ""
+    if not iam_policies.ROLE_ARN.fullmatch(arn):
+        return None
+    role = iam_policies.role_of(arn)
+    caller = caller_arn(info.headers, info.account)
+    if role is None or not iam_policies.trusts(role, info.account, caller, form.get("ExternalId")):
         return _not_authorized("AccessDenied", "sts:AssumeRole", arn, 403, info)
     return None
 
@@ -132,7 +137,7 @@ def assume_missing_role(info: RequestInfo, environ: dict) -> AwsError | None:
 def refusal(info: RequestInfo, environ: dict) -> AwsError | None:
     """The error AWS gives this call where moto would answer otherwise; None to let moto answer."""
     return (
-        assume_missing_role(info, environ)
+        untrusted_assume_role(info, environ)
         or another_account_read(info, environ)
         or inline_policy_quota(info, environ)
         or managed_policy_quotas(info, environ)

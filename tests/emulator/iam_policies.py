@@ -142,6 +142,41 @@ def resource_policy_allows(policy: dict | None, role_arn: str, action: str, reso
     return allowed
 
 
+def trusts(role, caller_account: str, caller: str, external_id: str | None) -> bool:
+    """Whether the role's trust policy lets ``caller`` (a principal ARN of ``caller_account``) assume it: an Allow
+    of sts:AssumeRole whose Principal names the caller, its account (id or ``:root``) or everyone, and no such Deny.
+    Of conditions the emulator evaluates ``sts:ExternalId`` under StringEquals; under any other condition an Allow
+    counts for nothing and a Deny applies (the emulator errs towards refusing: a test then fails rather than lies).
+    CONTRACT.md item 69."""
+    try:
+        document = json.loads(unquote(role.assume_role_policy_document or "{}"))
+    except ValueError:
+        return False
+    names = {"*", caller, caller_account, f"arn:aws:iam::{caller_account}:root"}
+    allowed = False
+    for statement in listed(document.get("Statement")) if isinstance(document, dict) else []:
+        principal = statement.get("Principal")
+        named = listed(principal.get("AWS")) if isinstance(principal, dict) else listed(principal)
+        actions = listed(statement.get("Action"))
+        if not names.intersection(named) or not any(wildcard(a, "sts:AssumeRole", ignore_case=True) for a in actions):
+            continue
+        holds = _condition_holds(statement.get("Condition"), external_id)
+        if statement.get("Effect") == "Deny" and holds is not False:
+            return False
+        allowed = allowed or (statement.get("Effect") == "Allow" and holds is True)
+    return allowed
+
+
+def _condition_holds(condition, external_id: str | None) -> bool | None:
+    """True or False for no condition or sts:ExternalId under StringEquals; None for a condition the emulator does
+    not evaluate."""
+    if not condition:
+        return True
+    if list(condition) != ["StringEquals"] or list(condition["StringEquals"]) != ["sts:ExternalId"]:
+        return None
+    return external_id is not None and external_id in listed(condition["StringEquals"]["sts:ExternalId"])
+
+
 def matches(statement: dict, action: str, resource: str) -> bool:
     """Whether the statement's actions and resources cover ``action`` on ``resource`` (conditions aside)."""
     if "Action" in statement:

@@ -2,9 +2,13 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Many accounts (CONTRACT.md item 69): credentials from AssumeRole act in the role's account, each account has
 its own functions and configs, the call log names the account and region, faults and latency can target one
-account, and AssumeRole of a role that does not exist is denied."""
+account, and AssumeRole of a role that does not exist or does not trust the caller is denied."""
 
 from __future__ import annotations
+
+import json
+
+from botocore.exceptions import ClientError
 
 from tests.emulator.tests.emulator_helpers import ACCOUNT
 from tests.emulator.tests.emulator_helpers import error_of
@@ -61,12 +65,44 @@ def test_item69_faults_and_latency_can_target_one_account(aws):
     assert delays == {first: 0.0, second: 0.2}
 
 
-def test_item69_assume_role_of_a_missing_role_is_denied(aws):
+def test_item69_assume_role_of_a_missing_or_untrusted_role_is_denied(aws):
     (member,) = member_accounts(aws, 1)
     missing = f"arn:aws:iam::{member}:role/NotThere"
     error = error_of(aws.sts.assume_role, RoleArn=missing, RoleSessionName="audit")
     assert (error["Code"], error["Status"]) == ("AccessDenied", 403)
     caller = f"arn:aws:iam::{ACCOUNT}:user/emulator"
     assert error["Message"] == f"User: {caller} is not authorized to perform: sts:AssumeRole on resource: {missing}"
-    granted = aws.sts.assume_role(RoleArn=f"arn:aws:iam::{member}:role/{ACCESS_ROLE}", RoleSessionName="audit")
+    access = f"arn:aws:iam::{member}:role/{ACCESS_ROLE}"
+    granted = aws.sts.assume_role(RoleArn=access, RoleSessionName="audit")
     assert granted["AssumedRoleUser"]["Arn"].startswith(f"arn:aws:sts::{member}:assumed-role/{ACCESS_ROLE}/")
+
+    def trust(principal, effect="Allow", condition=None):
+        statement = {"Effect": effect, "Principal": principal, "Action": "sts:AssumeRole"}
+        return [dict(statement, Condition=condition)] if condition else [statement]
+
+    external = {"StringEquals": {"sts:ExternalId": "k1"}}
+    roles = {  # name: (statements, may the management account's caller assume it, without / with ExternalId k1)
+        "lambda-only": (trust({"Service": "lambda.amazonaws.com"}), False, False),
+        "by-account": (trust({"AWS": ACCOUNT}), True, True),
+        "by-caller": (trust({"AWS": caller}), True, True),
+        "external-id": (trust({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, condition=external), False, True),
+        "other-condition": (trust("*", condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}), False, False),
+        "denied": (trust("*") + trust({"AWS": ACCOUNT}, effect="Deny"), False, False),
+        "by-access-role": (trust({"AWS": access}), False, False),
+    }
+    iam = aws.emulator.client("iam", role=access)
+    for name, (statements, *_expected) in roles.items():
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps({"Statement": statements}))
+
+    def assumed(name, client, **params):
+        try:
+            client.assume_role(RoleArn=f"arn:aws:iam::{member}:role/{name}", RoleSessionName="trust", **params)
+        except ClientError as e:
+            assert e.response["Error"]["Code"] == "AccessDenied"
+            return False
+        return True
+
+    seen = {name: (assumed(name, aws.sts), assumed(name, aws.sts, ExternalId="k1")) for name in roles}
+    assert seen == {name: tuple(expected) for name, (_statements, *expected) in roles.items()}
+    # A role that trusts another role is assumed with that role's credentials (role chaining).
+    assert assumed("by-access-role", aws.emulator.client("sts", role=access))
