@@ -12,6 +12,7 @@ summary one job gives.
 """
 
 import html
+import re
 
 STATES = ("missing", "unknown", "role not allowed (predicted)", "fifo")
 STATE_LABELS = {
@@ -22,6 +23,8 @@ STATE_LABELS = {
 }
 SIDES = ("on_success", "on_failure")
 TITLE = "Lambda asynchronous invocation across the organisation"
+# botocore's words for an AWS error: "An error occurred (AccessDenied) when calling the AssumeRole operation: ...".
+_BOTOCORE_ERROR = re.compile(r"An error occurred \((?P<code>[^)\s]+)\) when calling the (?P<operation>\w+) operation")
 
 
 def _problem(row, function, qualifier, side, finding):
@@ -168,11 +171,39 @@ def grouped_problems(summary):
     ]
 
 
+def grouped_failures(summary):
+    """The failed hosts, one entry per account and reason with its hosts and regions: an account whose role cannot be
+    assumed fails once in the report however many regions it has. Each entry's ``headline`` names AWS's operation and
+    error code when the reason is botocore's ("AssumeRole: AccessDenied"), else None."""
+    groups = {}
+    for failed in summary["failed_hosts"]:
+        key = (failed["account_id"], failed["account_name"], failed["reason"])
+        groups.setdefault(key, []).append(failed)
+    return [
+        {
+            "account_id": account_id,
+            "account_name": account_name,
+            "hosts": [str(failed["host"]) for failed in members],
+            "regions": [str(failed["region"]) for failed in members],
+            "reason": reason,
+            "headline": _headline(reason),
+        }
+        for (account_id, account_name, reason), members in groups.items()
+    ]
+
+
+def _headline(reason):
+    found = _BOTOCORE_ERROR.search(str(reason))
+    return f"{found.group('operation')}: {found.group('code')}" if found else None
+
+
 def _count(value):
     return "-" if value is None else str(value)
 
 
 def _destinations(row):
+    if row["status"] == "failed":
+        return "-"
     found = [f"{count} {label}" for label, count in row["destinations"].items() if count]
     return ", ".join(found) or "all fine"
 
@@ -204,10 +235,14 @@ def markdown(summary):
             f"| {row['configs']} | {_count(row['drift'])} | {_destinations(row)} | {row['events_dropped']} "
             f"| {row['delivery_failures']} |"
         )
-    if summary["failed_hosts"]:
+    failures = grouped_failures(summary)
+    if failures:
         lines += ["", "## Failed hosts", ""]
         lines += [
-            f"- **{f['host']}** ({f['account_id']}, {f['region']}): {f['reason']}" for f in summary["failed_hosts"]
+            f"- {f['account_name']} ({f['account_id']}), {', '.join(f['hosts'])}: "
+            + (f"**{f['headline']}**. " if f["headline"] else "")
+            + str(f["reason"])
+            for f in failures
         ]
     problems = grouped_problems(summary)
     if problems:
@@ -230,7 +265,7 @@ h1{font-size:1.5rem;margin:0 0 .3rem}h2{font-size:1.15rem;margin:2rem 0 .6rem}
 table{border-collapse:collapse;background:#fff;border:1px solid #d8dee4;font-size:.9rem;max-width:100%}
 th,td{padding:.45rem .6rem;border-bottom:1px solid #eaeef2;text-align:left;vertical-align:top}
 th{background:#f0f3f6;font-weight:600;white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}
-td.why{max-width:38rem;overflow-wrap:anywhere}td.nowrap{white-space:nowrap}
+td.why{max-width:38rem;overflow-wrap:anywhere}td.nowrap,span.nowrap{white-space:nowrap}
 .grid td{text-align:center;min-width:7rem}.grid td.account{text-align:left;white-space:nowrap}
 .badge{border-radius:999px;padding:.1rem .55rem;font-size:.8rem;font-weight:600;white-space:nowrap}
 .ok{background:#dcfae6;color:#067647}.attention{background:#fef0c7;color:#93370d}
@@ -300,6 +335,11 @@ def _table(headers, rows):
     return "<table><tr>" + "".join(f"<th>{header}</th>" for header in headers) + "</tr>" + "".join(rows) + "</table>"
 
 
+def _unbroken(names):
+    """Names separated by commas, each kept on one line."""
+    return ", ".join(f'<span class="nowrap">{html.escape(name)}</span>' for name in names)
+
+
 def html_page(summary):
     """A self-contained page (no scripts, no external files): cards, the accounts x regions grid, the failed hosts,
     what needs attention, then every row."""
@@ -312,13 +352,15 @@ def html_page(summary):
         "<h2>Accounts and regions</h2>",
         _grid(summary),
     ]
-    if summary["failed_hosts"]:
-        failed = [
-            f'<tr><td class="nowrap">{esc(str(f["host"]))}</td><td><code>{esc(str(f["account_id"]))}</code></td>'
-            f'<td class="nowrap">{esc(str(f["region"]))}</td><td class="why">{esc(f["reason"] or "")}</td></tr>'
-            for f in summary["failed_hosts"]
-        ]
-        body += ["<h2>Failed hosts</h2>", _table(("host", "account", "region", "why"), failed)]
+    failed = [
+        f'<tr><td class="nowrap">{esc(str(f["account_name"]))} <code>{esc(str(f["account_id"]))}</code></td>'
+        f"<td>{_unbroken(f['regions'])}</td><td>{_unbroken(f['hosts'])}</td><td class=\"why\">"
+        + (f"<b>{esc(f['headline'])}</b><br>" if f["headline"] else "")
+        + f'{esc(f["reason"] or "")}</td></tr>'
+        for f in grouped_failures(summary)
+    ]
+    if failed:
+        body += ["<h2>Failed hosts</h2>", _table(("account", "regions", "hosts", "why"), failed)]
     problems = [
         f'<tr><td class="nowrap">{esc(str(problem["host"]))}</td><td>{esc(", ".join(problem["configs"]))}</td>'
         f"<td>{esc(problem['side'] or '')}</td><td><code>{esc(problem['destination'] or '')}</code></td>"

@@ -129,7 +129,7 @@ def test_the_pages_escape_what_aws_and_hosts_say_and_list_failures():
     assert "<script>" not in page and "&lt;script&gt;" in page and "it is missing &lt;b&gt;" in page
     text = markdown(summary)
     assert "| team-a | 111111111111 | 1 | attention | 2 | 3 | - | 2 missing | 4 | 0 |" in text
-    assert "- **b-2** (111111111111, 2): <script>x</script>" in text
+    assert "- team-a (111111111111), b-2: <script>x</script>" in text
     # Two configs on one missing queue: one line that lists both.
     assert "- a-1: orders:$LATEST, orders:blue on_failure: missing. it is missing <b>" in text
     assert "<td>orders:$LATEST, orders:blue</td>" in page
@@ -138,8 +138,8 @@ def test_the_pages_escape_what_aws_and_hosts_say_and_list_failures():
 
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "org_report_golden")
 # Every kind of row and finding the report renders: an audit with a missing and an unknown destination and metrics,
-# a function without configs, an apply in check mode with drift, a refused config and two predictions, a failed
-# host, and an expected host without a part.
+# a function without configs, an apply in check mode with drift, a refused config and two predictions, an account
+# whose two hosts failed alike, and an expected host without a part.
 GOLDEN_PARTS = [
     part(
         "team-a-us-east-1",
@@ -162,12 +162,16 @@ GOLDEN_PARTS = [
             ]
         },
     ),
-    part(
-        "team-b-eu-west-1",
-        name="team-b",
-        account="222222222222",
-        failed=True,
-        reason="AccessDenied <on> sts:AssumeRole",
+    *(
+        part(
+            f"team-b-{region}",
+            name="team-b",
+            account="222222222222",
+            failed=True,
+            reason="Unable to assume role: An error occurred (AccessDenied) when calling the AssumeRole operation: "
+            "User <emulator> is not authorized to perform: sts:AssumeRole",
+        )
+        for region in ("eu-west-1", "us-east-1")
     ),
     {
         **part(
