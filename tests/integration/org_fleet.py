@@ -34,10 +34,13 @@ class Organization:
         return [f"{name}-{region}" for name in self.accounts for region in self.regions]
 
 
-def create_organization(emulator, accounts: int, regions: tuple, functions: int, *, no_queue=(), no_role=()):
+def create_organization(
+    emulator, accounts: int, regions: tuple, functions: int, *, no_queue=(), no_role=(), untrusted=()
+):
     """``accounts`` member accounts ``team-00``...; in each account and region ``functions`` functions ``fn-<n>``
     and the queue ``lambda-failures`` (not in the accounts of ``no_queue``). Accounts in ``no_role`` lose
-    OrganizationAccountAccessRole, so AssumeRole into them is denied."""
+    OrganizationAccountAccessRole, and in ``untrusted`` it trusts another account only: AssumeRole into either is
+    denied."""
     org = emulator.client("organizations")
     org.create_organization(FeatureSet="ALL")
     made = Organization(regions=tuple(regions), functions=functions)
@@ -65,7 +68,35 @@ def create_organization(emulator, accounts: int, regions: tuple, functions: int,
                 emulator.client("sqs", region=region, role=access).create_queue(QueueName=QUEUE)
         if name in no_role:
             iam.delete_role(RoleName=ACCESS_ROLE)
+        if name in untrusted:
+            elsewhere = {"AWS": "arn:aws:iam::999999999999:root"}
+            trust = {"Statement": [{"Effect": "Allow", "Principal": elsewhere, "Action": "sts:AssumeRole"}]}
+            iam.update_assume_role_policy(RoleName=ACCESS_ROLE, PolicyDocument=json.dumps(trust))
     return made
+
+
+def write_static_inventory(directory: str, org: Organization) -> str:
+    """examples/org_static_inventory.yml with the organisation's accounts and regions as its hosts, each shaped as
+    the example's first host."""
+    with open(os.path.join(ROOT, "examples", "org_static_inventory.yml"), encoding="utf-8") as stream:
+        example = yaml.safe_load(stream)
+    group = example["aws_organization"]
+    template = next(iter(group["hosts"].values()))
+    group["hosts"] = {
+        f"{name}-{region}": dict(
+            template,
+            aws_account_id=account,
+            aws_account_name=name,
+            aws_region=region,
+            aws_role_arn=f"arn:aws:iam::{account}:role/{ACCESS_ROLE}",
+        )
+        for name, account in org.accounts.items()
+        for region in org.regions
+    }
+    path = os.path.join(directory, "static.yml")
+    with open(path, "w", encoding="utf-8") as stream:
+        yaml.safe_dump(example, stream)
+    return path
 
 
 def write_inventory(directory: str, regions: tuple, functions: int) -> str:

@@ -205,11 +205,12 @@ def test_destinations_guide_matches_the_grant(tools):
     assert [json.loads(example) for example in examples] == [policy_document(EXAMPLE_DESTINATIONS)]
 
 
-def test_organisation_guide_shows_the_inventory_the_org_tests_run(tools):
+def test_organisation_guide_shows_the_inventories_the_org_tests_run(tools):
     """tests/integration/reliability/test_organization.py runs examples/org.aws_organization.yml (its regions
-    aside); the guide must show that file as it is."""
+    aside) and examples/org_static_inventory.yml (its hosts' shape); the guide must show those files as they are."""
     with open(os.path.join(tools.ROOT, "docs/docsite/rst/guide_organization.rst"), encoding="utf-8") as stream:
         guide = stream.read()
     blocks = re.findall(r"\.\. code-block:: yaml\n\n((?:    .*\n|\n)+)", guide)
     shown = [yaml.safe_load(textwrap.dedent(block)) for block in blocks]
     assert tools.load_yaml("examples/org.aws_organization.yml") in shown
+    assert tools.load_yaml("examples/org_static_inventory.yml") in shown

@@ -14,6 +14,7 @@ from tests.emulator.harness import max_calls_in_window
 from tests.integration.org_fleet import create_organization
 from tests.integration.org_fleet import read_summary
 from tests.integration.org_fleet import write_inventory
+from tests.integration.org_fleet import write_static_inventory
 
 REGIONS = ("us-east-1", "eu-west-1")
 FUNCTIONS = 8
@@ -134,8 +135,9 @@ def test_awx_slices_merged_give_the_one_job_summary(clean_emulator, ansible_env,
 def test_max_fail_percentage_stops_the_run_and_the_report_lists_the_hosts_not_run(
     clean_emulator, ansible_env, tmp_path
 ):
-    create_organization(clean_emulator, 3, REGIONS, 1, no_role=("team-00",))
-    inventory = write_inventory(str(tmp_path), REGIONS, 1)
+    # The hosts from a static inventory (the guide's example), team-00's role trusting another account only.
+    org = create_organization(clean_emulator, 3, REGIONS, 1, untrusted=("team-00",))
+    inventory = write_static_inventory(str(tmp_path), org)
     report = str(tmp_path / "report")
     stopped = org_playbook(
         ansible_env,
@@ -151,4 +153,5 @@ def test_max_fail_percentage_stops_the_run_and_the_report_lists_the_hosts_not_ru
     assert written.returncode == 0, written.stdout[-3000:]
     summary = read_summary(report)
     assert [f["host"] for f in summary["failed_hosts"]] == [f"team-00-{region}" for region in sorted(REGIONS)]
+    assert all("AccessDenied" in f["reason"] for f in summary["failed_hosts"])
     assert summary["not_run"] == sorted(f"team-{n:02d}-{region}" for n in (1, 2) for region in REGIONS)
