@@ -70,7 +70,10 @@ def create_organization(
             iam.delete_role(RoleName=ACCESS_ROLE)
         if name in untrusted:
             elsewhere = {"AWS": "arn:aws:iam::999999999999:root"}
-            trust = {"Statement": [{"Effect": "Allow", "Principal": elsewhere, "Action": "sts:AssumeRole"}]}
+            trust = {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": elsewhere, "Action": "sts:AssumeRole"}],
+            }
             iam.update_assume_role_policy(RoleName=ACCESS_ROLE, PolicyDocument=json.dumps(trust))
     return made
 
