@@ -312,7 +312,11 @@ def _grid(summary):
             if row is None:
                 cells.append("<td></td>")
                 continue
-            text = "failed" if row["status"] == "failed" else f"{row['configs']} configs"
+            text = (
+                "failed"
+                if row["status"] == "failed"
+                else f"{row['configs']} config{'' if row['configs'] == 1 else 's'}"
+            )
             if row["status"] == "attention":
                 text += ": " + ", ".join(_findings(row))
             cells.append(f'<td class="{row["status"]}" title="{esc(row["host"] or "")}">{esc(text)}</td>')

@@ -138,8 +138,8 @@ def test_the_pages_escape_what_aws_and_hosts_say_and_list_failures():
 
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "org_report_golden")
 # Every kind of row and finding the report renders: an audit with a missing and an unknown destination and metrics,
-# a function without configs, an apply in check mode with drift, a refused config and two predictions, an account
-# whose two hosts failed alike, and an expected host without a part.
+# a function without configs, an apply in check mode with drift, a refused config and two predictions, a host where
+# all is fine, an account whose two hosts failed alike, and an expected host without a part.
 GOLDEN_PARTS = [
     part(
         "team-a-us-east-1",
@@ -161,6 +161,12 @@ GOLDEN_PARTS = [
                 {"function_name": "idle", "event_invoke_configs": []},
             ]
         },
+    ),
+    part(
+        "team-c-eu-west-1",
+        name="team-c",
+        account="333333333333",
+        result={"functions": [{"function_name": "orders", "event_invoke_configs": [config("$LATEST")]}]},
     ),
     *(
         part(
