@@ -18,15 +18,18 @@ from .operation_names import DEFAULT_ACCOUNT
 ACCESS_KEY = re.compile(r"Credential=([^/\s,]+)/")
 
 
-def caller_account(headers: dict) -> str:
+def _access_key(headers: dict) -> str | None:
     found = ACCESS_KEY.search(headers.get("authorization", ""))
-    return get_account_id_from(found.group(1)) if found else DEFAULT_ACCOUNT
+    return found.group(1) if found else None
+
+
+def caller_account(headers: dict) -> str:
+    key = _access_key(headers)
+    return get_account_id_from(key) if key else DEFAULT_ACCOUNT
 
 
 def caller_arn(headers: dict, account: str) -> str:
     """The principal that signed the request: the role whose AssumeRole issued the credentials, else the emulator's
     user of ``account`` (the identity of keys moto did not issue)."""
-    found = ACCESS_KEY.search(headers.get("authorization", ""))
     keys = iam_backends[account]["aws"].access_keys if account in iam_backends else {}
-    key = keys.get(found.group(1)) if found else None
-    return getattr(key, "role_arn", None) or f"arn:aws:iam::{account}:user/emulator"
+    return getattr(keys.get(_access_key(headers)), "role_arn", None) or f"arn:aws:iam::{account}:user/emulator"
